@@ -1,0 +1,160 @@
+"""Input checks shared by every public function.
+
+Each check raises a ``ValueError`` or ``TypeError`` whose message names the argument,
+the offending value (and where it is) and what would have been allowed. The rest of the
+package can then assume clean input and never has to produce a silent NaN.
+
+Dtype rule of the package: float16/float32/float64 arrays keep their dtype in the result
+(the arithmetic is done in float64 and rounded once); ints, bools and Python lists give
+float64. When several float arrays meet, their dtypes are promoted as NumPy does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_FLOATS = (np.float16, np.float32, np.float64)
+
+
+def as_real_array(value, name: str) -> np.ndarray:
+    """Return ``value`` as a real NumPy array (floats kept, ints/bools/lists left for later)."""
+    array = np.asarray(value)
+    if array.dtype.type in _FLOATS or array.dtype.kind in "biu":
+        return array
+    raise TypeError(
+        f"{name} must be real numbers (float, int or bool), got an array of dtype {array.dtype}"
+    )
+
+
+def result_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The dtype a result is returned in: promoted float inputs, else float64."""
+    floats = [a.dtype for a in arrays if a.dtype.type in _FLOATS]
+    return np.result_type(*floats) if floats else np.dtype(np.float64)
+
+
+def first_index(mask: np.ndarray) -> tuple[int, ...] | int:
+    """Position of the first True entry, for error messages."""
+    flat = int(np.argmax(mask.ravel()))
+    if mask.ndim <= 1:
+        return flat
+    return tuple(int(i) for i in np.unravel_index(flat, mask.shape))
+
+
+def check_not_nan(x: np.ndarray, name: str) -> None:
+    if x.dtype.kind == "f":
+        bad = np.isnan(x)
+        if bad.any():
+            raise ValueError(f"{name} contains NaN (first at index {first_index(bad)}); NaN has no loss")
+
+
+def check_finite(x: np.ndarray, name: str) -> None:
+    check_not_nan(x, name)
+    if x.dtype.kind == "f":
+        bad = np.isinf(x)
+        if bad.any():
+            where = first_index(bad)
+            raise ValueError(f"{name} contains {x[where].item()} at index {where}; only finite values are allowed here")
+
+
+def check_no_positive_inf(x: np.ndarray, name: str) -> None:
+    """Softmax is undefined (inf/inf) for +inf logits; -inf is fine (that class gets probability 0)."""
+    if x.dtype.kind == "f":
+        bad = np.isposinf(x)
+        if bad.any():
+            raise ValueError(
+                f"{name} contains +inf (first at index {first_index(bad)}); softmax of +inf is undefined. "
+                "-inf is allowed and means 'probability 0'"
+            )
+
+
+def check_in_unit_interval(x: np.ndarray, name: str) -> None:
+    """Probabilities and binary labels: every entry in [0, 1], no NaN."""
+    check_not_nan(x, name)
+    if x.size == 0:
+        return
+    bad = (x < 0) | (x > 1)
+    if bad.any():
+        where = first_index(bad)
+        raise ValueError(f"{name} must lie in [0, 1]; found {x[where].item()!r} at index {where}")
+
+
+def check_distribution(p: np.ndarray, name: str, axis: int) -> None:
+    """Entries in [0, 1] that sum to 1 along ``axis`` (up to the rounding of p's dtype)."""
+    check_in_unit_interval(p, name)
+    check_class_axis(p, name, axis)
+    total = np.sum(p, axis=axis, dtype=np.float64)
+    eps = np.finfo(p.dtype if p.dtype.kind == "f" else np.float64).eps
+    tolerance = max(np.sqrt(eps), p.shape[axis] * eps)
+    bad = np.abs(total - 1) > tolerance
+    if bad.any():
+        where = first_index(bad)
+        value = float(total[where]) if total.ndim else float(total)
+        raise ValueError(
+            f"{name} must sum to 1 along axis {axis}; the distribution at batch index {where} sums to "
+            f"{value:.10g} (off by {value - 1:+.3g}). Normalise it first: "
+            f"{name} = {name} / {name}.sum(axis={axis}, keepdims=True)"
+        )
+
+
+def check_class_axis(x: np.ndarray, name: str, axis: int) -> None:
+    if x.ndim == 0:
+        raise ValueError(f"{name} must have a class axis (at least 1 dimension), got a scalar")
+    try:
+        size = x.shape[axis]
+    except IndexError:
+        raise ValueError(f"axis={axis} is out of range for {name} with shape {x.shape}") from None
+    if size == 0:
+        raise ValueError(f"{name} has an empty class axis (shape {x.shape}, axis {axis}); need at least 1 class")
+
+
+def check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> None:
+    """No silent broadcasting: (N,) labels against (N, 1) logits is the classic bug."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{a_name} and {b_name} must have the same shape, got {a_name}{a.shape} and {b_name}{b.shape}; "
+            "reshape one of them explicitly (broadcasting here would silently compute the wrong loss)"
+        )
+
+
+def check_sparse_labels(labels: np.ndarray, logits_shape: tuple[int, ...], name: str = "labels") -> None:
+    """Integer class indices of shape ``logits_shape[:-1]``, each in [0, C)."""
+    if labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be integer class indices, got dtype {labels.dtype}; for one-hot or probability "
+            "labels use the non-sparse loss, or convert with labels.astype(int) if they are whole numbers"
+        )
+    if labels.shape != logits_shape[:-1]:
+        raise ValueError(
+            f"{name} must have shape logits.shape[:-1] = {logits_shape[:-1]}, got {labels.shape}"
+        )
+    n_classes = logits_shape[-1]
+    bad = (labels < 0) | (labels >= n_classes)
+    if bad.any():
+        where = first_index(bad)
+        raise ValueError(
+            f"{name} contains {int(labels[where])} at index {where}, outside the valid range [0, {n_classes}) "
+            f"for {n_classes} classes"
+        )
+
+
+def check_positive(x: np.ndarray, name: str) -> None:
+    check_not_nan(x, name)
+    bad = ~(x > 0)
+    if bad.any():
+        where = first_index(bad)
+        value = (x[where] if x.ndim else x[()]).item()
+        raise ValueError(f"{name} must be > 0, got {value!r}" + (f" at index {where}" if x.ndim else ""))
+
+
+def check_base(base) -> None:
+    if base is None:
+        return
+    if isinstance(base, bool) or not isinstance(base, (int, float, np.integer, np.floating)):
+        raise TypeError(f"base must be None (nats) or a number such as 2 (bits), got {base!r}")
+    if not (base > 0 and base != 1 and np.isfinite(base)):
+        raise ValueError(f"base must be a positive number other than 1, got {base!r}")
+
+
+def check_axis(axis) -> None:
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an int, got {axis!r}")

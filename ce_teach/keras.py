@@ -1,0 +1,173 @@
+"""Keras-compatible losses with Keras 3's exact semantics, so learners can reproduce what Keras prints.
+
+What Keras does that the plain formulas do not (``keras/src/backend/tensorflow/nn.py``, ε = 1e-7):
+
+* ``from_logits=False`` takes probabilities and clips them to [ε, 1 − ε] before the log, so no loss
+  exceeds −ln(1e-7) ≈ 16.118 and a "perfect" prediction still costs ≈ 1e-7.
+* ``categorical_crossentropy`` first divides each probability row by its sum (a row summing to 1.99
+  is renormalised), then clips; ``sparse_categorical_crossentropy`` clips, takes the log and applies a
+  log-softmax, which renormalises too but after clipping.
+* ``binary_crossentropy`` averages over the last axis (one value per example, not per element).
+* ``label_smoothing`` s replaces y by y·(1 − s) + s/2 (binary) or y·(1 − s) + s/C (categorical).
+
+The arithmetic is done in float64 and rounded once, so results agree with Keras' float32 output to
+its own rounding (Keras computes every step in float32). Clip bounds are taken in ``y_pred``'s dtype,
+as Keras does: in float32, 1 − 1e-7 rounds to 0.99999988.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as v
+from ._chunks import to_rows
+from .losses import (
+    sigmoid_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits,
+    sparse_softmax_cross_entropy_with_logits,
+)
+
+__all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"]
+
+EPSILON = 1e-7  # keras.backend.epsilon()
+
+
+def _clip_bounds(dtype: np.dtype) -> tuple[float, float]:
+    """[ε, 1 − ε] rounded to y_pred's dtype, as Keras' clip_by_value sees them."""
+    return float(dtype.type(EPSILON)), float(dtype.type(1.0 - EPSILON))
+
+
+def _check_smoothing(label_smoothing) -> float:
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.floating)):
+        raise TypeError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    return float(label_smoothing)
+
+
+def _probabilities(y_pred, from_logits: bool) -> np.ndarray:
+    p = v.as_real_array(y_pred, "y_pred")
+    if not from_logits:
+        v.check_in_unit_interval(p, "y_pred")
+    return p
+
+
+def binary_crossentropy(y_true, y_pred, *, from_logits: bool = False, label_smoothing: float = 0.0):
+    """Keras' binary cross-entropy, averaged over the last axis.
+
+    Formula: mean over the last axis of −z·log p − (1 − z)·log(1 − p), with p = clip(y_pred, ε, 1 − ε)
+    (``from_logits=False``) or the stable logits form of ``sigmoid_cross_entropy_with_logits``
+    (``from_logits=True``); z = y_true·(1 − s) + s/2 with s = ``label_smoothing``.
+
+    Shapes: ``y_true`` ∈ [0, 1] and ``y_pred`` of the same shape (..., K); result of shape (...).
+    A 1-D input gives a scalar (0-d array).
+
+    Stability: with probabilities, the clip keeps log away from 0 at the price of a bias: a perfect
+    prediction costs −log(1 − 1e-7) ≈ 1e-7 (1.19e-7 in float32), a certain wrong one at most 16.118.
+    Prefer ``from_logits=True``, which is exact.
+
+    See also: ``keras.losses.binary_crossentropy``, ``keras.losses.BinaryCrossentropy`` (which then
+    averages over the batch), ``torch.nn.functional.binary_cross_entropy`` (clamps each log at −100).
+
+    >>> import ce_teach as ct
+    >>> float(ct.binary_crossentropy([0, 0, 1, 1, 1], [-1.0, -1.0, 0.0, 1.0, 2.0], from_logits=True))
+    0.3519720508315173
+    """
+    s = _check_smoothing(label_smoothing)
+    z = v.as_real_array(y_true, "y_true")
+    p = _probabilities(y_pred, from_logits)
+    v.check_same_shape(z, "y_true", p, "y_pred")
+    v.check_in_unit_interval(z, "y_true")
+    v.check_class_axis(p, "y_pred", -1)
+    z64 = z.astype(np.float64) * (1.0 - s) + 0.5 * s
+    dtype = v.result_dtype(p)
+    if from_logits:
+        loss = sigmoid_cross_entropy_with_logits(z64, p.astype(np.float64))
+    else:
+        lo, hi = _clip_bounds(dtype)
+        p64 = np.clip(p.astype(np.float64), lo, hi)
+        loss = -(z64 * np.log(p64) + (1.0 - z64) * np.log1p(-p64))
+    return loss.mean(axis=-1).astype(dtype, copy=False)
+
+
+def categorical_crossentropy(
+    y_true, y_pred, *, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
+):
+    """Keras' categorical cross-entropy: one loss per row, labels given as distributions (e.g. one-hot).
+
+    Formula: −Σ_j y_j·log p_j with p = clip(y_pred / Σ_k y_pred_k, ε, 1 − ε) (``from_logits=False``),
+    or the stable softmax form of ``softmax_cross_entropy_with_logits`` (``from_logits=True``);
+    y = y_true·(1 − s) + s/C with s = ``label_smoothing``.
+
+    Shapes: ``y_true`` and ``y_pred`` of the same shape (..., C), class axis ``axis``; result (...).
+
+    Stability: from probabilities, the renormalisation makes an unnormalised row such as
+    [.50, .89, .60] (sum 1.99) count as [.251, .447, .302]; the clip bounds each loss by 16.118.
+    From logits nothing is clipped and the result is exact.
+
+    See also: ``keras.losses.categorical_crossentropy``, ``keras.losses.CategoricalCrossentropy``,
+    ``tf.nn.softmax_cross_entropy_with_logits``.
+
+    >>> import ce_teach as ct
+    >>> ct.categorical_crossentropy([[0, 1, 0]], [[0.50, 0.89, 0.60]]).round(8).tolist()
+    [0.80466845]
+    """
+    v.check_axis(axis)
+    s = _check_smoothing(label_smoothing)
+    y = v.as_real_array(y_true, "y_true")
+    p = _probabilities(y_pred, from_logits)
+    v.check_same_shape(y, "y_true", p, "y_pred")
+    v.check_in_unit_interval(y, "y_true")
+    v.check_class_axis(p, "y_pred", axis)
+    n_classes = p.shape[axis]
+    y64 = y.astype(np.float64) * (1.0 - s) + s / n_classes
+    dtype = v.result_dtype(p)
+    if from_logits:
+        return softmax_cross_entropy_with_logits(y64, p.astype(np.float64), axis=axis).astype(dtype, copy=False)
+    p64 = p.astype(np.float64)
+    total = p64.sum(axis=axis, keepdims=True)
+    if (total == 0).any():
+        raise ValueError(
+            "y_pred has a row of all zeros, which cannot be renormalised (Keras returns nan here); "
+            "every row needs some probability mass"
+        )
+    lo, hi = _clip_bounds(dtype)
+    q = np.clip(p64 / total, lo, hi)
+    return (-(y64 * np.log(q)).sum(axis=axis)).astype(dtype, copy=False)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits: bool = False, axis: int = -1):
+    """Keras' sparse categorical cross-entropy: integer labels, one loss per row.
+
+    Formula: −log S(x)_y with x = y_pred (``from_logits=True``) or x = log(clip(y_pred, ε, 1 − ε))
+    (``from_logits=False``; the log-softmax then renormalises the clipped probabilities).
+
+    Shapes: ``y_pred`` (..., C) with the class axis at ``axis``; ``y_true`` integers in [0, C) of the
+    shape of ``y_pred`` without that axis. Result: that shape.
+
+    Stability: as ``sparse_softmax_cross_entropy_with_logits``. Labels outside [0, C) raise a clear
+    ``ValueError`` (Keras' TF backend raises, its JAX backend silently returns 0, XLA returns NaN).
+
+    See also: ``keras.losses.sparse_categorical_crossentropy``, ``tf.nn.sparse_softmax_cross_entropy_with_logits``,
+    ``torch.nn.functional.cross_entropy``.
+
+    >>> import ce_teach as ct
+    >>> probabilities = [[.90, .05, .05], [.50, .89, .60], [.05, .01, .94]]
+    >>> ct.sparse_categorical_crossentropy([0, 1, 2], probabilities).round(8).tolist()
+    [0.10536052, 0.80466845, 0.0618754]
+    """
+    v.check_axis(axis)
+    p = _probabilities(y_pred, from_logits)
+    v.check_not_nan(p, "y_pred")
+    v.check_class_axis(p, "y_pred", axis)
+    dtype = v.result_dtype(p)
+    x = p.astype(np.float64)
+    if not from_logits:
+        lo, hi = _clip_bounds(dtype)
+        x = np.log(np.clip(x, lo, hi))
+    rows, restore = to_rows(x, axis)
+    labels = v.as_real_array(y_true, "y_true")
+    batch_shape = np.moveaxis(x, axis, -1).shape
+    v.check_sparse_labels(labels, batch_shape, "y_true")
+    loss = sparse_softmax_cross_entropy_with_logits(labels.reshape(-1), rows)
+    return restore(loss).astype(dtype, copy=False)
