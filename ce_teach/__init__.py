@@ -9,7 +9,7 @@ that do, for demonstrations.
     1.0
 """
 
-from . import naive
+from . import checks, naive
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence
@@ -51,4 +51,6 @@ __all__ = [
     "numerical_gradient",
     # the textbook formulas, for demonstrations only
     "naive",
+    # self-checks for the notebooks (plotting and widgets are imported explicitly: ce_teach.plotting, ce_teach.widgets)
+    "checks",
 ]

@@ -1,0 +1,166 @@
+"""Figures for entropy, KL divergence and cross-entropy (notebooks 01–03)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from ..information import entropy, kl_divergence
+from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, log, unit
+
+__all__ = [
+    "BinaryEntropyPlot",
+    "DistributionBars",
+    "PairBars",
+    "SurprisePlot",
+    "draw_binary_entropy",
+    "draw_distribution",
+    "draw_pair",
+    "draw_surprise",
+]
+
+
+def _binary_entropy(p: float, base) -> float:
+    return float(entropy([p, 1.0 - p], base=base))
+
+
+@dataclass
+class BinaryEntropyPlot:
+    """The binary-entropy curve H(p, 1 − p) with a marker at the current p."""
+
+    ax: Axes
+    marker: Line2D
+    label: Text
+    base: object = 2
+
+    def update(self, p: float) -> float:
+        h = _binary_entropy(p, self.base)
+        self.marker.set_data([p], [h])
+        self.label.set_text(f"p = {p:.2f}:  H = {h:.3f} {unit(self.base)}")
+        return h
+
+
+def draw_binary_entropy(p: float = 0.5, *, base=2, ax=None) -> BinaryEntropyPlot:
+    """Plot H(p) = −p log p − (1 − p) log(1 − p) for a coin with P(heads) = p, marking the given p."""
+    ax = axes(ax)
+    grid = np.linspace(0.0, 1.0, 401)
+    curve = [_binary_entropy(g, base) for g in grid]
+    ax.plot(grid, curve, color=TARGET_COLOUR)
+    (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=9)
+    label = ax.text(0.5, 0.08, "", transform=ax.transAxes, ha="center")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, max(curve) * 1.12)
+    ax.set_xlabel("p = P(heads)")
+    ax.set_ylabel(f"entropy H(p) [{unit(base)}]")
+    ax.set_title("Entropy of a coin")
+    plot = BinaryEntropyPlot(ax, marker, label, base)
+    plot.update(p)
+    return plot
+
+
+@dataclass
+class DistributionBars:
+    """Bars of one distribution, with its entropy in the title."""
+
+    ax: Axes
+    bars: BarContainer
+    title: str
+    base: object = 2
+
+    def update(self, p) -> float:
+        p = np.asarray(p, dtype=float)
+        for bar, height in zip(self.bars, p, strict=True):
+            bar.set_height(height)
+        h = float(entropy(p, base=self.base))
+        self.ax.set_title(f"{self.title}:  H = {h:.3f} {unit(self.base)}")
+        return h
+
+
+def draw_distribution(p, *, names=None, title="p", base=2, ax=None) -> DistributionBars:
+    """Bar chart of a distribution p over named outcomes, with H(p) in the title."""
+    ax = axes(ax)
+    p = np.asarray(p, dtype=float)
+    names = list(names) if names is not None else [str(i) for i in range(p.size)]
+    bars = ax.bar(names, p, color=TARGET_COLOUR)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("probability")
+    plot = DistributionBars(ax, bars, title, base)
+    plot.update(p)
+    return plot
+
+
+@dataclass
+class PairBars:
+    """Side-by-side bars of a target p and a model q, with D(p‖q) and D(q‖p) in the title."""
+
+    ax: Axes
+    p_bars: BarContainer
+    q_bars: BarContainer
+    p: np.ndarray
+    base: object = 2
+
+    def update(self, q) -> tuple[float, float]:
+        q = np.asarray(q, dtype=float)
+        for bar, height in zip(self.q_bars, q, strict=True):
+            bar.set_height(height)
+        forward = float(kl_divergence(self.p, q, base=self.base))
+        reverse = float(kl_divergence(q, self.p, base=self.base))
+        u = unit(self.base)
+        self.ax.set_title(f"D(p‖q) = {forward:.3f} {u}    D(q‖p) = {reverse:.3f} {u}")
+        return forward, reverse
+
+
+def draw_pair(p, q, *, names=None, base=2, ax=None) -> PairBars:
+    """Bars of p (target) and q (model) side by side, titled with both KL divergences."""
+    ax = axes(ax)
+    p = np.asarray(p, dtype=float)
+    q = np.asarray(q, dtype=float)
+    names = list(names) if names is not None else [str(i) for i in range(p.size)]
+    where = np.arange(p.size)
+    p_bars = ax.bar(where - 0.2, p, width=0.4, color=TARGET_COLOUR, label="p (target)")
+    q_bars = ax.bar(where + 0.2, q, width=0.4, color=MODEL_COLOUR, label="q (model)")
+    ax.set_xticks(where, names)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("probability")
+    ax.legend(loc="upper right")
+    plot = PairBars(ax, p_bars, q_bars, p, base)
+    plot.update(q)
+    return plot
+
+
+@dataclass
+class SurprisePlot:
+    """The loss −log q of the true class against q, with a marker at the current q."""
+
+    ax: Axes
+    marker: Line2D
+    label: Text
+    base: object = None
+
+    def update(self, q: float) -> float:
+        loss = float(-log(q, self.base))
+        shown = min(loss, self.ax.get_ylim()[1])  # an infinite loss is drawn at the top edge
+        self.marker.set_data([q], [shown])
+        self.label.set_text(f"q(true class) = {q:.3f}:  loss = {loss:.3f} {unit(self.base)}")
+        return loss
+
+
+def draw_surprise(q: float = 0.7, *, base=None, ymax: float = 8.0, ax=None) -> SurprisePlot:
+    """Plot the surprise −log q (the one-hot cross-entropy loss) against the probability q of the truth."""
+    ax = axes(ax)
+    grid = np.linspace(1e-4, 1.0, 500)
+    ax.plot(grid, -log(grid, base), color=TARGET_COLOUR)
+    (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=9)
+    label = ax.text(0.97, 0.9, "", transform=ax.transAxes, ha="right")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, ymax)
+    ax.set_xlabel("q = probability the model gives the true class")
+    ax.set_ylabel(f"loss −log q [{unit(base)}]")
+    plot = SurprisePlot(ax, marker, label, base)
+    plot.update(q)
+    return plot

@@ -1,0 +1,10 @@
+"""Live widgets for the notebooks: the only part of ce_teach that imports ipywidgets and ipympl.
+
+Each function returns a ``LiveWidget`` (a VBox) whose controls are attributes, so a test can write
+``w = coin_entropy(); w.p.value = 0.9`` and then look at ``w.plot`` and ``w.readout.value``.
+"""
+
+from ._live import LiveWidget, live_figure
+from .information import coin_entropy, kl_explorer, softmax_entropy, true_class_loss
+
+__all__ = ["LiveWidget", "live_figure", "coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss"]

@@ -1,0 +1,82 @@
+"""The two pieces every widget is built from: a live figure and a box that exposes its controls.
+
+A live figure is an ordinary matplotlib ``Figure`` drawn by ipympl's canvas, which is itself a widget:
+a callback changes artists in place and calls ``fig.canvas.draw()``; only the changed image travels
+to the browser. Nothing is re-created per slider move.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import ipywidgets as w
+import matplotlib
+from matplotlib.figure import Figure
+
+from ..plotting._common import FIGSIZE
+
+
+def live_figure(figsize=FIGSIZE) -> Figure:
+    """A fixed-size Figure on an ipympl canvas, without switching the notebook's matplotlib backend.
+
+    Importing ipympl switches matplotlib's global backend to ipympl's (``ipympl/__init__.py`` calls
+    ``matplotlib.use``), which would turn every later static figure into a widget; the previous backend
+    is put back, so static figures stay inline PNGs.
+    """
+    previous = matplotlib.get_backend()
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    if matplotlib.get_backend() != previous:
+        matplotlib.use(previous)
+    fig = Figure(figsize=figsize, layout="constrained")
+    canvas = Canvas(fig)
+    with warnings.catch_warnings():  # ipympl's Toolbar passes an argument traitlets deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        FigureManager(canvas, 0)
+    canvas.header_visible = False
+    canvas.toolbar_visible = False
+    canvas.footer_visible = False
+    canvas.resizable = False
+    return fig
+
+
+class LiveWidget(w.VBox):
+    """Controls above a live figure. Controls, readouts and drawn artists are attributes, for tests.
+
+    ``controls`` maps names to the control widgets (also set as attributes: ``widget.p`` is the slider
+    named ``p``); ``readout`` is an HTML line of numbers; ``figure`` and ``plot`` are what is drawn.
+    """
+
+    def __init__(self, controls: dict, figure: Figure, plot, readout: w.HTML | None = None):
+        self.controls = controls
+        self.figure = figure
+        self.plot = plot
+        self.readout = readout if readout is not None else w.HTML()
+        for name, control in controls.items():
+            setattr(self, name, control)
+        super().__init__([*controls.values(), self.readout, figure.canvas])
+
+    def redraw(self) -> None:
+        self.figure.canvas.draw()
+
+
+def slider(value, lo, hi, step, description, *, width="420px", readout_format=".2f") -> w.FloatSlider:
+    """A float slider with the collection's look; continuous_update so the figure follows the drag."""
+    return w.FloatSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=True,
+        layout=w.Layout(width=width),
+        style={"description_width": "initial"},
+    )
+
+
+def number(value: float, digits: int = 4) -> str:
+    """A readout number: fixed digits, and ∞ rather than 'inf' for an infinite loss."""
+    if value == float("inf"):
+        return "∞"
+    return f"{value:.{digits}f}"

@@ -1,0 +1,93 @@
+"""Sliders for entropy, KL divergence and cross-entropy (notebooks 01–03)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import softmax
+from ..plotting import draw_binary_entropy, draw_distribution, draw_pair, draw_surprise
+from ..plotting._common import unit
+from ._live import LiveWidget, live_figure, number, slider
+
+__all__ = ["coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss"]
+
+
+def coin_entropy(p: float = 0.5, *, base=2) -> LiveWidget:
+    """Slider ``p`` for a coin's P(heads); a marker moves along the binary-entropy curve."""
+    fig = live_figure()
+    plot = draw_binary_entropy(p, base=base, ax=fig.add_subplot())
+    box = LiveWidget({"p": slider(p, 0.0, 1.0, 0.01, "p = P(heads)")}, fig, plot)
+
+    def update(_=None):
+        h = plot.update(box.p.value)
+        box.readout.value = f"H = <b>{number(h)}</b> {unit(base)}"
+        box.redraw()
+
+    box.p.observe(update, names="value")
+    update()
+    return box
+
+
+def softmax_entropy(logits=(1.0, 0.0, -1.0), *, names=("a", "b", "c"), base=2, limit: float = 10.0) -> LiveWidget:
+    """Three logit sliders → softmax probabilities as bars, and their entropy, live."""
+    fig = live_figure()
+    start = np.asarray(logits, dtype=float)
+    plot = draw_distribution(softmax(start), names=names, title="softmax(x)", base=base, ax=fig.add_subplot())
+    controls = {f"x{i}": slider(float(v), -limit, limit, 0.1, f"logit x{i} ({n})") for i, (v, n) in
+                enumerate(zip(start, names, strict=True))}
+    box = LiveWidget(controls, fig, plot)
+
+    def update(_=None):
+        x = np.array([c.value for c in controls.values()])
+        q = softmax(x)
+        h = plot.update(q)
+        probs = ", ".join(f"{v:.3f}" for v in q)
+        box.readout.value = f"q = [{probs}] &nbsp; H = <b>{number(h)}</b> {unit(base)}"
+        box.redraw()
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    return box
+
+
+def kl_explorer(p=(0.6, 0.3, 0.1), q_logits=(0.0, 0.0, 0.0), *, names=("a", "b", "c"), base=2,
+                limit: float = 10.0) -> LiveWidget:
+    """Move q's logits: bars of p and q = softmax(logits), with D(p‖q) and D(q‖p) live."""
+    fig = live_figure()
+    p = np.asarray(p, dtype=float)
+    start = np.asarray(q_logits, dtype=float)
+    plot = draw_pair(p, softmax(start), names=names, base=base, ax=fig.add_subplot())
+    controls = {f"x{i}": slider(float(v), -limit, limit, 0.1, f"q logit x{i} ({n})") for i, (v, n) in
+                enumerate(zip(start, names, strict=True))}
+    box = LiveWidget(controls, fig, plot)
+
+    def update(_=None):
+        q = softmax(np.array([c.value for c in controls.values()]))
+        forward, reverse = plot.update(q)
+        u = unit(base)
+        box.readout.value = f"D(p‖q) = <b>{number(forward)}</b> {u} &nbsp; D(q‖p) = <b>{number(reverse)}</b> {u}"
+        box.redraw()
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    return box
+
+
+def true_class_loss(q: float = 0.7, *, base=None) -> LiveWidget:
+    """Slider for the probability of the true class; the loss −log q follows and explodes near 0."""
+    fig = live_figure()
+    plot = draw_surprise(q, base=base, ax=fig.add_subplot())
+    box = LiveWidget({"q": slider(q, 0.0, 1.0, 0.001, "q(true class)", readout_format=".3f")}, fig, plot)
+
+    def update(_=None):
+        loss = plot.update(box.q.value)
+        box.readout.value = f"loss = −log q = <b>{number(loss)}</b> {unit(base)}"
+        box.redraw()
+
+    box.q.observe(update, names="value")
+    update()
+    return box
+
+
