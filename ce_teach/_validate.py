@@ -34,31 +34,46 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
 
 def first_index(mask: np.ndarray) -> tuple[int, ...] | int:
     """Position of the first True entry, for error messages."""
+    if mask.ndim == 0:
+        return ()  # x[()] reads a 0-d array
     flat = int(np.argmax(mask.ravel()))
-    if mask.ndim <= 1:
+    if mask.ndim == 1:
         return flat
     return tuple(int(i) for i in np.unravel_index(flat, mask.shape))
 
 
+def at(where, prefix: str = "") -> str:
+    """' (first at index (1, 2))' for error messages; nothing for a single number."""
+    if where == ():
+        return ""
+    return f" ({prefix}at index {where})" if prefix else f" at index {where}"
+
+
+def all_finite(x: np.ndarray) -> bool:
+    """True if ``x`` has no NaN and no ±inf. Two reductions and no temporaries: a NaN anywhere makes the
+    minimum NaN, and an infinity shows up as the minimum or the maximum."""
+    if x.dtype.kind != "f" or x.size == 0:
+        return True
+    return bool(np.isfinite(x.min()) and np.isfinite(x.max()))
+
+
 def check_not_nan(x: np.ndarray, name: str) -> None:
-    if x.dtype.kind == "f":
+    if x.dtype.kind == "f" and x.size and np.isnan(x.min()):  # np.min propagates NaN: no full-size mask unless needed
         bad = np.isnan(x)
-        if bad.any():
-            raise ValueError(f"{name} contains NaN (first at index {first_index(bad)}); NaN has no loss")
+        raise ValueError(f"{name} contains NaN{at(first_index(bad), 'first ')}; NaN has no loss")
 
 
 def check_finite(x: np.ndarray, name: str) -> None:
     check_not_nan(x, name)
-    if x.dtype.kind == "f":
+    if not all_finite(x):
         bad = np.isinf(x)
-        if bad.any():
-            where = first_index(bad)
-            raise ValueError(f"{name} contains {x[where].item()} at index {where}; only finite values are allowed here")
+        where = first_index(bad)
+        raise ValueError(f"{name} contains {x[where].item()}{at(where)}; only finite values are allowed here")
 
 
 def check_no_positive_inf(x: np.ndarray, name: str) -> None:
     """Softmax is undefined (inf/inf) for +inf logits; -inf is fine (that class gets probability 0)."""
-    if x.dtype.kind == "f":
+    if x.dtype.kind == "f" and x.size and not x.max() < np.inf:  # +inf (or NaN) as the maximum: look closer
         bad = np.isposinf(x)
         if bad.any():
             raise ValueError(
@@ -69,13 +84,13 @@ def check_no_positive_inf(x: np.ndarray, name: str) -> None:
 
 def check_in_unit_interval(x: np.ndarray, name: str) -> None:
     """Probabilities and binary labels: every entry in [0, 1], no NaN."""
-    check_not_nan(x, name)
-    if x.size == 0:
+    if x.size == 0 or (x.min() >= 0 and x.max() <= 1):  # fast path: a NaN fails both comparisons
         return
+    check_not_nan(x, name)
     bad = (x < 0) | (x > 1)
     if bad.any():
         where = first_index(bad)
-        raise ValueError(f"{name} must lie in [0, 1]; found {x[where].item()!r} at index {where}")
+        raise ValueError(f"{name} must lie in [0, 1]; found {x[where].item()!r}{at(where)}")
 
 
 def check_distribution(p: np.ndarray, name: str, axis: int) -> None:
@@ -128,8 +143,8 @@ def check_sparse_labels(labels: np.ndarray, logits_shape: tuple[int, ...], name:
             f"{name} must have shape logits.shape[:-1] = {logits_shape[:-1]}, got {labels.shape}"
         )
     n_classes = logits_shape[-1]
-    bad = (labels < 0) | (labels >= n_classes)
-    if bad.any():
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        bad = (labels < 0) | (labels >= n_classes)
         where = first_index(bad)
         raise ValueError(
             f"{name} contains {int(labels[where])} at index {where}, outside the valid range [0, {n_classes}) "
@@ -139,8 +154,8 @@ def check_sparse_labels(labels: np.ndarray, logits_shape: tuple[int, ...], name:
 
 def check_positive(x: np.ndarray, name: str) -> None:
     check_not_nan(x, name)
-    bad = ~(x > 0)
-    if bad.any():
+    if x.size and not x.min() > 0:
+        bad = ~(x > 0)
         where = first_index(bad)
         value = (x[where] if x.ndim else x[()]).item()
         raise ValueError(f"{name} must be > 0, got {value!r}" + (f" at index {where}" if x.ndim else ""))

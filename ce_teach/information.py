@@ -96,8 +96,9 @@ def kl_divergence(p, q, *, base=None, axis: int = -1):
 
     Shapes: ``p`` and ``q`` of the same shape (..., n), each a distribution along ``axis``. Result: (...).
 
-    Stability: log(p/q) is computed as log1p((p − q)/q), exact when p ≈ q (p − q is then exact),
-    so a tiny divergence between nearby distributions is not lost to log(1.0000001) rounding.
+    Stability: where q/2 ≤ p ≤ 2q, log(p/q) is computed as log1p((p − q)/q) (p − q is then exact), so a
+    tiny divergence between nearby distributions is not lost to log(1.0000001) rounding; elsewhere as
+    log p − log q, because for p ≪ q the quotient (p − q)/q rounds to −1 and log1p(−1) = −inf.
 
     Argument order: PyTorch's ``torch.nn.functional.kl_div(input, target)`` computes D_KL(target‖input)
     — the other way round — and wants ``input`` as log-probabilities. ``kl_divergence(p, q)`` here is
@@ -112,8 +113,11 @@ def kl_divergence(p, q, *, base=None, axis: int = -1):
     p, q = _pair(p, q, axis)
     p64, q64 = p.astype(np.float64), q.astype(np.float64)
     used = p64 > 0  # 0·log(0/q) = 0
-    with np.errstate(divide="ignore"):  # q = 0 where p > 0: the divergence is +inf
-        ratio_minus_one = np.divide(p64 - q64, q64, out=np.zeros_like(p64), where=used)
-    log_ratio = np.log1p(ratio_minus_one, out=np.zeros_like(p64), where=used)
+    near = used & (p64 <= 2 * q64) & (q64 <= 2 * p64)  # q/2 ≤ p ≤ 2q, without halving a subnormal to 0
+    ratio_minus_one = np.divide(p64 - q64, q64, out=np.zeros_like(p64), where=near)
+    log_ratio = np.log1p(ratio_minus_one, out=np.zeros_like(p64), where=near)
+    far = used & ~near
+    with np.errstate(divide="ignore"):  # q = 0 where p > 0: log q = -inf, the divergence is +inf
+        log_ratio[far] = np.log(p64[far]) - np.log(q64[far])
     terms = p64 * log_ratio
     return _finish(terms.sum(axis=axis), base, v.result_dtype(p, q))

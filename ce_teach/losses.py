@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from ._chunks import exp_sum_without_max, map_chunks, row_blocks, shift_by_max
+from ._chunks import exp_sum_without_max, in_parallel, map_chunks, row_max, rows_per_block, shift, to_rows
 from .activations import _log_normaliser, _softmax_rows, softplus_tail
 
 __all__ = [
@@ -33,7 +33,7 @@ def _binary_inputs(labels, logits):
     x = v.as_real_array(logits, "logits")
     v.check_same_shape(z, "labels", x, "logits")
     v.check_in_unit_interval(z, "labels")
-    finite = bool(np.isfinite(x).all()) if x.dtype.kind == "f" else True
+    finite = v.all_finite(x)
     if not finite:
         v.check_not_nan(x, "logits")
     return z, x, v.result_dtype(x), finite
@@ -116,6 +116,7 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight):
     z, x, dtype, _ = _binary_inputs(labels, logits)
     q = v.as_real_array(pos_weight, "pos_weight")
     v.check_positive(q, "pos_weight")
+    v.check_finite(q, "pos_weight")
     try:
         q = np.broadcast_to(q, x.shape)
     except ValueError:
@@ -125,11 +126,13 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight):
         ) from None
     z64, x64 = z.astype(np.float64), x.astype(np.float64)
     qz = q.astype(np.float64) * z64
-    with np.errstate(invalid="ignore"):  # 0·inf at x = ±inf, fixed below
-        loss = (qz + 1.0 - z64) * softplus_tail(x64) + (1.0 - z64) * np.maximum(x64, 0.0) + qz * np.maximum(-x64, 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):  # 0·inf at x = ±inf, fixed below; inf where it is inf
+        loss = (qz + (1.0 - z64)) * softplus_tail(x64) + (1.0 - z64) * np.maximum(x64, 0.0) + qz * np.maximum(-x64, 0.0)
     if not np.isfinite(x64).all():
         _zero_infinite_products(loss, x64, 1.0 - z64, qz)
-    return loss.astype(v.result_dtype(x, q), copy=False)
+    # a Python number as pos_weight does not widen float32 logits; an array of weights takes part
+    dtype = v.result_dtype(x, q) if isinstance(pos_weight, np.ndarray) else v.result_dtype(x)
+    return loss.astype(dtype, copy=False)
 
 
 def softmax_cross_entropy_with_logits(labels, logits, *, axis: int = -1):
@@ -177,11 +180,13 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
     [0, C). Result: shape (...). Same value as the one-hot loss, without building a (..., C) one-hot.
 
     Stability: max-shift + log1p as in ``softmax_cross_entropy_with_logits``. Computed a few rows at a
-    time in cache-sized buffers, so the extra memory is a few hundred KiB, not a copy of the logits.
+    time in cache-sized buffers (on every core for large inputs), so the extra memory is about a MiB,
+    not a copy of the logits. float32 logits are computed in float64 and rounded once.
     Out-of-range labels raise a ``ValueError`` naming the label; frameworks disagree here (an error in
     eager TensorFlow and PyTorch, NaN under XLA and on GPUs, a silent 0 in Keras' JAX backend).
 
-    See also: ``tf.nn.sparse_softmax_cross_entropy_with_logits``, ``keras.losses.SparseCategoricalCrossentropy(from_logits=True)``,
+    See also: ``tf.nn.sparse_softmax_cross_entropy_with_logits``,
+    ``keras.losses.SparseCategoricalCrossentropy(from_logits=True)``,
     ``torch.nn.functional.cross_entropy(reduction='none')``.
 
     >>> import ce_teach as ct
@@ -192,18 +197,42 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
     y = v.as_real_array(labels, "labels")
     v.check_class_axis(x, "logits", -1)
     v.check_sparse_labels(y, x.shape)
-    rows, restore, dtype = _softmax_rows(x, -1, "logits")
+    rows, restore = to_rows(x, -1)
     y_rows = y.reshape(-1)
     out = np.empty(rows.shape[0])
-    step = next(row_blocks(*rows.shape)).stop
-    d, dl = np.empty((step, rows.shape[1])), np.empty((step, rows.shape[1]))
-    for b in row_blocks(*rows.shape):
-        k = b.stop - b.start
-        imax, _, low = shift_by_max(rows[b], d[:k], dl[:k])
-        r = np.arange(k)
-        label_shift = d[r, y_rows[b]]  # x_y − m ≤ 0 (plus its low part, below)
+    n_rows, n_classes = rows.shape
+    rows_ok = in_parallel(
+        lambda part: _sparse_loss_rows(rows[part], y_rows[part], out[part]), n_rows, cost_per_item=n_classes
+    )
+    if not all(rows_ok):
+        # A row maximum that is NaN or ±inf means a NaN, a +inf or an all −inf row somewhere: the
+        # softmax input checks find it and raise the same error as every other softmax function.
+        _softmax_rows(x, -1, "logits")
+        raise AssertionError("unreachable: a row maximum was not finite but the logits passed the checks")
+    return restore(out).astype(v.result_dtype(x), copy=False)
+
+
+def _sparse_loss_rows(rows: np.ndarray, labels: np.ndarray, out: np.ndarray) -> bool:
+    """out[i] = log1p(S_i) − (x_{i, y_i} − m_i) for each row, a few rows at a time in float64 buffers.
+
+    Checks each block's row maxima before using them and returns False at the first one that is not
+    finite (the caller then raises the proper error), True when every row was computed.
+    """
+    n_classes = rows.shape[1]
+    step = rows_per_block(n_classes)
+    d = np.empty((step, n_classes))
+    dl = np.empty((step, n_classes)) if rows.dtype == np.float64 else None  # TwoSum low parts: float64 only
+    for start in range(0, rows.shape[0], step):
+        block = rows[start : start + step]
+        k = block.shape[0]
+        imax, m = row_max(block)
+        if not np.isfinite(m).all():
+            return False
+        low = shift(block, m, d[:k], None if dl is None else dl[:k])
+        r, y = np.arange(k), labels[start : start + k]
+        label_shift = d[r, y]  # x_y − m ≤ 0 (plus its low part, below)
         if low is not None:
-            label_shift = label_shift + low[r, y_rows[b]]
+            label_shift += low[r, y]
         s = exp_sum_without_max(d[:k], low, imax, d[:k])
-        out[b] = np.log1p(s) - label_shift
-    return restore(out).astype(dtype, copy=False)
+        out[start : start + k] = np.log1p(s) - label_shift
+    return True
