@@ -9,7 +9,7 @@ that do, for demonstrations.
     1.0
 """
 
-from . import checks, naive
+from . import bigram, checks, fitting, naive, sampling
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence
@@ -19,6 +19,20 @@ from .losses import (
     softmax_cross_entropy_with_logits,
     sparse_softmax_cross_entropy_with_logits,
     weighted_cross_entropy_with_logits,
+)
+from .mse import (
+    sigmoid_squared_error,
+    sigmoid_squared_error_grad,
+    softmax_squared_error,
+    softmax_squared_error_grad,
+    zero_one_loss,
+)
+from .training import TrainingHistory, logistic_gradient, train_logistic
+from .weighting import (
+    balanced_class_weights,
+    class_weighted_sparse_cross_entropy,
+    pos_weight_from_labels,
+    weighted_mean,
 )
 
 __version__ = "0.1.0"
@@ -49,6 +63,27 @@ __all__ = [
     "softmax_cross_entropy_grad",
     "softmax_jacobian",
     "numerical_gradient",
+    # squared error and 0-1 loss on sigmoid/softmax outputs: what cross-entropy replaced (notebook 06)
+    "sigmoid_squared_error",
+    "sigmoid_squared_error_grad",
+    "softmax_squared_error",
+    "softmax_squared_error_grad",
+    "zero_one_loss",
+    # gradient descent on one sigmoid neuron (notebook 06)
+    "TrainingHistory",
+    "logistic_gradient",
+    "train_logistic",
+    # a tiny character language model: bits per character, perplexity, add-k smoothing (notebook 03)
+    "bigram",
+    # one normal bump fitted to a target by forward or reverse KL on a 1-D grid (notebook 02)
+    "fitting",
+    # weights and reductions: class weights, ignored labels, label smoothing as PyTorch does them (notebook 07)
+    "weighted_mean",
+    "balanced_class_weights",
+    "pos_weight_from_labels",
+    "class_weighted_sparse_cross_entropy",
+    # huge class counts: log-uniform candidate sampling, sampled softmax and NCE (notebook 07)
+    "sampling",
     # the textbook formulas, for demonstrations only
     "naive",
     # self-checks for the notebooks (plotting and widgets are imported explicitly: ce_teach.plotting, ce_teach.widgets)

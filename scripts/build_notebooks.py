@@ -45,6 +45,10 @@ def normalise(nb) -> None:
         if cell.cell_type == "code" and has_widget_output(cell):
             cell.outputs = []
             cell.execution_count = None
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                # the error itself, without a traceback full of this machine's file paths
+                out["traceback"] = [f"{out['ename']}: {out['evalue']}"]
     nb.nbformat_minor = 4
 
 
@@ -85,6 +89,8 @@ def stale(source: Path) -> list[str]:
             continue
         if has_widget_output(cell) or (cell.execution_count is None and cell.outputs):
             problems.append(f"{target.name}: cell {i} keeps widget output (not normalised)")
+    if any(len(out.get("traceback", [])) > 1 for c in stored.cells for out in c.get("outputs", [])):
+        problems.append(f"{target.name}: an error output keeps its full traceback (machine paths)")
     counts = [c.execution_count for c in stored.cells if c.cell_type == "code" and c.execution_count is not None]
     if counts != sorted(counts) or len(set(counts)) != len(counts):
         problems.append(f"{target.name}: execution counts {counts} are not one clean top-to-bottom run")

@@ -60,7 +60,7 @@ def test_notebooks_run_in_a_fresh_binder_environment(tmp_path):
     # repo2docker: pip install -r binder/requirements.txt (its base image adds jupyterlab, already pinned here)
     run(str(bin_dir / "pip"), "install", "--quiet", "--disable-pip-version-check", "-r", "binder/requirements.txt")
     run("bash", "binder/postBuild")
-    assert "site-packages" in run(str(bin_dir / "python"), "-c", "import ce_teach; print(ce_teach.__file__)")
+    assert "site-packages" in run(str(bin_dir / "python"), "-I", "-c", "import ce_teach; print(ce_teach.__file__)")
     extensions = run(str(bin_dir / "jupyter"), "labextension", "list")  # prebuilt, shipped inside the wheels
     assert "jupyter-matplotlib" in extensions and "@jupyter-widgets/jupyterlab-manager" in extensions, extensions
     # the test tools only, then every notebook under strict nbval against this environment

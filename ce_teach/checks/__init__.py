@@ -10,7 +10,22 @@
 """
 
 from ._core import CheckResult, Exercise, compare
+from .bigram import bits_per_char
+from .choosing import loss_choice, pos_weight
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
+from .mse import sigmoid_mse_grad, softmax_mse_grad
+from .pitfalls import (
+    pitfall_batch_max,
+    pitfall_epsilon_in_log,
+    pitfall_integer_labels,
+    pitfall_kl_order,
+    pitfall_label_range,
+    pitfall_log_of_softmax,
+    pitfall_logits_as_probabilities,
+    pitfall_softmax_twice,
+)
+from .sigmoid import bce_gradient, bce_with_logits
+from .softmax import sparse_cross_entropy, stable_log_softmax
 
 __all__ = [
     "CheckResult",
@@ -21,4 +36,26 @@ __all__ = [
     "kl_divergence_bits",
     "cross_entropy_nats",
     "perplexity",
+    "bits_per_char",
+    # 04
+    "bce_with_logits",
+    "bce_gradient",
+    # 05
+    "stable_log_softmax",
+    "sparse_cross_entropy",
+    # 06
+    "sigmoid_mse_grad",
+    "softmax_mse_grad",
+    # 07
+    "loss_choice",
+    "pos_weight",
+    # 08 (the bug hunt)
+    "pitfall_softmax_twice",
+    "pitfall_logits_as_probabilities",
+    "pitfall_batch_max",
+    "pitfall_log_of_softmax",
+    "pitfall_epsilon_in_log",
+    "pitfall_integer_labels",
+    "pitfall_label_range",
+    "pitfall_kl_order",
 ]

@@ -77,10 +77,22 @@ def _perplexity_as_entropy(got, expected, args):
     return None
 
 
+def _perplexity_mixed_bases(got, expected, args):
+    h_bits = info.entropy(args[0], base=2)
+    if np.allclose(expected, 1):  # H = 0: every base gives perplexity 1, nothing to tell apart
+        return None
+    same_base = "the base of the power must match the log: 2 ** H_bits or e ** H_nats."
+    if np.allclose(got, 2.0 ** (h_bits * np.log(2))):
+        return f"you raised 2 to the entropy in nats: {same_base}"
+    if np.allclose(got, np.exp(h_bits)):
+        return f"you raised e to the entropy in bits: {same_base}"
+    return None
+
+
 perplexity = Exercise(
     "perplexity",
     reference=_perplexity,
     cases=[(p,) for p in _P],
-    diagnoses=[_perplexity_as_entropy, nan_from_zero_probability, not_reduced],
+    diagnoses=[_perplexity_as_entropy, _perplexity_mixed_bases, nan_from_zero_probability, not_reduced],
     hint="perplexity = 2 ** H_bits(p) = e ** H_nats(p).",
 )

@@ -6,6 +6,7 @@ artists in place. A notebook's static figure is ``draw_*(...)``; its slider call
 same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
+from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
 from .information import (
     BinaryEntropyPlot,
     DistributionBars,
@@ -15,6 +16,24 @@ from .information import (
     draw_distribution,
     draw_pair,
     draw_surprise,
+)
+from .kl import KLFitsPlot, draw_kl_fits
+from .mse import (
+    GradientRacePlot,
+    TrainingRacePlot,
+    ZeroOnePlot,
+    draw_gradients_vs_logit,
+    draw_training_race,
+    draw_zero_one_vs_ce,
+)
+from .sigmoid import BCECurves, BCEPoint, draw_bce_curves, naive_bce_grad
+from .softmax import (
+    JacobianPlot,
+    SoftmaxLossPlot,
+    TemperaturePlot,
+    draw_jacobian,
+    draw_softmax_loss,
+    draw_temperature,
 )
 
 __all__ = [
@@ -26,4 +45,31 @@ __all__ = [
     "draw_distribution",
     "draw_pair",
     "draw_surprise",
+    # 02 forward vs reverse KL
+    "KLFitsPlot",
+    "draw_kl_fits",
+    # 06 MSE vs cross-entropy
+    "GradientRacePlot",
+    "TrainingRacePlot",
+    "ZeroOnePlot",
+    "draw_gradients_vs_logit",
+    "draw_training_race",
+    "draw_zero_one_vs_ce",
+    # 04 sigmoid and binary cross-entropy
+    "BCECurves",
+    "BCEPoint",
+    "draw_bce_curves",
+    "naive_bce_grad",
+    # 05 softmax and categorical cross-entropy
+    "JacobianPlot",
+    "SoftmaxLossPlot",
+    "TemperaturePlot",
+    "draw_jacobian",
+    "draw_softmax_loss",
+    "draw_temperature",
+    # 07 choosing a loss: sampled softmax and NCE
+    "SampledBiasPlot",
+    "NCEObjectivePlot",
+    "draw_sampled_bias",
+    "draw_nce_objective",
 ]

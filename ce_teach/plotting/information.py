@@ -29,6 +29,19 @@ def _binary_entropy(p: float, base) -> float:
     return float(entropy([p, 1.0 - p], base=base))
 
 
+def _probability(value, name: str) -> float:
+    """A single probability in [0, 1], or a ValueError naming the argument (a marker off the curve is a bug)."""
+    value = float(value)
+    if not 0.0 <= value <= 1.0:  # also rejects NaN
+        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
+    return value
+
+
+def _shown(value: float, digits: int = 3) -> str:
+    """A number for a figure label: fixed digits, ∞ for an infinite loss (as the widgets' readouts)."""
+    return "∞" if value == np.inf else f"{value:.{digits}f}"
+
+
 @dataclass
 class BinaryEntropyPlot:
     """The binary-entropy curve H(p, 1 − p) with a marker at the current p."""
@@ -39,6 +52,7 @@ class BinaryEntropyPlot:
     base: object = 2
 
     def update(self, p: float) -> float:
+        p = _probability(p, "p")
         h = _binary_entropy(p, self.base)
         self.marker.set_data([p], [h])
         self.label.set_text(f"p = {p:.2f}:  H = {h:.3f} {unit(self.base)}")
@@ -111,7 +125,7 @@ class PairBars:
         forward = float(kl_divergence(self.p, q, base=self.base))
         reverse = float(kl_divergence(q, self.p, base=self.base))
         u = unit(self.base)
-        self.ax.set_title(f"D(p‖q) = {forward:.3f} {u}    D(q‖p) = {reverse:.3f} {u}")
+        self.ax.set_title(f"D(p‖q) = {_shown(forward)} {u}    D(q‖p) = {_shown(reverse)} {u}")
         return forward, reverse
 
 
@@ -143,10 +157,11 @@ class SurprisePlot:
     base: object = None
 
     def update(self, q: float) -> float:
-        loss = float(-log(q, self.base))
+        q = _probability(q, "q")
+        loss = float(-log(q, self.base)) + 0.0  # + 0.0 turns −log 1 = −0.0 into 0.0, so no "-0.000" is shown
         shown = min(loss, self.ax.get_ylim()[1])  # an infinite loss is drawn at the top edge
         self.marker.set_data([q], [shown])
-        self.label.set_text(f"q(true class) = {q:.3f}:  loss = {loss:.3f} {unit(self.base)}")
+        self.label.set_text(f"q(true class) = {q:.3f}:  loss = {_shown(loss)} {unit(self.base)}")
         return loss
 
 

@@ -57,7 +57,11 @@ class LiveWidget(w.VBox):
         super().__init__([*controls.values(), self.readout, figure.canvas])
 
     def redraw(self) -> None:
+        """Draw the changed artists. The first draw lays the figure out; later draws keep that layout,
+        because constrained layout would otherwise cost about half of every redraw."""
         self.figure.canvas.draw()
+        if self.figure.get_layout_engine() is not None:
+            self.figure.set_layout_engine("none")
 
 
 def slider(value, lo, hi, step, description, *, width="420px", readout_format=".2f") -> w.FloatSlider:

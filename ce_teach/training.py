@@ -1,0 +1,215 @@
+"""Gradient descent on one sigmoid neuron (logistic regression), with cross-entropy or with squared error.
+
+The model is a = σ(x·w + b). Both losses share the chain rule through the logit ℓ = x·w + b:
+∂L/∂w = Σ_i (∂L/∂ℓ_i)·x_i and ∂L/∂b = Σ_i ∂L/∂ℓ_i; they differ only in ∂L/∂ℓ_i:
+
+* cross-entropy: (a_i − y_i)/N;
+* squared error ½(a − y)²: (a_i − y_i)·a_i(1 − a_i)/N, which is almost 0 for a confident mistake.
+
+So from a badly wrong start cross-entropy moves at full speed while squared error crawls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate as v
+from .activations import softplus_tail
+from .mse import sigmoid_error_and_slope
+
+__all__ = ["TrainingHistory", "logistic_gradient", "train_logistic"]
+
+LOSSES = ("ce", "mse")
+
+
+@dataclass(frozen=True)
+class TrainingHistory:
+    """One run of ``train_logistic``: one entry per step, index 0 being the start (before any update).
+
+    ``w`` has shape (steps + 1,) for a single feature, (steps + 1, D) for D features; ``b``,
+    ``cross_entropy`` (mean binary cross-entropy), ``squared_error`` (mean ½(a − y)²) and ``accuracy``
+    have shape (steps + 1,). Both losses are recorded for both runs, so runs can be compared on
+    either yardstick; ``objective`` is the one this run minimised.
+    """
+
+    loss: str
+    lr: float
+    w: np.ndarray
+    b: np.ndarray
+    cross_entropy: np.ndarray
+    squared_error: np.ndarray
+    accuracy: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        return self.b.size - 1
+
+    @property
+    def objective(self) -> np.ndarray:
+        return self.cross_entropy if self.loss == "ce" else self.squared_error
+
+
+def _features(x) -> np.ndarray:
+    x = v.as_real_array(x, "x")
+    if x.ndim not in (1, 2) or x.shape[0] == 0:
+        raise ValueError(f"x must have shape (N,) or (N, D) with N ≥ 1 examples, got shape {x.shape}")
+    v.check_finite(x, "x")
+    return x.astype(np.float64)
+
+
+def _binary_labels(y, n: int) -> np.ndarray:
+    y = v.as_real_array(y, "y")
+    if y.shape != (n,):
+        raise ValueError(f"y must have shape ({n},), one label per example of x, got shape {y.shape}")
+    bad = ~np.isin(y, (0, 1))
+    if bad.any():
+        where = v.first_index(bad)
+        raise ValueError(f"y must hold class labels 0 or 1; found {y[where].item()!r} at index {where}")
+    return y.astype(np.float64)
+
+
+def _loss_name(loss) -> str:
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be 'ce' (cross-entropy) or 'mse' (squared error ½(a − y)²), got {loss!r}")
+    return loss
+
+
+def _finite(a: np.ndarray, name: str) -> None:
+    if a.ndim == 0:  # a single number: say so, without an index
+        if not np.isfinite(a):
+            raise ValueError(f"{name} must be a finite number, got {a.item()!r}")
+        return
+    v.check_finite(a, name)
+
+
+def _weights(w, x: np.ndarray, name: str) -> np.ndarray:
+    """w as float64: a scalar for x of shape (N,), a scalar (broadcast) or shape (D,) for x of shape (N, D)."""
+    w = v.as_real_array(w, name)
+    _finite(w, name)
+    if x.ndim == 1:
+        if w.ndim != 0:
+            raise ValueError(f"{name} must be a single number when x has one feature (shape (N,)), got shape {w.shape}")
+        return w.astype(np.float64)
+    n_features = x.shape[1]
+    if w.ndim == 0:
+        return np.full(n_features, float(w))
+    if w.shape != (n_features,):
+        raise ValueError(
+            f"{name} must be a number or have shape ({n_features},), one weight per feature, got shape {w.shape}"
+        )
+    return w.astype(np.float64)
+
+
+def _bias(b, name: str) -> float:
+    b = v.as_real_array(b, name)
+    if b.ndim != 0:
+        raise ValueError(f"{name} must be a single number, got shape {b.shape}")
+    _finite(b, name)
+    return float(b)
+
+
+def _positive_number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not 0 < value < np.inf:
+        raise ValueError(f"{name} must be positive and finite, got {value!r}")
+    return float(value)
+
+
+def _step_count(steps) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"steps must be a whole number, got {steps!r}")
+    if steps < 0:
+        raise ValueError(f"steps must be ≥ 0, got {steps}")
+    return int(steps)
+
+
+def _logit_gradient(error: np.ndarray, slope: np.ndarray, loss: str) -> np.ndarray:
+    """∂(mean loss)/∂ℓ_i: (a − y)/N for cross-entropy, (a − y)·a(1 − a)/N for squared error."""
+    g = error if loss == "ce" else error * slope
+    return g / error.size
+
+
+def _mean_losses(logits: np.ndarray, y: np.ndarray, error: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean cross-entropy, mean ½(a − y)²) over the last axis; cross-entropy as max(ℓ, 0) − ℓ·y + log1p(e^{−|ℓ|})."""
+    ce = np.maximum(logits, 0.0) - logits * y + softplus_tail(logits)
+    return ce.mean(axis=-1), 0.5 * np.mean(error**2, axis=-1)
+
+
+def logistic_gradient(x, y, w, b, *, loss: str = "ce") -> tuple[float, np.ndarray, float]:
+    """Mean loss of a sigmoid neuron a = σ(x·w + b) and its gradient with respect to w and b.
+
+    Formula: with ℓ = x·w + b and a = σ(ℓ), the mean loss L is (1/N)·Σ CE(y_i, ℓ_i) for ``loss='ce'``
+    or (1/N)·Σ ½(a_i − y_i)² for ``loss='mse'``; ∂L/∂w = Σ_i g_i·x_i and ∂L/∂b = Σ_i g_i with
+    g_i = (a_i − y_i)/N (cross-entropy) or g_i = (a_i − y_i)·a_i(1 − a_i)/N (squared error).
+
+    Shapes: ``x`` (N,) with a scalar ``w``, or (N, D) with ``w`` a scalar or (D,); ``y`` (N,) labels
+    0 or 1; ``b`` a scalar. Returns (L, ∂L/∂w of ``w``'s shape, ∂L/∂b).
+
+    Stability: cross-entropy from the logit (never log σ); a − y and a(1 − a) without cancellation.
+
+    >>> import numpy as np, ce_teach as ct
+    >>> value, grad_w, grad_b = ct.logistic_gradient(np.array([1.0, -1.0]), np.array([1, 0]), 0.0, 0.0)
+    >>> round(value, 6), float(grad_w), float(grad_b)
+    (0.693147, -0.5, 0.0)
+    """
+    x = _features(x)
+    y = _binary_labels(y, x.shape[0])
+    loss = _loss_name(loss)
+    w = _weights(w, x, "w")
+    b = _bias(b, "b")
+    logits = x @ w + b if x.ndim == 2 else x * w + b
+    error, slope = sigmoid_error_and_slope(y, logits)
+    ce, se = _mean_losses(logits, y, error)
+    g = _logit_gradient(error, slope, loss)
+    grad_w = x.T @ g if x.ndim == 2 else np.asarray(x @ g)
+    return float(ce if loss == "ce" else se), grad_w, float(g.sum())
+
+
+def train_logistic(x, y, *, loss: str = "ce", w0=0.0, b0: float = 0.0, lr: float = 0.5, steps: int = 300):
+    """Train one sigmoid neuron a = σ(x·w + b) by plain gradient descent; return its ``TrainingHistory``.
+
+    Formula: w ← w − lr·∂L/∂w, b ← b − lr·∂L/∂b, ``steps`` times, from (w0, b0); L is the mean
+    cross-entropy (``loss='ce'``) or the mean squared error ½(a − y)² (``loss='mse'``), with the
+    gradients of ``logistic_gradient``: (a − y) versus (a − y)·a(1 − a) per example.
+
+    Shapes: ``x`` (N,) (one feature, scalar ``w0``) or (N, D) (``w0`` a scalar or (D,)); ``y`` (N,)
+    labels 0 or 1. Full batch, deterministic: the same inputs give the same history. Vectorised, a
+    few microseconds per step for small N, so hundreds of steps run in milliseconds.
+
+    Stability: every quantity is computed from the logits without overflow or cancellation; a huge
+    ``lr`` may oscillate but cannot overflow (each step moves w by at most lr·max|x|).
+
+    >>> import numpy as np, ce_teach as ct
+    >>> x, y = np.array([-1.0, -0.5, 0.5, 1.0]), np.array([0, 0, 1, 1])
+    >>> ce = ct.train_logistic(x, y, loss="ce", w0=-8.0, lr=1.0, steps=100)
+    >>> mse = ct.train_logistic(x, y, loss="mse", w0=-8.0, lr=1.0, steps=100)
+    >>> float(ce.accuracy[-1]), float(mse.accuracy[-1])  # same start, same steps
+    (1.0, 0.0)
+    """
+    x = _features(x)
+    y = _binary_labels(y, x.shape[0])
+    loss = _loss_name(loss)
+    w = _weights(w0, x, "w0").copy()
+    b = _bias(b0, "b0")
+    lr = _positive_number(lr, "lr")
+    steps = _step_count(steps)
+
+    ws = np.empty((steps + 1, *w.shape))
+    bs = np.empty(steps + 1)
+    logits = np.empty((steps + 1, x.shape[0]))
+    for k in range(steps + 1):  # only the update is sequential; the records are computed afterwards
+        logits[k] = x @ w + b if x.ndim == 2 else x * w + b
+        ws[k], bs[k] = w, b
+        if k == steps:
+            break
+        error, slope = sigmoid_error_and_slope(y, logits[k])
+        g = _logit_gradient(error, slope, loss)
+        w = w - lr * (x.T @ g if x.ndim == 2 else x @ g)
+        b = b - lr * float(g.sum())
+    error, _ = sigmoid_error_and_slope(y, logits)
+    ces, ses = _mean_losses(logits, y, error)
+    accs = np.mean((logits > 0) == (y == 1), axis=-1)
+    return TrainingHistory(loss, lr, ws, bs, ces, ses, accs)

@@ -1,0 +1,229 @@
+"""Weights and reductions: per-example weights, class weights, and PyTorch's ``CrossEntropyLoss`` mean.
+
+The frameworks agree on the loss of one example and disagree on how a batch of them is averaged.
+With per-example weights w_i and losses ℓ_i:
+
+* Keras ``reduction="sum_over_batch_size"`` (the default): Σ w_i ℓ_i / N. The weights do not enter the
+  denominator, so a batch of small weights gives a small loss. ``"mean_with_sample_weight"``: Σ w_i ℓ_i / Σ w_i.
+* PyTorch ``CrossEntropyLoss(weight=w)`` and ``NLLLoss(weight=w)``, ``reduction="mean"``: each example is
+  weighted by its class, w_{y_i}, and the sum is divided by Σ w_{y_i} over the examples that are not ignored
+  (``weighted_mean``, ``class_weighted_sparse_cross_entropy``). ``BCEWithLogitsLoss(weight=w)`` divides by N.
+* ``tf.compat.v1.losses.*`` (``SUM_BY_NONZERO_WEIGHTS``): Σ w_i ℓ_i / #{i : w_i ≠ 0}.
+
+Only the normaliser differs: within one batch the gradients point the same way and differ by a constant
+factor, but that factor changes from batch to batch with the mix of classes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as v
+from .activations import log_softmax
+from .losses import sparse_softmax_cross_entropy_with_logits
+
+__all__ = ["weighted_mean", "balanced_class_weights", "pos_weight_from_labels", "class_weighted_sparse_cross_entropy"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_weights(w: np.ndarray, name: str) -> None:
+    """Finite and ≥ 0: a weight says how much an example (or class) counts."""
+    v.check_finite(w, name)
+    if w.size and w.min() < 0:
+        where = v.first_index(w < 0)
+        value = (w[where] if w.ndim else w[()]).item()
+        raise ValueError(f"{name} must be ≥ 0, got {value!r}" + (f" at index {where}" if w.ndim else ""))
+
+
+def weighted_mean(losses, weights):
+    """Weighted average Σ w_i ℓ_i / Σ w_i: PyTorch's class-weighted ``mean``, Keras' ``mean_with_sample_weight``.
+
+    Formula: weighted_mean(ℓ, w) = Σ_i w_i·ℓ_i / Σ_i w_i.
+
+    Shapes: ``losses`` and ``weights`` of the same shape (no broadcasting); result: a scalar.
+
+    Stability: a term with weight 0 contributes exactly 0, even if its loss is +inf (0·∞ would be NaN).
+    ``weights`` must be finite and ≥ 0 with a positive sum: Σ w_i = 0 is a ``ValueError`` (0/0, where PyTorch
+    returns NaN).
+
+    See also: ``torch.nn.CrossEntropyLoss(weight=...)`` (weights w_{y_i}), Keras
+    ``reduction="mean_with_sample_weight"``; Keras' default ``"sum_over_batch_size"`` is Σ w_i ℓ_i / N instead.
+
+    >>> import ce_teach as ct
+    >>> float(ct.weighted_mean([1.0, 2.0, 4.0], [1.0, 1.0, 2.0]))
+    2.75
+    """
+    ell = v.as_real_array(losses, "losses")
+    w = v.as_real_array(weights, "weights")
+    v.check_same_shape(ell, "losses", w, "weights")
+    v.check_not_nan(ell, "losses")
+    _check_weights(w, "weights")
+    w64 = w.astype(np.float64)
+    total = w64.sum()
+    if not total > 0:
+        raise ValueError("weights sum to 0, so their weighted mean is 0/0, undefined; give some example a weight > 0")
+    terms = np.multiply(w64, ell.astype(np.float64), out=np.zeros(w64.shape), where=w64 > 0)  # 0·inf = 0
+    return (terms.sum() / total).astype(v.result_dtype(ell, w))
+
+
+def balanced_class_weights(labels, num_classes: int):
+    """Class weights that make every class count as much in total: w_c = N / (C·n_c).
+
+    Formula: w_c = N / (C·n_c), with n_c the number of labels equal to c and N = Σ_c n_c; then
+    Σ_{i: y_i = c} w_{y_i} = N / C for every class c.
+
+    Shapes: ``labels`` integer class indices of any shape, each in [0, ``num_classes``); result: (C,).
+
+    Stability: a class with no examples has no finite balancing weight: that is a ``ValueError`` naming the
+    class (scikit-learn raises too).
+
+    See also: ``sklearn.utils.class_weight.compute_class_weight("balanced", ...)``, the ``weight`` argument of
+    ``torch.nn.CrossEntropyLoss``, Keras ``model.fit(class_weight={c: w_c})``.
+
+    >>> import ce_teach as ct
+    >>> ct.balanced_class_weights([0, 0, 0, 1], 2).tolist()
+    [0.6666666666666666, 2.0]
+    """
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+        raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}")
+    y = v.as_real_array(labels, "labels")
+    y = y.reshape(-1)
+    v.check_sparse_labels(y, (y.size, int(num_classes)))
+    counts = np.bincount(y, minlength=int(num_classes))
+    if (counts == 0).any():
+        missing = int(np.argmax(counts == 0))
+        raise ValueError(
+            f"class {missing} has no examples in labels, so it has no balancing weight; "
+            "pass num_classes = the classes that occur, or choose its weight yourself"
+        )
+    return y.size / (num_classes * counts.astype(np.float64))
+
+
+def pos_weight_from_labels(labels):
+    """One ``pos_weight`` per column of multi-label targets: negatives / positives.
+
+    Formula: q_c = Σ_i (1 − z_ic) / Σ_i z_ic, the number of negatives over the number of positives of column c
+    (soft labels count fractionally). With q_c the positives of column c weigh as much in total as its negatives.
+
+    Shapes: ``labels`` (N, C) or (N,) with entries in [0, 1]; result (C,) or a scalar.
+
+    Stability: a column with no positive has no finite weight: that is a ``ValueError`` naming the column.
+
+    See also: ``torch.nn.BCEWithLogitsLoss(pos_weight=...)``, ``tf.nn.weighted_cross_entropy_with_logits``,
+    ``ct.weighted_cross_entropy_with_logits``.
+
+    >>> import ce_teach as ct
+    >>> ct.pos_weight_from_labels([[1, 0], [0, 0], [0, 1], [0, 1]]).tolist()
+    [3.0, 1.0]
+    """
+    z = v.as_real_array(labels, "labels")
+    if z.ndim not in (1, 2) or z.shape[0] == 0:
+        raise ValueError(f"labels must have shape (N,) or (N, C) with N ≥ 1, got {z.shape}")
+    v.check_in_unit_interval(z, "labels")
+    z64 = z.astype(np.float64)
+    positives = z64.sum(axis=0)
+    negatives = (1.0 - z64).sum(axis=0)
+    if (positives == 0).any():
+        column = int(np.argmax(np.atleast_1d(positives) == 0))
+        raise ValueError(
+            f"column {column} of labels has no positive example, so negatives / positives is infinite; "
+            "drop the column or choose its pos_weight yourself"
+        )
+    return negatives / positives
+
+
+def _check_smoothing(label_smoothing) -> float:
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.integer, np.floating)):
+        raise TypeError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    return float(label_smoothing)
+
+
+def _check_ignore_index(ignore_index):
+    if ignore_index is None:
+        return None
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+        raise TypeError(f"ignore_index must be None or an integer label (PyTorch uses -100), got {ignore_index!r}")
+    return int(ignore_index)
+
+
+def class_weighted_sparse_cross_entropy(
+    labels, logits, *, class_weight=None, ignore_index=None, label_smoothing: float = 0.0, reduction: str = "mean"
+):
+    """Softmax cross-entropy with integer labels, class weights, ignored labels and label smoothing, as PyTorch.
+
+    Reproduces ``torch.nn.CrossEntropyLoss(weight, ignore_index, reduction, label_smoothing)`` with integer
+    targets, with the class axis last.
+
+    Formula: with ℓ_ic = −log S(x_i)_c, ε = ``label_smoothing`` and w = ``class_weight`` (all 1 if None),
+        loss_i = (1 − ε)·w_{y_i}·ℓ_{i,y_i} + (ε/C)·Σ_c w_c·ℓ_ic, and loss_i = 0 where y_i = ``ignore_index``;
+        ``"mean"`` = Σ_i loss_i / Σ_{i not ignored} w_{y_i}; ``"sum"`` = Σ_i loss_i; ``"none"`` = loss_i.
+    The mean divides by the weights of the *labels*, not by N, and the smoothing term (which weights every
+    class) is divided by the same Σ w_{y_i}.
+
+    Shapes: ``logits`` (..., C); ``labels`` integers of shape ``logits.shape[:-1]``, each in [0, C) or equal to
+    ``ignore_index``; ``class_weight`` (C,), finite and ≥ 0. Result: a scalar, or shape ``logits.shape[:-1]``
+    for ``reduction="none"``. (PyTorch puts the class axis at dim 1 for inputs of more than 2 dimensions.)
+
+    Stability: −log S from ``log_softmax`` (max shift, log1p), never log of a probability. Where PyTorch returns
+    NaN for a mean over nothing (every label ignored, or every label's weight 0), this raises a ``ValueError``.
+    ``ignore_index`` defaults to None here (nothing ignored) and to −100 in PyTorch.
+
+    See also: ``torch.nn.CrossEntropyLoss``, ``torch.nn.NLLLoss`` (takes log-probabilities),
+    ``keras.losses.SparseCategoricalCrossentropy(ignore_class=...)`` (no class weights; ``class_weight`` in
+    ``model.fit`` becomes per-example weights divided by N), ``ct.sparse_softmax_cross_entropy_with_logits``.
+
+    >>> import ce_teach as ct
+    >>> logits = [[2.0, 0.0, 0.0], [0.0, 1.0, 0.0], [5.0, 5.0, 5.0]]
+    >>> loss = ct.class_weighted_sparse_cross_entropy([0, 1, -100], logits, class_weight=[1.0, 3.0, 1.0],
+    ...                                               ignore_index=-100)
+    >>> round(float(loss), 12)  # (1·0.239537 + 3·0.551445) / (1 + 3): the third example is ignored
+    0.473469727005
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    eps = _check_smoothing(label_smoothing)
+    ignore = _check_ignore_index(ignore_index)
+    x = v.as_real_array(logits, "logits")
+    y = v.as_real_array(labels, "labels")
+    v.check_class_axis(x, "logits", -1)
+    n_classes = x.shape[-1]
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integer class indices, got dtype {y.dtype}")
+    kept = np.ones(y.shape, dtype=bool) if ignore is None else y != ignore
+    v.check_sparse_labels(np.where(kept, y, 0), x.shape)  # every label that is not ignored must be a class
+    if class_weight is None:
+        w = np.ones(n_classes)
+    else:
+        w = v.as_real_array(class_weight, "class_weight")
+        if w.shape != (n_classes,):
+            raise ValueError(f"class_weight must have shape (C,) = ({n_classes},), one weight per class, got {w.shape}")
+        _check_weights(w, "class_weight")
+        w = w.astype(np.float64)
+    safe_labels = np.where(kept, y, 0).astype(np.int64)
+    label_weight = np.where(kept, w[safe_labels], 0.0)
+    if eps == 0.0:
+        nll = sparse_softmax_cross_entropy_with_logits(safe_labels, x.astype(np.float64))
+        smooth = np.zeros(nll.shape)
+    else:
+        neg_log_probs = -log_softmax(x.astype(np.float64))  # (..., C), every entry ≥ 0
+        nll = np.take_along_axis(neg_log_probs, safe_labels[..., None], axis=-1)[..., 0]
+        terms = np.multiply(w, neg_log_probs, out=np.zeros(neg_log_probs.shape), where=w > 0)  # 0·inf = 0
+        smooth = terms.sum(axis=-1)
+    weighted_nll = np.multiply(label_weight, nll, out=np.zeros(nll.shape), where=label_weight > 0)  # 0·inf = 0
+    loss = (1.0 - eps) * weighted_nll + (eps / n_classes) * np.where(kept, smooth, 0.0)
+    dtype = v.result_dtype(x)
+    if reduction == "none":
+        return loss.astype(dtype, copy=False)
+    if reduction == "sum":
+        return loss.sum().astype(dtype)
+    total = label_weight.sum()
+    if not total > 0:
+        reason = "every label is ignore_index" if not kept.any() else "every label that is not ignored has weight 0"
+        raise ValueError(
+            f"the mean divides by the sum of the labels' class weights, which is 0 here ({reason}); "
+            "PyTorch returns nan. Use reduction='sum', or skip this batch"
+        )
+    return (loss.sum() / total).astype(dtype)

@@ -1,0 +1,413 @@
+# %% [markdown]
+# # 01 · Entropy
+# How surprised you should expect to be: the average surprise of a distribution, in bits or nats.
+#
+# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/ce-teach/ce-teach/HEAD?urlpath=lab/tree/notebooks/01_entropy.ipynb)
+
+# %% [markdown]
+# **In this notebook you will**
+# - measure the surprise of one outcome, $-\log p$, and the entropy $H(p)$ of a distribution as its average surprise;
+# - convert between bits and nats, and see why $0 \cdot \log 0$ counts as 0;
+# - read entropy as the length of the best code, by building one and encoding 10 000 symbols with it;
+# - find where entropy is largest and smallest, and turn it into a perplexity: a number of equally likely choices.
+#
+# **Prerequisites:** [00 · Start here](00_start_here.ipynb) (notation, sliders, self-checks); logarithms.
+
+# %%
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import ce_teach as ct
+from ce_teach import plotting, widgets
+
+rng = np.random.default_rng(0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Surprise
+#
+# An outcome you expected tells you little when it happens; a rare one tells you a lot. We want a number
+# $s(p)$, the **surprise** of an outcome of probability $p$, that is 0 for a certain outcome ($p = 1$),
+# grows as $p$ shrinks, and *adds up* over independent outcomes: seeing two independent events should be
+# as surprising as seeing each in turn. The logarithm does exactly this:
+#
+# $$s(p) = -\log p = \log \frac{1}{p}.$$
+#
+# Why it adds up, for independent events with probabilities $p_1$ and $p_2$:
+#
+# | step | because |
+# |---|---|
+# | $s(p_1 p_2) = -\log(p_1 p_2)$ | independent events: the joint probability is the product |
+# | $\phantom{s(p_1 p_2)} = -(\log p_1 + \log p_2)$ | the log of a product is the sum of the logs |
+# | $\phantom{s(p_1 p_2)} = s(p_1) + s(p_2)$ | definition of $s$, twice |
+#
+# With $\log_2$ surprise is measured in **bits**: a fair coin flip ($p = 1/2$) is 1 bit, and $k$ fair flips
+# ($p = 2^{-k}$) are $k$ bits. With $\ln$ it is measured in **nats**.
+
+# %%
+probabilities = np.array([1.0, 1 / 2, 1 / 4, 1 / 8, 1 / 100, 1e-6])
+surprise_bits = np.log2(1 / probabilities)  # log(1/p) rather than −log p: −log 1 would print as −0
+surprise_nats = np.log(1 / probabilities)
+print("      p    surprise [bits]   surprise [nats]")
+for p, b, n in zip(probabilities, surprise_bits, surprise_nats, strict=True):
+    print(f"{p:>9.6g}   {b:>12.4f}      {n:>12.4f}")
+
+# %%
+p1, p2 = rng.uniform(0.01, 0.99, size=(2, 1000))
+ct.checks.compare("s(p1·p2) vs s(p1) + s(p2)", -np.log2(p1 * p2), -np.log2(p1) - np.log2(p2))
+ct.checks.compare("k fair coin flips carry k bits", -np.log2(0.5 ** np.arange(11)), np.arange(11.0))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Entropy: the average surprise
+#
+# Before an outcome is drawn from a distribution $p$, how surprised do you expect to be? Outcome $i$
+# happens with probability $p_i$ and then surprises you by $-\log p_i$, so the expected surprise is
+#
+# $$H(p) = \sum_i p_i \cdot (-\log p_i) = -\sum_i p_i \log p_i .$$
+#
+# This is the **entropy** of $p$. Take tomorrow's weather, sun / cloud / rain with $p = (0.7, 0.2, 0.1)$:
+# we compute $H$ by hand, with the package, and as the average surprise over 10 000 simulated days.
+
+# %%
+weather = np.array([0.7, 0.2, 0.1])
+h_by_hand = -np.sum(weather * np.log2(weather))
+h_package = ct.entropy(weather, base=2)
+print(f"H(weather) by hand:      {h_by_hand:.6f} bits")
+print(f"H(weather) ct.entropy:   {float(h_package):.6f} bits")
+
+# %%
+ct.checks.compare("H(weather): by hand vs ct.entropy", h_by_hand, h_package)
+
+# %% [markdown]
+# The average surprise of simulated days approaches $H$. How close it should be is itself computable: the
+# surprise of one day has standard deviation $\sqrt{\sum_i p_i(-\log_2 p_i - H)^2}$, so the average of $n$
+# days is typically within that divided by $\sqrt n$ of $H$. The check below allows 4 such standard errors.
+
+# %%
+n_days = 10_000
+days = rng.choice(weather.size, size=n_days, p=weather)
+average_surprise = np.mean(-np.log2(weather[days]))
+standard_error = np.sqrt(np.sum(weather * (-np.log2(weather) - h_package) ** 2) / n_days)
+print(f"average surprise over {n_days} simulated days: {average_surprise:.4f} bits")
+print(f"H(weather):                                  {float(h_package):.4f} bits")
+print(f"difference: {(average_surprise - h_package) / standard_error:+.2f} standard errors")
+assert abs(average_surprise - h_package) < 4 * standard_error
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### An impossible outcome counts 0: $0 \cdot \log 0 = 0$
+#
+# An outcome with $p = 0$ would be infinitely surprising, but it never happens, so it should add nothing to
+# the average. The limit agrees:
+#
+# | step | because |
+# |---|---|
+# | $p \ln p = \dfrac{\ln p}{1/p}$ | rewrite the product as a quotient, of the form $-\infty/\infty$ as $p \to 0^+$ |
+# | $\lim_{p\to 0^+} \dfrac{\ln p}{1/p} = \lim_{p\to 0^+} \dfrac{1/p}{-1/p^2}$ | L'Hôpital's rule: differentiate numerator and denominator |
+# | $\phantom{\lim_{p\to 0^+} \dfrac{\ln p}{1/p}} = \lim_{p\to 0^+} (-p) = 0$ | simplify |
+#
+# So entropy uses the convention $0 \cdot \log 0 = 0$. Numerically, $p \ln p$ does go to 0:
+
+# %%
+tiny = np.array([1e-1, 1e-5, 1e-20, 1e-300])
+p_log_p = tiny * np.log(tiny)
+for p, term in zip(tiny, p_log_p, strict=True):
+    print(f"p = {p:7.0e}:  p·ln p = {term:.3e}")
+assert np.all(np.diff(np.abs(p_log_p)) < 0) and abs(p_log_p[-1]) < 1e-296
+
+# %% [markdown]
+# NumPy does not know the convention: `np.log(0)` is $-\infty$ and $0 \cdot (-\infty)$ is `nan`, with a
+# warning for each. `ct.naive.entropy` is the formula typed as written; `ct.entropy` skips $p = 0$
+# (it computes the log only `where=p > 0`; see `ce_teach/information.py`).
+
+# %%
+p_with_zero = np.array([0.5, 0.5, 0.0])
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    terms = p_with_zero * np.log2(p_with_zero)
+print("NumPy, p·log2 p:       ", np.array2string(terms))
+for warning in caught:
+    print("  NumPy warned:", warning.message)
+print(f"ct.naive.entropy(p):    {float(ct.naive.entropy(p_with_zero))}")
+print(f"ct.entropy(p, base=2):  {float(ct.entropy(p_with_zero, base=2))}")
+
+# %%
+assert np.isnan(ct.naive.entropy(p_with_zero))
+ct.checks.compare("an impossible outcome adds nothing", ct.entropy(p_with_zero), ct.entropy([0.5, 0.5]))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Bits and nats
+#
+# Bits and nats measure the same quantity with different logarithms, like metres and feet:
+#
+# | step | because |
+# |---|---|
+# | $H_\text{bits} = -\sum_i p_i \log_2 p_i$ | entropy with base-2 logs |
+# | $\phantom{H_\text{bits}} = -\sum_i p_i \dfrac{\ln p_i}{\ln 2}$ | change of base: $\log_2 a = \ln a / \ln 2$ |
+# | $\phantom{H_\text{bits}} = \dfrac{H_\text{nats}}{\ln 2}$ | $1/\ln 2$ is a constant factor of every term |
+#
+# So 1 nat is $1/\ln 2 \approx 1.4427$ bits. Machine-learning libraries use nats (`np.log`, `torch.log`);
+# information theory and language-model papers often use bits. `ct.entropy` takes `base=2` for bits and
+# the default `base=None` for nats.
+
+# %%
+many = rng.dirichlet(np.ones(5), size=1000)  # 1000 random distributions over 5 outcomes
+h_bits_direct = -np.sum(many * np.log2(many), axis=-1)
+h_nats = ct.entropy(many)
+print(f"1 nat = 1/ln 2 = {1 / np.log(2):.6f} bits")
+print(f"first distribution: H = {h_nats[0]:.6f} nats = {h_bits_direct[0]:.6f} bits")
+
+# %%
+ct.checks.compare("H_bits (log2) vs H_nats / ln 2", h_bits_direct, h_nats / np.log(2))
+ct.checks.compare("H_bits (log2) vs ct.entropy(base=2)", h_bits_direct, ct.entropy(many, base=2))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Entropy is the length of the best code
+#
+# To send outcomes over a wire you encode each one as a string of bits. Common outcomes should get short
+# codewords, rare ones long codewords. Shannon showed that with the best code, an outcome of probability
+# $p$ costs $\log_2(1/p)$ bits, exactly its surprise in bits (when these lengths are whole numbers),
+# so the average cost per outcome is $\sum_i p_i \log_2(1/p_i) = H(p)$ in bits; and that no code that
+# can be decoded does better on average.
+#
+# Take four symbols A, B, C, D with $p = (1/2, 1/4, 1/8, 1/8)$:
+
+# %%
+symbols = ["A", "B", "C", "D"]
+p = np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8])
+h = float(ct.entropy(p, base=2))
+ideal_lengths = -np.log2(p)
+print(f"H(p) = {h} bits")
+print("ideal code lengths log2(1/p):", ", ".join(f"{s}: {n:g}" for s, n in zip(symbols, ideal_lengths, strict=True)))
+
+# %%
+assert h == 1.75
+assert np.array_equal(ideal_lengths, [1, 2, 3, 3])
+
+# %% [markdown]
+# A code with exactly these lengths: A → `0`, B → `10`, C → `110`, D → `111`. No codeword is the start of
+# another (a **prefix code**), so a stream of bits decodes without separators: read bits until they form a
+# codeword, output its symbol, start again. Every prefix code has $\sum_i 2^{-\text{len}_i} \le 1$ (Kraft's
+# inequality: a codeword of length $\ell$ uses up a $2^{-\ell}$ share of all bit strings); this one reaches 1,
+# so no codeword could be made shorter.
+
+# %%
+codewords = ["0", "10", "110", "111"]
+lengths = np.array([len(word) for word in codewords])
+expected_length = float(np.sum(p * lengths))
+for s, word in zip(symbols, codewords, strict=True):
+    print(f"{s} → {word}")
+print(f"expected length Σ p·len = {expected_length} bits per symbol")
+
+# %%
+assert np.array_equal(lengths, ideal_lengths), "the code lengths are the ideal lengths log2(1/p)"
+assert not any(a != b and b.startswith(a) for a in codewords for b in codewords), "not a prefix code"
+assert np.sum(2.0 ** -lengths) == 1.0, "Kraft sum: this prefix code wastes no bit strings"
+assert expected_length == h == 1.75, "the average cost of the code is the entropy, exactly"
+
+# %% [markdown]
+# Now encode a long message: 10 000 symbols drawn from $p$, written with the code, then decoded again.
+
+# %%
+n_symbols = 10_000
+message = rng.choice(len(symbols), size=n_symbols, p=p)
+bits = "".join(codewords[i] for i in message)
+print("first symbols:", "".join(symbols[i] for i in message[:12]), "→", bits[:24], "…")
+print(f"{len(bits)} bits for {n_symbols} symbols: {len(bits) / n_symbols:.4f} bits per symbol (H = {h} bits)")
+print(f"a fixed-length code (2 bits each) would need {2 * n_symbols} bits")
+
+# %%
+decoder = {word: i for i, word in enumerate(codewords)}
+decoded, word = [], ""
+for bit in bits:
+    word += bit
+    if word in decoder:
+        decoded.append(decoder[word])
+        word = ""
+assert word == "" and np.array_equal(decoded, message), "decoding must give the message back"
+length_sd = np.sqrt(np.sum(p * (lengths - expected_length) ** 2))  # spread of one codeword's length
+assert abs(len(bits) / n_symbols - h) < 4 * length_sd / np.sqrt(n_symbols)
+print("decoded the whole message; bits per symbol within 4 standard errors of H")
+
+# %% [markdown]
+# If the code had been built for a *different* distribution, the message would cost more bits per symbol.
+# How many more is the KL divergence, the subject of [02 · KL divergence](02_kl_divergence.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Most and least uncertain
+#
+# Over $n$ outcomes the entropy lies between 0 and $\log n$.
+#
+# **Largest:**
+#
+# | step | because |
+# |---|---|
+# | $H(p) = \sum_{i:\,p_i>0} p_i \log \dfrac{1}{p_i}$ | definition; outcomes with $p_i = 0$ add nothing |
+# | $\phantom{H(p)} \le \log \sum_{i:\,p_i>0} p_i \cdot \dfrac{1}{p_i}$ | Jensen: $\log$ is concave, so an average of logs is at most the log of the average |
+# | $\phantom{H(p)} = \log \#\{i : p_i > 0\} \le \log n$ | each term $p_i \cdot \frac{1}{p_i}$ is 1; at most $n$ of them |
+#
+# Jensen's inequality is an equality only when all the $1/p_i$ are equal: the **uniform** distribution,
+# with $H = \log n$.
+#
+# **Smallest:** every term $p_i \log(1/p_i)$ is $\ge 0$ because $p_i \le 1$, and it is 0 only for
+# $p_i \in \{0, 1\}$. So $H(p) \ge 0$, with $H = 0$ exactly for a **certain** outcome: nothing to be surprised by.
+
+# %%
+for n in (2, 4, 8, 10):
+    print(f"uniform over {n:2d}: H = {float(ct.entropy(np.full(n, 1 / n), base=2)):.6f} bits,  log2 n = {np.log2(n):.6f}")
+
+# %%
+sizes = np.arange(1, 11)
+ct.checks.compare("H(uniform over n) vs ln n", [ct.entropy(np.full(n, 1 / n)) for n in sizes], np.log(sizes))
+for n in (2, 3, 5, 10):
+    h_random = ct.entropy(rng.dirichlet(np.full(n, 0.5), size=10_000))
+    assert np.all(h_random < np.log(n)), f"a random distribution over {n} outcomes beat the uniform one"
+    print(f"n = {n:2d}: ln n − (largest H of 10 000 random distributions) = {np.log(n) - h_random.max():.1e} nats")
+certain = np.eye(5)  # row k: outcome k is certain
+assert np.all(ct.entropy(certain) == 0.0), "a certain outcome has entropy exactly 0"
+print("every certain outcome: H = 0")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Perplexity: the effective number of choices
+#
+# A uniform distribution over $k$ outcomes has entropy $\log k$. Turning this around, a distribution with
+# entropy $H$ is *as uncertain as* a uniform choice among $2^{H_\text{bits}}$ outcomes. That number is the
+# **perplexity**:
+#
+# | step | because |
+# |---|---|
+# | $\text{perplexity} = 2^{H_\text{bits}}$ | definition |
+# | $\phantom{\text{perplexity}} = 2^{H_\text{nats}/\ln 2}$ | bits vs nats |
+# | $\phantom{\text{perplexity}} = e^{\ln 2 \cdot H_\text{nats}/\ln 2} = e^{H_\text{nats}}$ | $2 = e^{\ln 2}$ |
+#
+# Whatever the base, perplexity is the same number. Language models report it: a perplexity of 20 means
+# the model is, on average, as unsure of the next token as a fair 20-sided die.
+
+# %%
+uniform8 = np.full(8, 1 / 8)
+examples = {"uniform over 8": uniform8, "A, B, C, D": p, "weather": weather}
+for name, dist in examples.items():
+    h_bits = float(ct.entropy(dist, base=2))
+    print(f"{name:<15} H = {h_bits:.4f} bits   perplexity = 2^H = {2.0**h_bits:.4f}")
+
+# %%
+ct.checks.compare("perplexity of uniform over 8 is 8", 2.0 ** ct.entropy(uniform8, base=2), 8.0)
+ct.checks.compare("2^H_bits vs e^H_nats (1000 random p)", 2.0 ** ct.entropy(many, base=2), np.exp(ct.entropy(many)))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Slider: a coin
+#
+# A coin lands heads with probability $p$. Its entropy is the **binary entropy**
+# $H(p) = -p \log_2 p - (1 - p) \log_2 (1 - p)$.
+#
+# **Predict first:** for which $p$ is the coin most uncertain, and how many bits is that? A coin with
+# $p = 0.9$: is its entropy nearer 0 bits or 1 bit? Which $p$ has the same entropy as $p = 0.9$?
+
+# %%
+coin = plotting.draw_binary_entropy(0.9)
+plt.show()
+
+# %%
+widgets.coin_entropy(p=0.9)
+
+# %%
+grid = np.linspace(0.0, 1.0, 101)
+h_coin = np.array([ct.entropy([q, 1 - q], base=2) for q in grid])
+print(f"H(0.9) = {float(ct.entropy([0.9, 0.1], base=2)):.4f} bits;  largest H on the grid: "
+      f"{h_coin.max():.4f} bits at p = {grid[np.argmax(h_coin)]:.2f}")
+ct.checks.compare("H(p) = H(1 − p)", h_coin, h_coin[::-1])
+assert h_coin[0] == h_coin[-1] == 0.0 and h_coin.max() == 1.0 and grid[np.argmax(h_coin)] == 0.5
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Slider: three outcomes from logits
+#
+# A classifier does not output probabilities directly but **logits** $x$, any real numbers, which the
+# softmax $S(x)_i = e^{x_i} / \sum_j e^{x_j}$ turns into a distribution ([05](05_softmax_ce.ipynb) takes it
+# apart). Below, three logit sliders drive a distribution over a, b, c; the title shows its entropy.
+#
+# **Predict first:** with all three logits equal, what is $H$ in bits? If you drag one logit far above the
+# other two, where does $H$ go? If you add the same amount to all three logits, what changes?
+
+# %%
+bars = plotting.draw_distribution(ct.softmax([2.0, 0.0, 0.0]), names=("a", "b", "c"), title="softmax(x)")
+plt.show()
+
+# %%
+widgets.softmax_entropy(logits=(2.0, 0.0, 0.0))
+
+# %%
+x = np.array([2.0, 0.0, 0.0])
+ct.checks.compare("equal logits: H = log2 3", ct.entropy(ct.softmax(np.zeros(3)), base=2), np.log2(3))
+ct.checks.compare("adding 5 to every logit leaves H", ct.entropy(ct.softmax(x + 5.0)), ct.entropy(ct.softmax(x)))
+print(f"logits (2, 0, 0) → H = {float(ct.entropy(ct.softmax(x), base=2)):.4f} bits;  logits (10, 0, 0) → "
+      f"H = {float(ct.entropy(ct.softmax([10.0, 0.0, 0.0]), base=2)):.4f} bits")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Check yourself
+#
+# **1.** Write the entropy in bits. `p` may be one distribution (shape `(n,)`) or a batch (shape
+# `(m, n)`, one distribution per row), and may contain zeros.
+
+# %%
+def my_entropy(p):
+    raise NotImplementedError  # your code here
+
+
+ct.checks.entropy_bits(my_entropy)
+
+# %% [markdown]
+# **2.** Write the perplexity of a distribution (same shapes as above).
+
+# %%
+def my_perplexity(p):
+    raise NotImplementedError  # your code here
+
+
+ct.checks.perplexity(my_perplexity)
+
+# %% [markdown]
+# **3.** A distribution over 4 outcomes: can its entropy be 2.5 bits? What are the smallest and largest
+# possible values, and which distributions reach them?
+#
+# **4.** A distribution has perplexity 1. What does it look like? And one with perplexity 6: must it be
+# uniform over 6 outcomes?
+#
+# <details><summary>Answer</summary>
+#
+# **1.** A model solution:
+#
+# ```python
+# def my_entropy(p):
+#     p = np.asarray(p, dtype=float)
+#     log_p = np.log2(p, out=np.zeros_like(p), where=p > 0)  # 0·log 0 = 0
+#     return -np.sum(p * log_p, axis=-1)
+# ```
+#
+# Typical mistakes the checker catches: `np.log` (nats, not bits), a missing minus sign, `nan` from
+# $0 \cdot \log 0$, and forgetting to sum over the last axis.
+#
+# **2.** `return 2.0 ** my_entropy(p)` (bits with base 2), or equivalently `np.exp` of the entropy in
+# nats. Mixing them, $2^{H_\text{nats}}$ or $e^{H_\text{bits}}$, is wrong.
+#
+# **3.** No: the largest entropy over 4 outcomes is $\log_2 4 = 2$ bits, reached only by the uniform
+# distribution $(1/4, 1/4, 1/4, 1/4)$. The smallest is 0 bits, reached by each of the 4 certain
+# distributions such as $(1, 0, 0, 0)$.
+#
+# **4.** Perplexity 1 means $H = 0$: one outcome is certain. Perplexity 6 means $H = \log_2 6$ bits, as
+# uncertain as a fair die, but it need not be a die: any distribution with that entropy qualifies, for
+# example one spread unevenly over 8 outcomes. Only among distributions over exactly 6 outcomes is the
+# uniform one the only choice (it is the only one that reaches the maximum $\log_2 6$).
+#
+# </details>
+
+# %% [markdown]
+# ## Takeaways
+# - The surprise of an outcome is $-\log p$; entropy $H(p) = -\sum_i p_i \log p_i$ is the average surprise,
+#   with $0 \cdot \log 0 = 0$.
+# - Bits and nats differ by a constant: $H_\text{bits} = H_\text{nats} / \ln 2$.
+# - $H(p)$ in bits is the average length of the best code: $p = (1/2, 1/4, 1/8, 1/8)$ needs exactly
+#   1.75 bits per symbol with the code `0`, `10`, `110`, `111`.
+# - $0 \le H(p) \le \log n$: 0 for a certain outcome, $\log n$ only for the uniform distribution.
+# - Perplexity $2^{H_\text{bits}} = e^{H_\text{nats}}$ is the effective number of equally likely choices.
+#
+# **Next:** [02 · KL divergence](02_kl_divergence.ipynb): what it costs to use the wrong code.

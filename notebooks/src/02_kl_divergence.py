@@ -1,0 +1,564 @@
+# %% [markdown]
+# # 02 · KL divergence
+# What it costs to use the wrong code: the gap between cross-entropy and entropy.
+#
+# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/ce-teach/ce-teach/HEAD?urlpath=lab/tree/notebooks/02_kl_divergence.ipynb)
+
+# %% [markdown]
+# **In this notebook you will**
+# - compute the Kullback–Leibler divergence $D_\text{KL}(p\|q) = \sum_i p_i \log(p_i/q_i)$ and read it as the
+#   extra bits paid for coding data from $p$ with a code built for $q$, or as the information gained;
+# - prove that it is never negative (Gibbs' inequality), see that it is 0 only for $p = q$, not symmetric,
+#   and infinite where $q$ rules out something $p$ allows;
+# - connect it to cross-entropy, $D_\text{KL}(p\|q) = H(p, q) - H(p)$, and to PyTorch's `kl_div`;
+# - watch the two directions, $D(p\|q)$ and $D(q\|p)$, pull a model to very different answers.
+#
+# **Prerequisites:** [01 · Entropy](01_entropy.ipynb) (surprise, entropy, optimal code lengths).
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import ce_teach as ct
+from ce_teach import plotting, widgets
+
+rng = np.random.default_rng(0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The price of the wrong code
+#
+# In [01](01_entropy.ipynb) the best code for a distribution $p$ gave an outcome of probability $p_i$ a
+# codeword of $\log_2(1/p_i)$ bits, and cost $H(p)$ bits per symbol on average. Now suppose the code was
+# built for a *different* distribution $q$ (a model of the data, a guess, last year's statistics): outcome
+# $i$ gets $\log_2(1/q_i)$ bits. The data still come from $p$, so the average length is the
+# **cross-entropy** $H(p, q) = \sum_i p_i \log_2(1/q_i)$. What does the wrong code cost *extra*?
+#
+# | step | because |
+# |---|---|
+# | extra $= H(p, q) - H(p)$ | average length with $q$'s code minus average length with $p$'s (the best) code |
+# | $\phantom{\text{extra}} = \sum_i p_i \log_2 \dfrac{1}{q_i} - \sum_i p_i \log_2 \dfrac{1}{p_i}$ | both averages are over the data, drawn from $p$ |
+# | $\phantom{\text{extra}} = \sum_i p_i \left(\log_2 \dfrac{1}{q_i} - \log_2 \dfrac{1}{p_i}\right)$ | one sum over the same outcomes |
+# | $\phantom{\text{extra}} = \sum_i p_i \log_2 \dfrac{p_i}{q_i} \;=:\; D_\text{KL}(p\|q)$ | $\log a - \log b = \log(a/b)$ |
+#
+# This is the **Kullback–Leibler divergence** (or relative entropy). Terms with $p_i = 0$ count 0, as in the
+# entropy. With $\ln$ instead of $\log_2$ it is measured in nats. `ct.kl_divergence(p, q)` takes the
+# arguments in this order: target first.
+#
+# Take the four symbols of [01](01_entropy.ipynb), $p = (1/2, 1/4, 1/8, 1/8)$, and a code built for the
+# uniform $q = (1/4, 1/4, 1/4, 1/4)$: 2 bits for every symbol.
+
+# %%
+symbols = ["A", "B", "C", "D"]
+p = np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8])
+uniform = np.full(4, 1 / 4)
+best_lengths = np.log2(1 / p)  # the code built for p: 1, 2, 3, 3 bits
+uniform_lengths = np.log2(1 / uniform)  # the code built for q: 2 bits each
+h_p = float(np.sum(p * best_lengths))  # H(p): average length of p's code on data from p
+h_pq = float(np.sum(p * uniform_lengths))  # H(p, q): average length of q's code on data from p
+print("symbol   p      q     length for p   length for q")
+for s, pi, qi, lp, lq in zip(symbols, p, uniform, best_lengths, uniform_lengths, strict=True):
+    print(f"  {s}    {pi:.3f}  {qi:.3f}      {lp:g}              {lq:g}")
+print(f"average length with p's code: H(p)    = {h_p} bits")
+print(f"average length with q's code: H(p, q) = {h_pq} bits")
+print(f"extra: H(p, q) − H(p) = {h_pq - h_p} bits;  ct.kl_divergence(p, q, base=2) = "
+      f"{float(ct.kl_divergence(p, uniform, base=2)):.6f} bits")
+
+# %%
+assert np.array_equal(best_lengths, [1, 2, 3, 3]) and np.array_equal(uniform_lengths, [2, 2, 2, 2])
+ct.checks.compare("H(p, q) − H(p) vs ct.kl_divergence(p, q)", h_pq - h_p, ct.kl_divergence(p, uniform, base=2))
+ct.checks.compare("Σ p log2(p/q) vs ct.kl_divergence(p, q)", np.sum(p * np.log2(p / uniform)),
+                  ct.kl_divergence(p, uniform, base=2))
+ct.checks.compare("H(p, q) vs ct.cross_entropy(p, q)", h_pq, ct.cross_entropy(p, uniform, base=2))
+
+# %% [markdown]
+# A worse code: one built for $q' = (1/8, 1/8, 1/4, 1/2)$, the same probabilities assigned the wrong way
+# round, so the common A gets the longest codeword: A → `111`, B → `110`, C → `10`, D → `0`. Encode 10 000
+# symbols drawn from $p$ with it and count the bits.
+
+# %%
+q_wrong = np.array([1 / 8, 1 / 8, 1 / 4, 1 / 2])
+wrong_code = ["111", "110", "10", "0"]
+n_symbols = 10_000
+message = rng.choice(len(symbols), size=n_symbols, p=p)
+bits = "".join(wrong_code[i] for i in message)
+per_symbol = len(bits) / n_symbols
+d_wrong = float(ct.kl_divergence(p, q_wrong, base=2))
+print(f"{len(bits)} bits for {n_symbols} symbols: {per_symbol:.4f} bits per symbol")
+print(f"H(p, q') = {float(ct.cross_entropy(p, q_wrong, base=2)):.6f} bits;  H(p) = {h_p} bits;  "
+      f"D(p‖q') = {d_wrong:.6f} bits")
+print(f"extra measured: {per_symbol - h_p:.4f} bits per symbol")
+
+# %%
+lengths = np.array([len(word) for word in wrong_code])
+assert np.array_equal(lengths, np.log2(1 / q_wrong)), "the code lengths are log2(1/q')"
+ct.checks.compare("Σ p·len(q' code) − H(p) vs D(p‖q')", np.sum(p * lengths) - h_p, d_wrong)
+length_sd = np.sqrt(np.sum(p * (lengths - np.sum(p * lengths)) ** 2))  # spread of one codeword's length
+assert abs(per_symbol - h_p - d_wrong) < 4 * length_sd / np.sqrt(n_symbols)
+print("measured extra bits per symbol within 4 standard errors of D(p‖q')")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Information gain
+#
+# Read the same number the other way round: if you *were* using $q$ and switch to $p$, you save
+# $D_\text{KL}(p\|q)$ bits per symbol. In Bayesian terms, when a belief $q$ (the prior) is updated to
+# $p$ (the posterior), $D_\text{KL}(p\|q)$ is the **information gained**: how much $p$ tells you beyond $q$.
+#
+# Example: an 8-sided die, prior $q$ uniform. You learn "it is 1 or 2", so the posterior $p$ is uniform on
+# those two faces. Each of the 6 ruled-out faces has $p_i = 0$ and adds nothing; each of the two left adds
+# $\frac12 \log_2 \frac{1/2}{1/8} = 1$ bit. The message carried $\log_2(8/2) = 2$ bits.
+
+# %%
+prior = np.full(8, 1 / 8)
+posterior = np.array([1 / 2, 1 / 2, 0, 0, 0, 0, 0, 0])
+gain = float(ct.kl_divergence(posterior, prior, base=2))
+print(f"information gained by 'it is 1 or 2': D(posterior‖prior) = {gain:.6f} bits;  log2(8/2) = {np.log2(8 / 2)}")
+
+# %%
+ct.checks.compare("information gain vs log2(8/2) = 2 bits", gain, 2.0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Never negative: Gibbs' inequality
+#
+# A wrong code can never beat the right one, so $D_\text{KL}(p\|q) \ge 0$. The proof needs one fact about
+# the logarithm:
+#
+# **Lemma.** $\ln t \le t - 1$ for every $t > 0$, with equality only at $t = 1$.
+#
+# | step | because |
+# |---|---|
+# | let $f(t) = t - 1 - \ln t$ for $t > 0$ | the gap we claim is $\ge 0$ |
+# | $f'(t) = 1 - 1/t$: negative for $t < 1$, positive for $t > 1$ | derivative of $t - 1 - \ln t$ |
+# | so $f$ has its only minimum at $t = 1$, where $f(1) = 0$ | $f$ falls, then rises |
+# | hence $f(t) > 0$ for $t \ne 1$, i.e. $\ln t < t - 1$ | every other value lies above the minimum |
+
+# %%
+t = np.geomspace(1e-6, 1e6, 100_001)
+gap = t - 1 - np.log(t)
+print(f"smallest t − 1 − ln t on 100 001 points in [1e-6, 1e6]: {gap.min():.3e} at t = {t[np.argmin(gap)]:.6f}")
+assert np.all(gap >= 0) and t[np.argmin(gap)] == 1.0
+
+# %% [markdown]
+# **Theorem (Gibbs).** $D_\text{KL}(p\|q) \ge 0$, with equality if and only if $p = q$.
+#
+# If some $q_i = 0$ where $p_i > 0$, then $D_\text{KL}(p\|q) = +\infty$ (below) and there is nothing to
+# prove. Otherwise let $P = \{i : p_i > 0\}$; the outcomes outside $P$ contribute 0.
+#
+# | step | because |
+# |---|---|
+# | $-D_\text{KL}(p\|q) = \sum_{i \in P} p_i \ln \dfrac{q_i}{p_i}$ | definition, with $-\ln\frac{p_i}{q_i} = \ln\frac{q_i}{p_i}$ |
+# | $\phantom{-D_\text{KL}(p\|q)} \le \sum_{i \in P} p_i \left(\dfrac{q_i}{p_i} - 1\right)$ | the lemma with $t = q_i/p_i > 0$, and $p_i > 0$ |
+# | $\phantom{-D_\text{KL}(p\|q)} = \sum_{i \in P} q_i - \sum_{i \in P} p_i$ | multiply out: $p_i \cdot \frac{q_i}{p_i} = q_i$ |
+# | $\phantom{-D_\text{KL}(p\|q)} = \sum_{i \in P} q_i - 1$ | $p$ sums to 1, all of it on $P$ |
+# | $\phantom{-D_\text{KL}(p\|q)} \le 0$ | $q_i \ge 0$ and $q$ sums to 1, so a part of its sum is at most 1 |
+#
+# So $D_\text{KL}(p\|q) \ge 0$ in nats, and in bits too: $\log_2 = \ln / \ln 2$ only rescales by a positive
+# factor. **Equality** needs both $\le$ to be $=$: the lemma is an equality only for $t = 1$, so
+# $q_i = p_i$ for every $i \in P$; and $\sum_{i\in P} q_i = 1$ leaves nothing for $q$ outside $P$, where $p$
+# is 0 too. So $D_\text{KL}(p\|q) = 0$ exactly when $q = p$.
+#
+# A numerical check on 90 000 random pairs, from distributions concentrated on a few outcomes
+# (Dirichlet parameter 0.2) to nearly uniform ones (5.0):
+
+# %%
+smallest = np.inf
+for n in (2, 5, 20):
+    for concentration in (0.2, 1.0, 5.0):
+        pairs = rng.dirichlet(np.full(n, concentration), size=(2, 10_000))
+        d = ct.kl_divergence(pairs[0], pairs[1])
+        assert np.all(d >= 0), f"negative divergence for n = {n}"
+        assert np.all(ct.kl_divergence(pairs[0], pairs[0]) == 0), "D(p‖p) must be exactly 0"
+        smallest = min(smallest, float(d.min()))
+print(f"smallest D(p‖q) over 90 000 random pairs: {smallest:.3e} nats (≥ 0);  D(p‖p) = 0 for every p")
+
+# %% [markdown]
+# *Small print.* The proof used that both $p$ and $q$ sum to exactly 1. Floats often miss 1 by about
+# $10^{-16}$, and then the proof's fourth line gives only $D_\text{KL}(p\|q) \ge \sum_i p_i - \sum_i q_i$,
+# a number of that size which can be negative. So for two *nearly equal* float distributions a correctly
+# computed divergence can be about $-10^{-16}$: the true value for the numbers stored, not an error of
+# `ct.kl_divergence`. An example built from numbers that floats store exactly: $p = (1/2, 1/2)$ and
+# $q = (1/2 + \delta,\ 1/2 - \delta + 2^{-53})$ with $\delta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which
+# even `np.sum` rounds to 1. (`math.fsum` adds floats exactly, then rounds once.)
+
+# %%
+delta = 2.0**-30
+even = np.array([0.5, 0.5])
+q_over = np.array([0.5 + delta, 0.5 - delta + 2.0**-53])  # both entries exact in float64
+bound = math.fsum([*even, *(-q_over)])  # Σp − Σq, exactly: −2^-53
+d_over = float(ct.kl_divergence(even, q_over))
+print(f"np.sum(q) = {np.sum(q_over)},  but Σp − Σq = {bound:.4e} exactly")
+print(f"D(p‖q) = {d_over:.4e} nats: negative, and above the bound Σp − Σq")
+
+# %%
+assert np.sum(q_over) == 1.0 and bound == -(2.0**-53)
+assert bound <= d_over < 0, "Gibbs for unnormalised inputs: D(p‖q) ≥ Σp − Σq, which is negative here"
+near_p = rng.dirichlet(np.ones(5), size=1000)  # the same on 1000 random nearly equal pairs
+near_q = near_p * (1 + 1e-9 * rng.standard_normal(near_p.shape))
+near_q /= near_q.sum(axis=-1, keepdims=True)  # normalised, but only to within about 1e-16
+bounds = np.array([math.fsum([*a, *(-b)]) for a, b in zip(near_p, near_q, strict=True)])
+assert np.all(ct.kl_divergence(near_p, near_q) >= bounds)
+print("1000 random nearly equal pairs: every D(p‖q) ≥ Σp − Σq")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Not symmetric
+#
+# $D_\text{KL}(p\|q)$ is a *divergence*, not a distance: swapping the arguments changes the value. A coin with
+# $p = (0.9, 0.1)$ and a fair coin $q = (0.5, 0.5)$:
+#
+# - coding the biased coin with the fair code costs 1 bit per flip instead of $H(p) \approx 0.47$ bits;
+# - coding the fair coin with the biased coin's code gives tails a $\log_2 10 \approx 3.3$-bit codeword, and
+#   under the fair coin tails come up half the time.
+
+# %%
+coin = np.array([0.9, 0.1])
+fair = np.array([0.5, 0.5])
+forward = float(ct.kl_divergence(coin, fair, base=2))
+reverse = float(ct.kl_divergence(fair, coin, base=2))
+print(f"D(p‖q) = D(biased‖fair) = {forward:.6f} bits")
+print(f"D(q‖p) = D(fair‖biased) = {reverse:.6f} bits")
+
+# %%
+ct.checks.compare("D(biased‖fair) by hand", np.sum(coin * np.log2(coin / fair)), forward)
+ct.checks.compare("D(fair‖biased) by hand", np.sum(fair * np.log2(fair / coin)), reverse)
+assert reverse - forward > 0.2, "the two directions differ"
+
+# %% [markdown]
+# One pair that happens to agree proves nothing: for the A–D example and the uniform code both directions
+# are 0.25 bits, yet for the coins they are not.
+
+# %%
+both_ways = [ct.kl_divergence(p, uniform, base=2), ct.kl_divergence(uniform, p, base=2)]
+print(f"D(p‖uniform) = {both_ways[0]:.6f} bits,  D(uniform‖p) = {both_ways[1]:.6f} bits")
+ct.checks.compare("D(p‖uniform) and D(uniform‖p) vs 0.25", both_ways, [0.25, 0.25])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Infinite where $q$ rules out what $p$ allows
+#
+# If $q_i = 0$ but $p_i > 0$, the code built for $q$ has no codeword for outcome $i$ (its length
+# $\log_2(1/0)$ is infinite), yet the data produce it: $D_\text{KL}(p\|q) = +\infty$. The other way round
+# is harmless: where $p_i = 0$ the outcome never occurs, and its term $0 \cdot \log(0/q_i)$ counts 0, whatever
+# $q_i$ is. The formula typed naively into NumPy gets the second case wrong, with `nan` from $0 \cdot (-\infty)$.
+
+# %%
+certain = np.array([1.0, 0.0])
+with np.errstate(divide="ignore", invalid="ignore"):  # show NumPy's results, without its warnings
+    naive_pq = np.sum(fair * np.log2(fair / certain))
+    naive_qp = np.sum(certain * np.log2(certain / fair))
+d_pq = float(ct.kl_divergence(fair, certain, base=2))
+d_qp = float(ct.kl_divergence(certain, fair, base=2))
+print(f"D(fair‖certain) = {d_pq:.6f} bits    (naive NumPy: {naive_pq})")
+print(f"D(certain‖fair) = {d_qp:.6f} bits    (naive NumPy: {naive_qp})")
+
+# %%
+assert d_pq == np.inf, "q = 0 where p > 0: infinite"
+ct.checks.compare("p = 0 where q > 0 counts 0: D = log2(1/0.5)", d_qp, 1.0)
+assert np.isnan(naive_qp), "0·log 0 is nan in NumPy"
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## KL divergence is cross-entropy minus entropy
+#
+# The derivation at the top, in any base: $D_\text{KL}(p\|q) = H(p, q) - H(p)$, or
+# $H(p, q) = H(p) + D_\text{KL}(p\|q)$. [03 · Cross-entropy](03_cross_entropy.ipynb) builds on this: $H(p)$
+# is fixed by the data, so a model $q$ that lowers the cross-entropy lowers the KL divergence by exactly
+# as much. The package's three functions agree on 10 000 random pairs:
+
+# %%
+pairs = rng.dirichlet(np.ones(5), size=(2, 10_000))
+kl = ct.kl_divergence(pairs[0], pairs[1])
+ce_minus_h = ct.cross_entropy(pairs[0], pairs[1]) - ct.entropy(pairs[0])
+print(f"first pair: D = {kl[0]:.6f},  H(p, q) − H(p) = {ce_minus_h[0]:.6f} nats")
+
+# %%
+ct.checks.compare("H(p, q) − H(p) vs D_KL(p‖q), 10 000 pairs", ce_minus_h, kl)
+ct.checks.compare("same in bits", ct.cross_entropy(*pairs, base=2) - ct.entropy(pairs[0], base=2),
+                  ct.kl_divergence(*pairs, base=2))
+
+# %% [markdown]
+# To *compute* a small divergence, use $\sum p \log(p/q)$ directly, not the difference: $H(p, q)$ and
+# $H(p)$ are both about $\ln 2$ below, and subtracting them loses every digit of a divergence under $10^{-16}$
+# (the spacing of floats near $\ln 2$). With $\delta = 2^{-30}$ as above, $p = (1/2, 1/2)$ and $q = (1/2 + \delta, 1/2 - \delta)$ (both exact in floats),
+# the exact value is $D = -\tfrac12 \ln(1 - 4\delta^2)$.
+
+# %%
+close_q = np.array([0.5 + delta, 0.5 - delta])
+exact = -0.5 * np.log1p(-4 * delta**2)
+difference = float(ct.cross_entropy(fair, close_q) - ct.entropy(fair))
+print(f"exact:            {exact:.6e} nats")
+print(f"ct.kl_divergence: {float(ct.kl_divergence(fair, close_q)):.6e} nats")
+print(f"H(p, q) − H(p):   {difference:.6e} nats")
+
+# %%
+ct.checks.compare("ct.kl_divergence vs exact, tiny D", ct.kl_divergence(fair, close_q), exact)
+assert abs(difference - exact) > 0.5 * exact, "the difference of the two entropies has no correct digit"
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### PyTorch's `kl_div` has the arguments the other way round
+#
+# `torch.nn.functional.kl_div(input, target)` computes $D_\text{KL}(\text{target}\|\text{input})$ (the target
+# second) and wants `input` as **log**-probabilities. Its documentation gives the pointwise loss
+# $\text{target} \cdot (\log \text{target} - \text{input})$, so
+#
+# `ct.kl_divergence(p, q) == F.kl_div(q.log(), p, reduction='sum')`.
+#
+# Below is that documented formula in NumPy (the same mapping is checked against PyTorch itself in
+# `tests/test_parity_torch.py`; [08 · Pitfalls](08_pitfalls.ipynb) hunts this bug). Passing the arguments in
+# maths order computes the *other* divergence; forgetting the log computes neither. For the coins above
+# ($p$ biased, $q$ fair):
+
+# %%
+def kl_div_like_torch(input, target):
+    """Σ target·(log target − input), with 0 where target = 0: F.kl_div(input, target, reduction='sum')."""
+    log_target = np.log(target, out=np.zeros_like(target), where=target > 0)
+    return np.sum(np.where(target > 0, target * (log_target - input), 0.0))
+
+
+print(f"ct.kl_divergence(p, q)         = {float(ct.kl_divergence(coin, fair)):.6f} nats   D(p‖q)")
+print(f"kl_div(log q, p)               = {kl_div_like_torch(np.log(fair), coin):.6f} nats   the same: right")
+print(f"kl_div(log p, q), maths order  = {kl_div_like_torch(np.log(coin), fair):.6f} nats   D(q‖p): wrong")
+print(f"kl_div(q, p), log forgotten    = {kl_div_like_torch(fair, coin):.6f} nats   neither: wrong")
+
+# %%
+ct.checks.compare("kl_div(log q, p) vs D(p‖q)", kl_div_like_torch(np.log(fair), coin), ct.kl_divergence(coin, fair))
+ct.checks.compare("kl_div(log p, q) vs D(q‖p)", kl_div_like_torch(np.log(coin), fair), ct.kl_divergence(fair, coin))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Slider: move $q$, watch both divergences
+#
+# The target is $p = (0.6, 0.3, 0.1)$ over outcomes a, b, c. The model $q = S(x)$ is the softmax of three
+# logits you control; the title shows $D(p\|q)$ and $D(q\|p)$ in bits.
+#
+# **Predict first:** which logits make both divergences 0? Starting from equal logits, push the logit of c
+# down to −10: which of the two divergences grows large, and which stays small? Why?
+
+# %%
+names = ("a", "b", "c")
+target = np.array([0.6, 0.3, 0.1])
+pair = plotting.draw_pair(target, ct.softmax(np.zeros(3)), names=names)  # equal logits: q uniform
+plt.show()
+
+# %%
+widgets.kl_explorer(p=target, q_logits=(0.0, 0.0, 0.0), names=names)
+
+# %%
+matched = ct.softmax(np.log(target))  # logits x = ln p give q = p (softmax undoes the log, up to rounding)
+squeezed = ct.softmax(np.array([0.0, 0.0, -10.0]))
+tiny = [ct.kl_divergence(target, matched, base=2), ct.kl_divergence(matched, target, base=2)]
+print(f"logits ln p:        q = {np.array2string(matched, precision=4)}:  |D(p‖q)| and |D(q‖p)| "
+      f"{'< 1e-15' if max(map(abs, tiny)) < 1e-15 else '≥ 1e-15'} bits")
+print(f"logits (0, 0, −10): q = {np.array2string(squeezed, precision=4)}:  "
+      f"D(p‖q) = {float(ct.kl_divergence(target, squeezed, base=2)):.4f} bits,  "
+      f"D(q‖p) = {float(ct.kl_divergence(squeezed, target, base=2)):.4f} bits")
+ct.checks.compare("softmax(ln p) = p", matched, target, rtol=1e-15)
+assert max(map(abs, tiny)) < 1e-15
+assert ct.kl_divergence(target, squeezed) > 4 * ct.kl_divergence(squeezed, target)
+
+# %% [markdown]
+# With $x = \ln p$ (or $\ln p$ plus any constant) the model is the target and both divergences vanish, up to
+# rounding: softmax gives back $p$ only to within $10^{-16}$, so the divergences are of that size and may even
+# be negative (the small print under Gibbs' inequality). With c squeezed out, $D(p\|q)$ is large: $p$ still
+# produces c one time in ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 15$ bits).
+# $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond: forward vs reverse KL
+#
+# Asymmetry matters when the model *cannot* equal the target. Take a target $p$ with two bumps, a mixture of
+# two normal densities with weights 0.4 and 0.6, and a model $q$ that is a single normal bump with a mean
+# $\mu$ and a standard deviation $\sigma$ to choose. Both live on a grid of 400 points on $[-8, 8]$ (a
+# distribution over the grid points, shown as a density). Which single bump is "closest" to $p$?
+#
+# - **Forward KL**, minimise $D(p\|q) = \sum_i p_i \log(p_i/q_i)$: wherever $p_i$ is large and $q_i$ tiny the
+#   term explodes, so $q$ must put mass **everywhere $p$ has mass**. It spreads over both bumps
+#   (*mass-covering*), even over the valley between them where $p$ has almost nothing.
+# - **Reverse KL**, minimise $D(q\|p) = \sum_i q_i \log(q_i/p_i)$: now the term explodes wherever $q_i$ is
+#   large and $p_i$ tiny, so $q$ must **avoid where $p$ is small**, such as the valley. It sits on one bump
+#   and ignores the other (*mode-seeking*).
+#
+# `ct.fitting` builds the discretised normals and finds each minimum by a deterministic grid search over
+# $(\mu, \sigma)$: a coarse table over the whole grid, then 20 rounds of ever finer tables around each of
+# the table's best few local minima (see `ce_teach/fitting.py`).
+
+# %%
+grid = np.linspace(-8.0, 8.0, 400)
+bumps = dict(means=[-3.0, 3.0], stds=[0.8, 0.8], weights=[0.4, 0.6])
+two_bumps = ct.fitting.mixture_on_grid(grid, **bumps)
+fitter = ct.fitting.NormalFitter(grid)
+fit_forward = fitter.fit(two_bumps, "forward")
+fit_reverse = fitter.fit(two_bumps, "reverse")
+for fit in (fit_forward, fit_reverse):
+    print(f"{fit.direction:>7} fit: μ = {fit.mean:.4f}, σ = {fit.std:.4f}, minimised divergence {fit.divergence:.4f} nats")
+
+# %%
+fits = plotting.draw_kl_fits(grid, two_bumps, fit_forward, fit_reverse)
+plt.show()
+
+# %% [markdown]
+# Each fit wins its own criterion and loses the other: the reverse fit leaves the left bump almost
+# uncovered, so its forward divergence is large; the forward fit puts mass in the valley, which the
+# reverse divergence punishes.
+
+# %%
+q_forward = ct.fitting.normal_on_grid(grid, fit_forward.mean, fit_forward.std)
+q_reverse = ct.fitting.normal_on_grid(grid, fit_reverse.mean, fit_reverse.std)
+table = np.array([[ct.kl_divergence(two_bumps, q), ct.kl_divergence(q, two_bumps)] for q in (q_forward, q_reverse)])
+print("                 D(p‖q)    D(q‖p)   [nats]")
+for name, row in zip(("forward fit", "reverse fit"), table, strict=True):
+    print(f"{name:<14} {row[0]:8.4f}  {row[1]:8.4f}")
+
+# %%
+assert table[0, 0] < table[1, 0] and table[1, 1] < table[0, 1], "each fit wins its own column"
+ct.checks.compare("the fits' own divergences", [table[0, 0], table[1, 1]],
+                  [fit_forward.divergence, fit_reverse.divergence])
+for fit in (fit_forward, fit_reverse):  # no nearby normal does better: the search found a minimum
+    nudged = fitter.divergence(two_bumps, fit.mean + np.array([-1e-3, 1e-3, 0, 0]),
+                               fit.std + np.array([0, 0, -1e-3, 1e-3]), fit.direction)
+    assert np.all(nudged > fit.divergence), f"{fit.direction} fit is not a minimum"
+print("both fits are minima: nudging μ or σ by ±0.001 increases their divergence")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why: forward KL matches moments, reverse KL hides in a mode
+#
+# **Forward.** On the grid the model is $q_i = e^{a x_i + b x_i^2} / Z(a, b)$ with $a = \mu/\sigma^2$,
+# $b = -1/(2\sigma^2)$ and $Z$ the sum that normalises it.
+#
+# | step | because |
+# |---|---|
+# | $D(p\|q) = \sum_i p_i \ln p_i - \sum_i p_i (a x_i + b x_i^2) + \ln Z(a, b)$ | $\ln q_i = a x_i + b x_i^2 - \ln Z$, and $\sum_i p_i = 1$ |
+# | $\partial D / \partial a = -\mathbb{E}_p[x] + \partial \ln Z/\partial a$ | only the last two terms depend on $a$ |
+# | $\partial \ln Z / \partial a = \sum_i x_i e^{a x_i + b x_i^2} / Z = \mathbb{E}_q[x]$ | differentiate $Z = \sum_i e^{a x_i + b x_i^2}$ |
+# | at the minimum: $\mathbb{E}_q[x] = \mathbb{E}_p[x]$, and likewise $\mathbb{E}_q[x^2] = \mathbb{E}_p[x^2]$ | gradient 0; the same steps with $b$ |
+#
+# So the forward fit has the target's mean and variance (**moment matching**): with bumps at $\pm 3$ the
+# variance is large, and $q$ must be wide. (Its parameter $\sigma$ is a little larger than its standard
+# deviation on the grid, because the grid cuts off its tails.)
+#
+# **Reverse.** If $q$ is exactly the right bump $q_R$, then $p \ge 0.6\, q_R$ at every point (the left
+# bump only adds), so $\ln(q_R/p) \le -\ln 0.6$ and $D(q_R\|p) \le -\ln 0.6 \approx 0.51$ nats. A wide $q$
+# pays for the valley and cannot get that low. Sitting on the lighter left bump gives about
+# $-\ln 0.4 \approx 0.92$ nats: a *local* minimum, where a gradient method started on the left would stay.
+
+# %%
+mean_p = np.sum(two_bumps * grid)
+std_p = np.sqrt(np.sum(two_bumps * (grid - mean_p) ** 2))
+mean_q = np.sum(q_forward * grid)
+std_q = np.sqrt(np.sum(q_forward * (grid - mean_q) ** 2))
+print(f"target p:     mean {mean_p:.6f}, std {std_p:.6f}")
+print(f"forward fit:  mean {mean_q:.6f}, std {std_q:.6f} on the grid  (parameters μ = {fit_forward.mean:.4f}, "
+      f"σ = {fit_forward.std:.4f})")
+on_right = float(fitter.divergence(two_bumps, 3.0, 0.8, "reverse"))
+on_left = float(fitter.divergence(two_bumps, -3.0, 0.8, "reverse"))
+print(f"D(q‖p) for q = the right bump: {on_right:.4f} nats  (−ln 0.6 = {-np.log(0.6):.4f})")
+print(f"D(q‖p) for q = the left bump:  {on_left:.4f} nats  (−ln 0.4 = {-np.log(0.4):.4f})")
+print(f"D(q‖p) for the reverse fit:    {fit_reverse.divergence:.4f} nats")
+
+# %%
+# The search stops at 2^-20 of its coarse step (about 2e-7 in μ), so the moments agree to about 1e-7;
+# the exact difference depends on the last bits of the search, so it is asserted, not printed.
+assert np.allclose([mean_q, std_q], [mean_p, std_p], rtol=1e-6, atol=0), "forward fit: moments differ"
+print("forward fit: its mean and std on the grid equal p's to within 1e-6 (relative)")
+assert fit_reverse.divergence <= on_right <= -np.log(0.6) < on_left <= -np.log(0.4)
+assert abs(fit_reverse.mean - 3.0) < 0.01 and abs(fit_reverse.std - 0.8) < 0.01, "reverse fit sits on the right bump"
+print("reverse fit: within 0.01 of the right (heavier) bump's μ and σ")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Slider: pull the bumps apart
+#
+# The slider sets the distance between the two bumps (weights 0.4 and 0.6, σ = 0.8 each); both fits are
+# recomputed at every move. Below, the bumps are 3 apart: both fits still sit in the middle.
+#
+# **Predict first:** at separation 0 the target is a single bump: what are the two fits? As you pull the
+# bumps apart, which fit changes smoothly and which one jumps, and roughly where?
+
+# %%
+closer = ct.fitting.mixture_on_grid(grid, [-1.5, 1.5], [0.8, 0.8], [0.4, 0.6])
+fits_closer = plotting.draw_kl_fits(grid, closer, fitter.fit(closer, "forward"), fitter.fit(closer, "reverse"))
+plt.show()
+
+# %%
+widgets.kl_fits(separation=3.0)
+
+# %%
+def shown(x):
+    return f"{round(x, 2) + 0.0:5.2f}"  # + 0.0 after rounding: no "-0.00" for a mean of −1e-12
+
+
+print("separation   forward μ, σ      reverse μ, σ")
+scan = []
+for separation in np.arange(0.0, 8.5, 1.0):
+    p_s = ct.fitting.mixture_on_grid(grid, [-separation / 2, separation / 2], [0.8, 0.8], [0.4, 0.6])
+    f_s, r_s = fitter.fit(p_s, "forward"), fitter.fit(p_s, "reverse")
+    scan.append((f_s.mean, f_s.std, r_s.mean, r_s.std))
+    print(f"{separation:6.1f}      {shown(f_s.mean)}, {shown(f_s.std)}      {shown(r_s.mean)}, {shown(r_s.std)}")
+scan = np.array(scan)
+
+# %%
+assert np.allclose(scan[0, [1, 3]], 0.8, rtol=1e-6, atol=0), "separation 0: both fits have σ = 0.8"
+assert np.all(np.abs(scan[0, [0, 2]]) < 1e-6), "separation 0: both fits centred on the single bump"
+print("separation 0: both fits are the single bump (μ = 0, σ = 0.8, to within 1e-6)")
+assert np.all(np.diff(scan[:, 1]) > 0), "the forward fit widens smoothly as the bumps move apart"
+jump = int(np.argmax(np.abs(np.diff(scan[:, 3]))))
+print(f"the reverse fit jumps onto the right bump between separations {jump:.1f} and {jump + 1:.1f}: "
+      f"σ {scan[jump, 3]:.2f} → {scan[jump + 1, 3]:.2f}")
+assert scan[jump, 3] - scan[jump + 1, 3] > 0.5 and abs(scan[jump + 1, 2] - (jump + 1) / 2) < 0.1
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Check yourself
+#
+# **1.** Write $D_\text{KL}(p\|q)$ in bits. `p` and `q` are distributions of the same shape; `p` may contain
+# zeros (and then $q$ may too, at the same places).
+
+# %%
+def my_kl_bits(p, q):
+    raise NotImplementedError  # your code here
+
+
+ct.checks.kl_divergence_bits(my_kl_bits)
+
+# %% [markdown]
+# **2.** Training a classifier minimises the average cross-entropy $-\frac1N \sum_n \log q(y_n)$ over the
+# data. Which KL divergence does that minimise, $D(p_\text{data}\|q)$ or $D(q\|p_\text{data})$, and what does
+# the answer predict about a model too simple to fit the data: mass-covering or mode-seeking?
+#
+# **3.** A language model gives probability exactly 0 to a word that appears in the test text. What are
+# $D(p_\text{test}\|q)$ and the model's cross-entropy on that text? Which direction of KL would not notice?
+#
+# <details><summary>Answer</summary>
+#
+# **1.** A model solution:
+#
+# ```python
+# def my_kl_bits(p, q):
+#     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+#     ratio = np.divide(p, q, out=np.ones_like(p), where=p > 0)  # terms with p = 0 count 0
+#     return np.sum(p * np.log2(ratio), axis=-1)
+# ```
+#
+# Typical mistakes the checker catches: $p$ and $q$ swapped, `np.log` (nats), a minus sign, and `nan` from
+# $0 \cdot \log 0$.
+#
+# **2.** The forward one, $D(p_\text{data}\|q)$. The average over the data is an expectation under the data
+# distribution: $-\frac1N \sum_n \log q(y_n) = H(p_\text{data}, q) = H(p_\text{data}) + D(p_\text{data}\|q)$,
+# and $H(p_\text{data})$ does not depend on the model. So maximum likelihood is forward-KL fitting: a model
+# that cannot fit the data spreads its probability to cover everything that occurs (mass-covering), rather
+# than nailing one mode and ignoring the rest.
+#
+# **3.** Both are $+\infty$: the word has $p > 0$ and $q = 0$, and a single occurrence costs $-\log 0 = \infty$
+# ([03](03_cross_entropy.ipynb) shows this and the smoothing that prevents it). $D(q\|p_\text{test})$ would not
+# notice, because it only weighs outcomes by $q$, and $q$ never produces that word.
+#
+# </details>
+
+# %% [markdown]
+# ## Takeaways
+# - $D_\text{KL}(p\|q) = \sum_i p_i \log(p_i/q_i)$ is the extra cost, per symbol, of coding data from $p$ with
+#   a code built for $q$: $p = (1/2, 1/4, 1/8, 1/8)$ with a 2-bit code pays 0.25 bits extra.
+# - It is $\ge 0$ (Gibbs: $\ln t \le t - 1$) and 0 only for $p = q$; it is not symmetric, and it is infinite
+#   where $q = 0 < p$.
+# - $D_\text{KL}(p\|q) = H(p, q) - H(p)$: minimising cross-entropy over $q$ minimises the forward KL.
+#   PyTorch's `kl_div(input, target)` takes log-probabilities first and computes $D(\text{target}\|\text{input})$.
+# - Fitting a model that is too simple: forward KL covers all the mass (moment matching), reverse KL
+#   seeks one mode.
+#
+# **Next:** [03 · Cross-entropy](03_cross_entropy.ipynb): the loss itself.

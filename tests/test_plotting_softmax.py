@@ -1,0 +1,130 @@
+"""ce_teach.plotting.softmax: the figures draw what the maths says, update in place, and reject bad input."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import ce_teach as ct
+from ce_teach.plotting import draw_jacobian, draw_softmax_loss, draw_temperature
+
+
+def heights(bars):
+    return np.array([bar.get_height() for bar in bars])
+
+
+@pytest.mark.parametrize(
+    ("x", "label"),
+    [
+        ([2.0, 1.0, -1.0], 0),
+        ([0.0, 0.0, 0.0, 0.0], 3),
+        ([60.0, -60.0, 0.0], 1),
+        ([-1000.0, 1000.0], 0),
+        ([1e-12, 0.0, -1e-12], 2),
+    ],
+)
+def test_softmax_loss_bars_are_probabilities_target_and_gradient(x, label):
+    plot = draw_softmax_loss(x, label)
+    s, loss, grad = plot.update(x, label)
+    y = np.eye(len(x))[label]
+    np.testing.assert_array_equal(heights(plot.prob_bars), ct.softmax(x))
+    np.testing.assert_array_equal(heights(plot.target_bars), y)
+    np.testing.assert_allclose(heights(plot.grad_bars), ct.softmax(x) - y, rtol=0, atol=1e-15)
+    assert loss == pytest.approx(float(ct.sparse_softmax_cross_entropy_with_logits(np.array(label), x)), rel=1e-15)
+    assert np.isfinite([*s, loss, *grad]).all()
+    assert f"{loss:.4g}" in plot.title.get_text()
+
+
+def test_softmax_loss_update_moves_the_artists_in_place():
+    plot = draw_softmax_loss([2.0, 1.0, -1.0], 0, names=["cat", "dog", "man"])
+    bars_before = list(plot.prob_bars)
+    before = heights(plot.prob_bars), heights(plot.grad_bars), plot.title.get_text()
+    plot.update([-3.0, 1.0, 4.0], 2)
+    assert list(plot.prob_bars) == bars_before  # the same Rectangle objects, not new ones
+    assert not np.array_equal(before[0], heights(plot.prob_bars))
+    assert not np.array_equal(before[1], heights(plot.grad_bars))
+    assert "man" in plot.title.get_text() and before[2] != plot.title.get_text()
+    assert [t.get_text() for t in plot.ax.get_xticklabels()] == ["cat", "dog", "man"]
+
+
+def test_softmax_loss_draws_on_given_axes_and_has_labels():
+    fig, ax = plt.subplots()
+    plot = draw_softmax_loss([1.0, 0.0], 1, ax=ax)
+    assert plot.ax is ax and len(fig.axes) == 1
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert ax.get_legend() is not None
+
+
+@pytest.mark.parametrize(
+    ("x", "label", "error", "match"),
+    [
+        ([1.0, 0.0, 2.0], 3, ValueError, r"label must be in \[0, 3\)"),
+        ([1.0, 0.0, 2.0], -1, ValueError, r"label must be in \[0, 3\)"),
+        ([1.0, 0.0, 2.0], 1.0, TypeError, "label must be an integer"),
+        ([1.0, np.nan], 0, ValueError, "x must be finite"),
+        ([1.0, np.inf], 0, ValueError, "x must be finite"),
+        ([1.0], 0, ValueError, "at least 2 classes"),
+        ([[1.0, 2.0]], 0, ValueError, "one row of logits"),
+    ],
+)
+def test_softmax_loss_rejects_bad_input(x, label, error, match):
+    with pytest.raises(error, match=match):
+        draw_softmax_loss(x, label)
+
+
+def test_softmax_loss_update_rejects_a_different_class_count():
+    plot = draw_softmax_loss([1.0, 0.0, 2.0], 0)
+    with pytest.raises(ValueError, match="must have 3 logits"):
+        plot.update([1.0, 0.0], 0)
+    with pytest.raises(ValueError, match="one name per class"):
+        draw_softmax_loss([1.0, 0.0], 0, names=["a", "b", "c"])
+
+
+@pytest.mark.parametrize("x", [[3.0, 1.0, -3.0], [0.0, 0.0], [60.0, -60.0, 0.0, 1.0], [1000.0, 999.0, -1000.0]])
+def test_jacobian_heat_map_shows_the_package_jacobian(x):
+    plot = draw_jacobian(x)
+    jac = ct.softmax_jacobian(x)
+    np.testing.assert_array_equal(plot.image.get_array(), jac)
+    shown = np.array([float(t.get_text()) for t in plot.values]).reshape(jac.shape)
+    np.testing.assert_allclose(shown, jac, atol=5e-4)
+    assert not any(t.get_text().startswith("-0.000") for t in plot.values)
+    assert plot.image.get_clim() == (-0.25, 0.25)
+    assert plot.colourbar.ax.get_ylabel()
+    assert plot.ax.get_xlabel() and plot.ax.get_ylabel()
+
+
+def test_jacobian_update_in_place_and_rejects_a_different_size():
+    plot = draw_jacobian([0.0, 0.0, 0.0])
+    image = plot.image
+    before = np.array(plot.image.get_array())
+    plot.update([5.0, 0.0, -5.0])
+    assert plot.image is image and not np.array_equal(before, plot.image.get_array())
+    with pytest.raises(ValueError, match="must have 3 logits"):
+        plot.update([1.0, 2.0])
+
+
+def test_temperature_curve_goes_from_zero_to_log_c():
+    x = [3.0, 1.0, -3.0]
+    plot = draw_temperature(x)
+    (curve, marker) = plot.ax.get_lines()[0], plot.marker
+    t, h = curve.get_data()
+    np.testing.assert_allclose(h, ct.entropy(ct.softmax(np.divide.outer(x, t).T)), rtol=1e-14, atol=1e-300)
+    assert h[0] < 1e-15 and np.log(3) - 0.002 < h[-1] < np.log(3)
+    assert (np.diff(h) >= 0).all(), "entropy of S(x/T) grows with T"
+    assert plot.ax.get_xscale() == "log" and "nats" in plot.ax.get_ylabel()
+    h1 = plot.update(1.0)
+    assert h1 == pytest.approx(float(ct.entropy(ct.softmax(x))), rel=1e-15)
+    assert marker.get_data()[0][0] == 1.0
+    assert plot.update(1e-3) == 0.0 and "-0.000" not in plot.label.get_text()
+    assert plot.update(1e9) == pytest.approx(np.log(3), rel=1e-12)
+
+
+@pytest.mark.parametrize("temperature", [0.0, -1.0, np.inf, np.nan])
+def test_temperature_rejects_bad_temperature(temperature):
+    plot = draw_temperature([1.0, 0.0])
+    with pytest.raises(ValueError, match="temperature must be a positive finite number"):
+        plot.update(temperature)
+
+
+def test_temperature_rejects_bad_range():
+    with pytest.raises(ValueError, match="t_min"):
+        draw_temperature([1.0, 0.0], t_min=2.0, t_max=1.0)

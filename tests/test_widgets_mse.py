@@ -1,0 +1,212 @@
+"""The sliders of notebook 06 (ce_teach/widgets/mse.py), driven over their whole ranges and beyond.
+
+After each move: the readout shows the right numbers (computed here independently with ce_teach), the
+drawn artists show the same state, nothing on screen is NaN, "inf" or "-0.0", the same artists were
+updated in place (no figure rebuilt) and the figure was redrawn once. pytest turns warnings into errors.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.lines import Line2D
+
+import ce_teach as ct
+from ce_teach import widgets
+
+BEYOND = [-1e9, -1000.0, -50.0, 50.0, 1000.0, 1e9]  # outside every slider's range: the slider clamps
+
+
+def readout_numbers(widget) -> list[float]:
+    return [float(s.rstrip("%")) for s in re.findall(r"<b>([^<]+)</b>", widget.readout.value)]
+
+
+def screen_text(widget) -> str:
+    parts = [widget.readout.value]
+    for ax in widget.figure.axes:
+        parts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
+    return "\n".join(parts)
+
+
+def assert_clean(widget) -> None:
+    text = screen_text(widget)
+    assert "nan" not in text.lower(), text
+    assert "inf" not in text.lower(), text
+    assert not re.search(r"-0\.0+(?![0-9]*[1-9])", text), f"negative zero on screen:\n{text}"
+    for ax in widget.figure.axes:
+        for artist in ax.get_children():
+            if isinstance(artist, Line2D):
+                assert np.all(np.isfinite(np.asarray(artist.get_xydata(), dtype=float))), artist
+
+
+def count_redraws(widget) -> list:
+    """Record each redraw instead of drawing (sweeps make hundreds); real draws happen in draw_for_real."""
+    calls = []
+    widget.redraw = lambda: calls.append(1)
+    return calls
+
+
+def draw_for_real(widget) -> None:
+    widget.figure.canvas.draw()
+    assert_clean(widget)
+
+
+def artists(widget) -> list:
+    return [id(a) for ax in widget.figure.axes for a in ax.get_children()]
+
+
+def marker_xy(marker) -> tuple[float, float]:
+    (x,), (y,) = marker.get_data()
+    return float(x), float(y)
+
+
+# --- gradients_vs_logit ---------------------------------------------------------------------------
+
+
+def expected_gradients(x: float, z: float):
+    g_ce = float(ct.sigmoid_cross_entropy_grad(z, x))
+    g_mse = float(ct.sigmoid_squared_error_grad(z, x))
+    return g_mse, g_ce, float(ct.sigmoid(x) * ct.sigmoid(-x))  # a(1 − a), with 1 − σ(x) = σ(−x) exactly
+
+
+def shown(value: float) -> float:
+    """The readout's rounding of a gradient size."""
+    value = abs(value)
+    return float(f"{value:.4f}") if value >= 1e-3 else float(f"{value:.2e}")
+
+
+@pytest.mark.parametrize("label", [1.0, 0.0])
+def test_gradients_vs_logit_over_the_whole_range(label):
+    w = widgets.gradients_vs_logit(logit=-4.0, label=label)
+    assert (w.x.min, w.x.max) == (-10.0, 10.0)
+    redraws, drawn, changes = count_redraws(w), artists(w), 0
+    for value in [*np.linspace(-10.0, 10.0, 101), *BEYOND]:
+        x = min(max(value, -10.0), 10.0)
+        changes += x != w.x.value
+        w.x.value = value
+        x = w.x.value
+        assert abs(x) <= 10.0, "the slider clamps"
+        g_mse, g_ce, ratio = expected_gradients(x, label)
+        # readout: |∂CE/∂x|, |∂MSE/∂x|, and their ratio a(1 − a), rounded for display
+        assert readout_numbers(w) == [shown(g_ce), shown(g_mse), shown(ratio)], w.readout.value
+        assert marker_xy(w.plot.ce_grad_marker) == pytest.approx((x, g_ce), abs=1e-15)
+        assert marker_xy(w.plot.mse_grad_marker) == pytest.approx((x, g_mse), rel=1e-12, abs=1e-300)
+        assert marker_xy(w.plot.mse_loss_marker) == pytest.approx(
+            (x, float(ct.sigmoid_squared_error(label, x))), rel=1e-12, abs=1e-300
+        )
+        ce = float(ct.sigmoid_cross_entropy_with_logits(label, x))
+        assert marker_xy(w.plot.ce_loss_marker) == pytest.approx((x, min(ce, 4.0)), rel=1e-12)
+        assert_clean(w)
+        if x in (-10.0, 10.0):
+            draw_for_real(w)
+    assert artists(w) == drawn, "artists are updated in place, never re-created"
+    assert len(redraws) == changes, "each change redraws the figure once"
+
+
+def test_gradients_vs_logit_changes_what_is_shown():
+    w = widgets.gradients_vs_logit(logit=-4.0)
+    before = (w.readout.value, w.plot.label_text.get_text(), marker_xy(w.plot.mse_grad_marker))
+    w.x.value = -8.0
+    after = (w.readout.value, w.plot.label_text.get_text(), marker_xy(w.plot.mse_grad_marker))
+    assert all(b != a for b, a in zip(before, after, strict=True))
+    ce, mse, ratio = readout_numbers(w)
+    assert ce == 0.9997 and mse == 3.35e-04 and ratio == 3.35e-04  # the confident mistake: MSE barely moves
+
+
+@pytest.mark.parametrize("label", [1.0, 0.0])
+def test_gradient_plot_beyond_the_slider(label):
+    """The plot object itself takes any finite logit: markers stay on the axes edge, numbers stay finite."""
+    w = widgets.gradients_vs_logit(label=label)
+    for x in [-1e9, -1000.0, -50.0, -1e-12, 0.0, 50.0, 1000.0, 1e9]:
+        g_mse, g_ce, ratio = w.plot.update(x)
+        assert all(np.isfinite([g_mse, g_ce, ratio]))
+        assert ratio == pytest.approx(expected_gradients(x, label)[2], rel=1e-12, abs=1e-300)
+        if g_ce != 0:
+            assert g_mse / g_ce == pytest.approx(ratio, rel=1e-12)
+        assert -10.0 <= marker_xy(w.plot.ce_loss_marker)[0] <= 10.0
+        assert "-0.0" not in w.plot.label_text.get_text()
+        if abs(x) in (1e9, 0.0):
+            draw_for_real(w)
+
+
+def test_gradients_vs_logit_started_beyond_its_range_shows_the_clamped_state():
+    w = widgets.gradients_vs_logit(logit=50.0)
+    assert w.x.value == 10.0
+    assert marker_xy(w.plot.mse_grad_marker)[0] == 10.0
+    assert readout_numbers(w)[1] == shown(expected_gradients(10.0, 1.0)[0])
+
+
+def test_gradient_plot_refuses_nonsense():
+    w = widgets.gradients_vs_logit()
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="logit must be a finite number"):
+            w.plot.update(bad)
+    with pytest.raises(ValueError, match="label must be 0 or 1, got 0.5"):
+        widgets.gradients_vs_logit(label=0.5)
+
+
+# --- training_race --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(-1.0, 0.6, 20), rng.normal(1.0, 0.6, 20)])
+    return x, np.repeat([0, 1], 20)
+
+
+def assert_shows_the_race(w, x, y, steps=300):
+    w0, lr = w.w0.value, w.lr.value
+    mse = ct.train_logistic(x, y, loss="mse", w0=w0, lr=lr, steps=steps)
+    ce = ct.train_logistic(x, y, loss="ce", w0=w0, lr=lr, steps=steps)
+    for run, se_line, acc_line in zip((mse, ce), w.plot.se_lines, w.plot.acc_lines, strict=True):
+        np.testing.assert_array_equal(se_line.get_xdata(), np.arange(steps + 1))
+        np.testing.assert_array_equal(se_line.get_ydata(), run.squared_error)
+        np.testing.assert_array_equal(acc_line.get_ydata(), run.accuracy)
+    assert readout_numbers(w) == [round(100 * mse.accuracy[-1]), round(100 * ce.accuracy[-1])]
+    assert f"{mse.squared_error[-1]:.4f} vs {ce.squared_error[-1]:.4f}" in w.readout.value
+    assert f"{mse.cross_entropy[-1]:.3f} vs {ce.cross_entropy[-1]:.3f}" in w.readout.value
+    assert_clean(w)
+
+
+def test_training_race_over_the_whole_range_of_both_sliders(data):
+    x, y = data
+    w = widgets.training_race(x, y, w0=-8.0, lr=1.0)
+    assert (w.w0.min, w.w0.max, w.lr.min, w.lr.max) == (-12.0, 4.0, 0.05, 4.0)
+    redraws, drawn, changes = count_redraws(w), artists(w), 0
+    moves = [("w0", v) for v in np.arange(-12.0, 4.01, 1.0)] + [("lr", v) for v in (0.05, 0.5, 2.0, 4.0)]
+    moves += [("w0", -12.0), ("w0", 4.0), ("lr", 0.05)]  # the corners
+    moves += [("w0", v) for v in BEYOND] + [("lr", v) for v in BEYOND]
+    for name, value in moves:
+        control = w.controls[name]
+        target = min(max(value, control.min), control.max)
+        changes += target != control.value
+        control.value = value
+        assert control.value == target
+        assert_shows_the_race(w, x, y)
+        if (w.w0.value, w.lr.value) in ((-12.0, 0.05), (4.0, 4.0), (-12.0, 4.0)):
+            draw_for_real(w)
+    assert artists(w) == drawn, "lines are updated in place, never re-created"
+    assert len(redraws) == changes, "each change reruns the race and redraws once"
+
+
+def test_training_race_shows_cross_entropy_winning_from_a_bad_start(data):
+    x, y = data
+    w = widgets.training_race(x, y, w0=-8.0, lr=1.0)
+    mse_acc, ce_acc = readout_numbers(w)
+    assert ce_acc == 100 and mse_acc < 10
+    before = w.readout.value
+    w.w0.value = 0.0  # a harmless start: squared error learns too
+    assert w.readout.value != before
+    assert readout_numbers(w)[0] > 90
+
+
+def test_race_plot_follows_a_different_number_of_steps(data):
+    x, y = data
+    w = widgets.training_race(x, y, steps=40)
+    assert w.plot.se_ax.get_xlim() == (0.0, 40.0)
+    assert_shows_the_race(w, x, y, steps=40)
+    short = [ct.train_logistic(x, y, loss=loss, w0=-8.0, lr=1.0, steps=5) for loss in ("mse", "ce")]
+    w.plot.update(*short)
+    assert w.plot.se_ax.get_xlim() == (0.0, 5.0)
+    assert len(w.plot.se_lines[0].get_xdata()) == 6
