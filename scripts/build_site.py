@@ -1,0 +1,112 @@
+"""Build a static HTML site of the executed notebooks: executable documentation that needs no kernel.
+
+    python scripts/build_site.py            # writes _site/index.html and one page per notebook
+
+The pages are the notebooks as stored (outputs included, nothing is re-run): static figures stand where
+the widgets would be. Math is rendered by a local copy of MathJax (from the jupyter-server-mathjax
+package), so the site works offline; every page has previous / contents / next links.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import jupyter_server_mathjax
+import nbformat
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+MATHJAX_SOURCE = Path(jupyter_server_mathjax.__file__).parent / "static"
+MATHJAX_URL = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+
+NAV_STYLE = """
+<style>
+  .ce-nav { font-family: system-ui, sans-serif; display: flex; justify-content: space-between; max-width: 1100px;
+            margin: 0.5em auto; padding: 0.5em 1em; border-bottom: 1px solid #ddd; }
+  .ce-nav a { text-decoration: none; color: #2a5db0; }
+  .ce-nav span { color: #999; }
+</style>
+"""
+
+
+def title_and_subtitle(nb) -> tuple[str, str]:
+    """The notebook's H1 title and the line after it, from its first markdown cell."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = [line.strip() for line in cell.source.splitlines() if line.strip()]
+            title = next((line[2:] for line in lines if line.startswith("# ")), "")
+            rest = [line for line in lines if not line.startswith("#") and not line.startswith("[![")]
+            return title, (rest[0] if rest else "")
+    return "", ""
+
+
+def local_page(body: str, pages: list[Path]) -> str:
+    """No external scripts (require.js is only for widget state, which the notebooks do not store), and
+    links between notebooks point to their pages."""
+    body = re.sub(r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/require\.js/[^"]*"></script>\s*', "", body)
+    for page in pages:
+        body = body.replace(f'href="{page.name}', f'href="{page.stem}.html')
+    return body
+
+
+def nav_bar(pages: list[Path], i: int) -> str:
+    def link(j: int, label: str) -> str:
+        if 0 <= j < len(pages):
+            return f'<a href="{pages[j].stem}.html">{label}</a>'
+        return f"<span>{label}</span>"
+
+    return (f'{NAV_STYLE}<nav class="ce-nav">{link(i - 1, "← previous")}'
+            f'<a href="index.html">contents</a>{link(i + 1, "next →")}</nav>')
+
+
+def build(out: Path) -> list[Path]:
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    shutil.copytree(MATHJAX_SOURCE, out / "mathjax")
+    exporter = HTMLExporter(template_name="lab", mathjax_url=MATHJAX_URL)
+    pages = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    entries = []
+    for i, path in enumerate(pages):
+        nb = nbformat.read(path, as_version=4)
+        body, _ = exporter.from_notebook_node(nb)
+        body = local_page(body, pages)
+        start = body.index(">", body.index("<body")) + 1
+        body = body[:start] + nav_bar(pages, i) + body[start:]
+        (out / f"{path.stem}.html").write_text(body, encoding="utf-8")
+        entries.append((path.stem, *title_and_subtitle(nb)))
+    items = "\n".join(
+        f'<li><a href="{stem}.html">{html.escape(title)}</a><br><small>{html.escape(subtitle)}</small></li>'
+        for stem, title, subtitle in entries
+    )
+    index = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>ce-teach: cross-entropy from the ground up</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 780px; margin: 2em auto; line-height: 1.5; }}
+li {{ margin: 0.6em 0; }}</style></head>
+<body><h1>ce-teach: cross-entropy from the ground up</h1>
+<p>The notebooks in reading order, with their stored outputs. Sliders need a running kernel: open the
+notebooks in JupyterLab (locally or on Binder) to move them; here each one is shown as its static figure.</p>
+<ol>
+{items}
+</ol></body></html>
+"""
+    (out / "index.html").write_text(index, encoding="utf-8")
+    (out / "pages.json").write_text(json.dumps([stem for stem, *_ in entries]), encoding="utf-8")
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    out = Path(argv[0]) if argv else ROOT / "_site"
+    pages = build(out)
+    print(f"wrote {len(pages)} pages and index.html to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
