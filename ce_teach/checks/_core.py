@@ -49,8 +49,27 @@ class CheckResult:
 Diagnosis = Callable[[np.ndarray, np.ndarray, tuple], "str | None"]
 
 
+class Checker:
+    """What every checker shares: ``checker(f)`` prints the verdict of ``checker.check(f)``."""
+
+    name: str
+
+    def check(self, candidate: Callable) -> CheckResult:
+        raise NotImplementedError
+
+    def __call__(self, candidate: Callable) -> None:
+        print(self.check(candidate).message)
+
+    def _not_attempted(self) -> CheckResult:
+        return CheckResult(
+            "not attempted",
+            f"… {self.name}: not attempted yet. Replace `raise NotImplementedError` with your code, "
+            "then run this cell again.",
+        )
+
+
 @dataclass
-class Exercise:
+class Exercise(Checker):
     """A checkable exercise: ``exercise(my_function)`` prints a verdict; ``exercise.check(f)`` returns it."""
 
     name: str
@@ -93,16 +112,6 @@ class Exercise:
                     + self._hint(got, expected, args),
                 )
         return CheckResult("correct", f"✓ {self.name}: correct on all {len(self.cases)} test inputs.")
-
-    def __call__(self, candidate: Callable) -> None:
-        print(self.check(candidate).message)
-
-    def _not_attempted(self) -> CheckResult:
-        return CheckResult(
-            "not attempted",
-            f"… {self.name}: not attempted yet. Replace `raise NotImplementedError` with your code, "
-            "then run this cell again.",
-        )
 
     def _hint(self, got, expected, args) -> str:
         for diagnose in self.diagnoses:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..weighting import pos_weight_from_labels
-from ._core import CheckResult, Exercise
+from ._core import Checker, CheckResult, Exercise
 
 __all__ = ["Task", "recommended_loss", "acceptable_losses", "LossChoiceExercise", "loss_choice", "pos_weight"]
 
@@ -132,7 +132,7 @@ def _hint(task: Task, got: str, expected: str) -> str:
 
 
 @dataclass
-class LossChoiceExercise:
+class LossChoiceExercise(Checker):
     """Checks a function ``f(task) -> str`` against ``acceptable_losses`` on a few tasks."""
 
     name: str
@@ -167,16 +167,6 @@ class LossChoiceExercise:
                     + _hint(task, chosen, accepted[0]),
                 )
         return CheckResult("correct", f"✓ {self.name}: correct on all {len(self.tasks)} tasks.")
-
-    def __call__(self, candidate: Callable) -> None:
-        print(self.check(candidate).message)
-
-    def _not_attempted(self) -> CheckResult:
-        return CheckResult(
-            "not attempted",
-            f"… {self.name}: not attempted yet. Replace `raise NotImplementedError` with your code, "
-            "then run this cell again.",
-        )
 
 
 loss_choice = LossChoiceExercise("loss choice", acceptable_losses, TASKS)
