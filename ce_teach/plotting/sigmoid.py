@@ -170,11 +170,13 @@ def draw_bce_curves(x: float = 2.0, z: float = 1.0, *, dtype="float64", limit: f
     loss_ax.set_xlim(-limit, limit)
     loss_ax.set_ylim(0, 1.05 * limit + 1)
     loss_ax.set_xlabel("logit x")
+    loss_ax.set_ylabel("loss [nats]")
     loss_ax.legend(loc="upper center", fontsize=8)
     grad_ax.set_xlim(-limit, limit)
     grad_ax.set_ylim(-1.1, 1.1)
     grad_ax.axhline(0, color="0.8", linewidth=0.8)
     grad_ax.set_xlabel("logit x")
+    grad_ax.set_ylabel("∂L/∂x [nats per unit of x]")
     plot = BCECurves(loss_ax, grad_ax, grid, loss_line, naive_loss_line, grad_line, naive_grad_line, *markers)
     plot.update(x, z, dtype=dtype)
     return plot
