@@ -173,3 +173,19 @@ def check_base(base) -> None:
 def check_axis(axis) -> None:
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"axis must be an int, got {axis!r}")
+
+
+def binary_labels_and_logits(labels, logits):
+    """Validated (z, x, result dtype, all x finite) for every sigmoid-family loss and gradient.
+
+    Labels in [0, 1], the same shape as the logits (no broadcasting), no NaN logits; ±inf logits are
+    allowed (the losses have exact limits there) and reported through the last value.
+    """
+    z = as_real_array(labels, "labels")
+    x = as_real_array(logits, "logits")
+    check_same_shape(z, "labels", x, "logits")
+    check_in_unit_interval(z, "labels")
+    finite = all_finite(x)
+    if not finite:
+        check_not_nan(x, "logits")
+    return z, x, result_dtype(x), finite

@@ -34,12 +34,8 @@ def sigmoid_cross_entropy_grad(labels, logits):
     >>> ct.sigmoid_cross_entropy_grad([1.0, 0.0], [0.0, 0.0]).tolist()
     [-0.5, 0.5]
     """
-    z = v.as_real_array(labels, "labels")
-    x = v.as_real_array(logits, "logits")
-    v.check_same_shape(z, "labels", x, "logits")
-    v.check_in_unit_interval(z, "labels")
-    v.check_not_nan(x, "logits")
-    return (sigmoid(x.astype(np.float64)) - z).astype(v.result_dtype(x), copy=False)
+    z, x, dtype, _ = v.binary_labels_and_logits(labels, logits)
+    return (sigmoid(x.astype(np.float64)) - z).astype(dtype, copy=False)
 
 
 def softmax_cross_entropy_grad(labels, logits, *, axis: int = -1):

@@ -27,18 +27,6 @@ __all__ = [
 ]
 
 
-def _binary_inputs(labels, logits):
-    """Validated (z, x, result dtype, all x finite) for the sigmoid losses."""
-    z = v.as_real_array(labels, "labels")
-    x = v.as_real_array(logits, "logits")
-    v.check_same_shape(z, "labels", x, "logits")
-    v.check_in_unit_interval(z, "labels")
-    finite = v.all_finite(x)
-    if not finite:
-        v.check_not_nan(x, "logits")
-    return z, x, v.result_dtype(x), finite
-
-
 def _bce_kernel(z, x, *, out, scratch):
     """out = L(x) + x·(H(x) − z), where H(x) = 1 for x > 0, else 0 (both terms ≥ 0)."""
     (tmp,) = scratch
@@ -80,7 +68,7 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
     >>> float(loss.mean())
     0.3519720508315173
     """
-    z, x, dtype, finite = _binary_inputs(labels, logits)
+    z, x, dtype, finite = v.binary_labels_and_logits(labels, logits)
     if finite:
         return map_chunks(_bce_kernel, (z, x), dtype)
     z64, x64 = z.astype(np.float64), x.astype(np.float64)
@@ -113,7 +101,7 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight):
     >>> ct.weighted_cross_entropy_with_logits([1.0, 0.0], [0.0, 0.0], pos_weight=3.0).tolist()
     [2.0794415416798357, 0.6931471805599453]
     """
-    z, x, dtype, _ = _binary_inputs(labels, logits)
+    z, x, dtype, _ = v.binary_labels_and_logits(labels, logits)
     q = v.as_real_array(pos_weight, "pos_weight")
     v.check_positive(q, "pos_weight")
     v.check_finite(q, "pos_weight")

@@ -30,12 +30,8 @@ __all__ = [
 
 def _binary_inputs(labels, logits):
     """Validated float64 (z, x) of one shape, and the result dtype."""
-    z = v.as_real_array(labels, "labels")
-    x = v.as_real_array(logits, "logits")
-    v.check_same_shape(z, "labels", x, "logits")
-    v.check_in_unit_interval(z, "labels")
-    v.check_not_nan(x, "logits")
-    return z.astype(np.float64), x.astype(np.float64), v.result_dtype(x)
+    z, x, dtype, _ = v.binary_labels_and_logits(labels, logits)
+    return z.astype(np.float64), x.astype(np.float64), dtype
 
 
 def sigmoid_error_and_slope(z: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
