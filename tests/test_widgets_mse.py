@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 import pytest
-from matplotlib.lines import Line2D
+from widget_checks import artists, assert_clean, count_redraws, draw_for_real
 
 import ce_teach as ct
 from ce_teach import widgets
@@ -19,40 +19,6 @@ BEYOND = [-1e9, -1000.0, -50.0, 50.0, 1000.0, 1e9]  # outside every slider's ran
 
 def readout_numbers(widget) -> list[float]:
     return [float(s.rstrip("%")) for s in re.findall(r"<b>([^<]+)</b>", widget.readout.value)]
-
-
-def screen_text(widget) -> str:
-    parts = [widget.readout.value]
-    for ax in widget.figure.axes:
-        parts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
-    return "\n".join(parts)
-
-
-def assert_clean(widget) -> None:
-    text = screen_text(widget)
-    assert "nan" not in text.lower(), text
-    assert "inf" not in text.lower(), text
-    assert not re.search(r"-0\.0+(?![0-9]*[1-9])", text), f"negative zero on screen:\n{text}"
-    for ax in widget.figure.axes:
-        for artist in ax.get_children():
-            if isinstance(artist, Line2D):
-                assert np.all(np.isfinite(np.asarray(artist.get_xydata(), dtype=float))), artist
-
-
-def count_redraws(widget) -> list:
-    """Record each redraw instead of drawing (sweeps make hundreds); real draws happen in draw_for_real."""
-    calls = []
-    widget.redraw = lambda: calls.append(1)
-    return calls
-
-
-def draw_for_real(widget) -> None:
-    widget.figure.canvas.draw()
-    assert_clean(widget)
-
-
-def artists(widget) -> list:
-    return [id(a) for ax in widget.figure.axes for a in ax.get_children()]
 
 
 def marker_xy(marker) -> tuple[float, float]:
