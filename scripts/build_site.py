@@ -3,27 +3,79 @@
     python scripts/build_site.py            # writes _site/index.html and one page per notebook
 
 The pages are the notebooks as stored (outputs included, nothing is re-run): static figures stand where
-the widgets would be. Math is rendered by a local copy of MathJax (from the jupyter-server-mathjax
-package), so the site works offline; every page has previous / contents / next links.
+the widgets would be. Math is rendered by a local copy of MathJax 2.7.9, the version nbconvert's templates
+are written for, so the site works offline; every page has previous / contents / next links.
+
+MathJax comes from the npm registry (its tarball, checked against the registry's sha512; no node needed)
+and is cached in ~/.cache/ce-teach, so only the first build needs the network.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import sys
+import tarfile
+import urllib.request
 from pathlib import Path
 
-import jupyter_server_mathjax
 import nbformat
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-MATHJAX_SOURCE = Path(jupyter_server_mathjax.__file__).parent / "static"
+MATHJAX_TARBALL = "https://registry.npmjs.org/mathjax/-/mathjax-2.7.9.tgz"
+MATHJAX_SHA512 = "NOGEDTIM9+MrsqnjPEjVGNx4q0GQxqm61yQwSK+/5S59i26wId5IC5gNu9/bu8+CCVl5p9G2IHcAl/wJa+5+BQ=="
 MATHJAX_URL = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+# What the pages use, out of the 73 MB package: TeX input, HTML-CSS output with the TeX fonts, MathML fallback.
+MATHJAX_PARTS = [
+    "LICENSE", "MathJax.js", "config/TeX-AMS-MML_HTMLorMML-full.js", "config/Safe.js", "extensions",
+    "jax/input/TeX", "jax/element", "jax/output/NativeMML",
+    "jax/output/HTML-CSS/jax.js", "jax/output/HTML-CSS/config.js", "jax/output/HTML-CSS/imageFonts.js",
+    "jax/output/HTML-CSS/autoload", "jax/output/HTML-CSS/fonts/TeX",
+    "fonts/HTML-CSS/TeX/woff", "fonts/HTML-CSS/TeX/otf",
+]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ce-teach"
+
+
+def mathjax_tarball() -> Path:
+    """The MathJax tarball, downloaded once and verified against the registry's sha512."""
+    path = cache_dir() / MATHJAX_TARBALL.rsplit("/", 1)[1]
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        print(f"downloading {MATHJAX_TARBALL} (21 MB, once) ...", file=sys.stderr)
+        try:
+            with urllib.request.urlopen(MATHJAX_TARBALL, timeout=120) as response:
+                data = response.read()
+        except OSError as error:
+            raise SystemExit(f"could not download MathJax from {MATHJAX_TARBALL}: {error}\n"
+                             f"(or place the file at {path} yourself)") from error
+        digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
+        if digest != MATHJAX_SHA512:
+            raise SystemExit(f"{MATHJAX_TARBALL}: sha512 {digest} is not the expected {MATHJAX_SHA512}")
+        partial = path.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+    return path
+
+
+def copy_mathjax(out: Path) -> None:
+    with tarfile.open(mathjax_tarball()) as tar:
+        for member in tar.getmembers():
+            name = member.name.removeprefix("package/")
+            if member.isfile() and any(name == part or name.startswith(part + "/") for part in MATHJAX_PARTS):
+                target = out / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(tar.extractfile(member).read())
+
 
 NAV_STYLE = """
 <style>
@@ -69,7 +121,7 @@ def build(out: Path) -> list[Path]:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    shutil.copytree(MATHJAX_SOURCE, out / "mathjax")
+    copy_mathjax(out / "mathjax")
     exporter = HTMLExporter(template_name="lab", mathjax_url=MATHJAX_URL)
     pages = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     entries = []

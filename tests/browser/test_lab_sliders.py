@@ -152,6 +152,9 @@ def test_static_site_pages_render(browser, tmp_path):
             )
             assert broken == 0, f"{path.stem}: {broken} figures did not load"
             assert page.locator("nav.ce-nav a[href='index.html']").count() == 1
+            math_errors = page.locator(".MathJax_Error, .merror, .noError")
+            unrendered = math_errors.all_inner_texts()[:3]
+            assert math_errors.count() == 0, f"{path.stem}: math that did not render: {unrendered}"
         assert not failed, f"missing assets: {failed[:5]}"
     finally:
         page.close()
