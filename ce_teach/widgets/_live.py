@@ -37,6 +37,11 @@ def live_figure(figsize=FIGSIZE) -> Figure:
     canvas.toolbar_visible = False
     canvas.footer_visible = False
     canvas.resizable = False
+    # The canvas's size in the browser, known before it is shown (ipympl sets it only when a canvas is
+    # displayed on its own, not inside a box). Left at (0, 0), it changes when the browser's view says
+    # "initialized", and ipympl 0.10's browser code then draws a not-yet-loaded image, throws, and leaves
+    # the canvas 0 pixels high.
+    canvas._size = (fig.bbox.width / canvas.device_pixel_ratio, fig.bbox.height / canvas.device_pixel_ratio)
     return fig
 
 

@@ -61,11 +61,22 @@ def lab_server(tmp_path_factory):
         shutil.copy2(notebook, root / notebook.name)
     port = free_port()
     home = tmp_path_factory.mktemp("home")
+    # Every cell stays in the page (no windowing), so a widget scrolled out of view keeps its elements;
+    # no "get Jupyter news?" toast over the notebook.
+    settings = {
+        "notebook-extension/tracker": '{"windowingMode": "none"}',
+        "apputils-extension/notification": '{"fetchNews": "false", "checkForUpdates": false}',
+    }
+    for name, value in settings.items():
+        path = home / "settings" / "@jupyterlab" / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(value)
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
     }
     log = open(home / "server.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(

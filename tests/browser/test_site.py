@@ -1,0 +1,49 @@
+"""The static site (scripts/build_site.py) in a real browser: every page renders its figures and math,
+with no missing assets."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def test_static_site_pages_render(browser, tmp_path):
+    """The static site: every page loads its own assets, shows its figures and renders its math."""
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
+    build_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_site)
+    pages = build_site.build(tmp_path / "site")
+    page = browser.new_page()
+    failed = []
+    page.on("requestfailed", lambda r: r.url.startswith("file:") and failed.append(r.url))
+    try:
+        page.goto((tmp_path / "site" / "index.html").as_uri())
+        links = page.locator("ol li a")
+        assert links.count() == len(pages)
+        for path in pages:
+            page.goto((tmp_path / "site" / f"{path.stem}.html").as_uri())
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
+                "&& document.querySelectorAll('.MathJax, .mjx-chtml').length > 0",
+                timeout=60_000,
+            )
+            stored = sum("image/png" in out.get("data", {}) for cell in json.loads(path.read_text())["cells"]
+                         for out in cell.get("outputs", []))
+            images = page.locator("img[src^='data:image/png']")
+            assert images.count() == stored, f"{path.stem}: {images.count()} figures shown, {stored} stored"
+            broken = page.evaluate(
+                "() => [...document.images].filter(i => i.src.startsWith('data:') "
+                "&& !(i.complete && i.naturalWidth > 0)).length"
+            )
+            assert broken == 0, f"{path.stem}: {broken} figures did not load"
+            assert page.locator("nav.ce-nav a[href='index.html']").count() == 1
+            math_errors = page.locator(".MathJax_Error, .merror, .noError")
+            unrendered = math_errors.all_inner_texts()[:3]
+            assert math_errors.count() == 0, f"{path.stem}: math that did not render: {unrendered}"
+        assert not failed, f"missing assets: {failed[:5]}"
+    finally:
+        page.close()
+    assert Path(tmp_path / "site" / "mathjax" / "MathJax.js").exists()
