@@ -98,6 +98,24 @@ def title_and_subtitle(nb) -> tuple[str, str]:
     return "", ""
 
 
+LIVE_NOTE = (
+    '<p class="ce-live-note"><em>A live widget: in JupyterLab (locally or on Binder) its sliders move the '
+    "figure. The static figure above shows its starting state.</em></p>"
+)
+
+
+def is_widget_cell(cell) -> bool:
+    """A widget cell holds only the widget call and is stored without outputs (notebooks/AUTHORING.md)."""
+    return cell.cell_type == "code" and not cell.outputs and cell.source.strip().startswith("widgets.")
+
+
+def note_live_widgets(nb) -> None:
+    """Where a slider would be, say so, instead of leaving an empty output."""
+    for cell in nb.cells:
+        if is_widget_cell(cell):
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": LIVE_NOTE})]
+
+
 def local_page(body: str, pages: list[Path]) -> str:
     """No external scripts (require.js is only for widget state, which the notebooks do not store), and
     links between notebooks point to their pages."""
@@ -127,6 +145,7 @@ def build(out: Path) -> list[Path]:
     entries = []
     for i, path in enumerate(pages):
         nb = nbformat.read(path, as_version=4)
+        note_live_widgets(nb)
         body, _ = exporter.from_notebook_node(nb)
         body = local_page(body, pages)
         start = body.index(">", body.index("<body")) + 1

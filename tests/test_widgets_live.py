@@ -1,6 +1,11 @@
 """The live-figure building block, seen from the browser's side of ipympl's messages."""
 
+import ipywidgets as w
 import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from ce_teach import widgets
 from ce_teach.widgets._live import live_figure
@@ -24,3 +29,42 @@ def test_live_figures_leave_the_notebook_backend_alone():
     backend = plt.get_backend()
     live_figure()
     assert plt.get_backend() == backend
+
+
+def notebook_widgets():
+    """Each widget as a notebook calls it."""
+    rng = np.random.default_rng(0)
+    features = np.concatenate([rng.normal(-1.0, 0.6, 20), rng.normal(1.0, 0.6, 20)])
+    return {
+        "coin_entropy": lambda: widgets.coin_entropy(p=0.9),
+        "softmax_entropy": lambda: widgets.softmax_entropy(logits=(1.0, 0.0, -1.0)),
+        "kl_explorer": lambda: widgets.kl_explorer(p=(0.5, 0.3, 0.2), q_logits=(0.0, 0.0, 0.0), names="abc"),
+        "kl_fits": lambda: widgets.kl_fits(separation=3.0),
+        "true_class_loss": lambda: widgets.true_class_loss(q=0.7),
+        "bce_explorer": lambda: widgets.bce_explorer(x=2.0, z=1.0),
+        "softmax_explorer": lambda: widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2),
+        "gradients_vs_logit": lambda: widgets.gradients_vs_logit(logit=-8.0),
+        "training_race": lambda: widgets.training_race(features, np.repeat([0, 1], 20), steps=30),
+    }
+
+
+def full_draw(fig: Figure) -> np.ndarray:
+    FigureCanvasAgg.draw(fig.canvas)
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("make", notebook_widgets().values(), ids=notebook_widgets().keys())
+def test_blitted_redraws_show_exactly_what_a_full_draw_shows(make):
+    """Every slider, over several values and back: after each redraw the picture sent equals a full draw."""
+    widget = make()
+    canvas = widget.figure.canvas
+    for control in widget.controls.values():
+        if not isinstance(control, (w.FloatSlider, w.IntSlider)):
+            continue
+        start = control.value
+        for fraction in (0.1, 0.5, 0.9, 0.0, 1.0):
+            control.value = control.min + fraction * (control.max - control.min)
+            sent = np.asarray(canvas.buffer_rgba()).copy()
+            assert np.array_equal(sent, full_draw(widget.figure)), f"{control.description} = {control.value}"
+        control.value = start
+    assert widget._blitter.background is not None, "never blitted: the test would prove nothing"

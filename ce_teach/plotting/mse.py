@@ -149,8 +149,9 @@ class TrainingRacePlot:
             se_line.set_data(steps, run.squared_error)
             acc_line.set_data(steps, run.accuracy)
         last = max(mse_run.steps, ce_run.steps, 1)
-        self.se_ax.set_xlim(0, last)
-        self.acc_ax.set_xlim(0, last)
+        for ax in (self.se_ax, self.acc_ax):
+            if ax.get_xlim() != (0, last):  # unchanged limits leave the axis as drawn (live figures blit)
+                ax.set_xlim(0, last)
         final = float(mse_run.accuracy[-1]), float(ce_run.accuracy[-1])
         self.acc_ax.set_title(f"accuracy (final: MSE {final[0]:.0%}, CE {final[1]:.0%})", fontsize="medium")
         return final

@@ -11,7 +11,11 @@ import warnings
 
 import ipywidgets as w
 import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.spines import Spine
 
 from ..plotting._common import FIGSIZE
 
@@ -60,13 +64,96 @@ class LiveWidget(w.VBox):
         for name, control in controls.items():
             setattr(self, name, control)
         super().__init__([*controls.values(), self.readout, figure.canvas])
+        self._blitter = Blitter(figure)
 
     def redraw(self) -> None:
-        """Draw the changed artists. The first draw lays the figure out; later draws keep that layout,
-        because constrained layout would otherwise cost about half of every redraw."""
-        self.figure.canvas.draw()
-        if self.figure.get_layout_engine() is not None:
-            self.figure.set_layout_engine("none")
+        """Put the changed figure on screen (see ``Blitter``)."""
+        self._blitter.redraw()
+
+
+class Blitter:
+    """Redraw a figure by drawing only what changed over a saved background ("blitting").
+
+    Axes, ticks, tick labels and spines cost most of a draw (text layout), and a slider rarely changes
+    them. So: the first draw lays the figure out (constrained layout) and then freezes that layout. At
+    each later redraw, the artists an update changed are the ones matplotlib marked *stale*. The figure
+    without them is drawn once and saved as the background; each redraw then restores the background,
+    draws those artists on it and sends the picture. Anything else (axis limits, the set of artists, the
+    figure's size, a stale axis or spine) takes a plain full draw, and a new background at the next
+    move. An ordinary ``canvas.draw()`` or
+    ``savefig`` still draws everything: artists are left out only while the background is drawn.
+    """
+
+    def __init__(self, figure: Figure):
+        self.figure = figure
+        self.background = None
+        self.changing: list = []  # the artists updates change, drawn over the background
+        self.frame = None
+
+    @staticmethod
+    def leaves_of(parent) -> list:
+        """A figure's or an axes' own artists, without axes, axis, spines and background patch."""
+        return [a for a in parent.get_children()
+                if a is not parent.patch and not isinstance(a, (Axes, Axis, Spine))]
+
+    def leaves(self) -> list:
+        """What an update may change."""
+        return [a for parent in [self.figure, *self.figure.axes] for a in self.leaves_of(parent)]
+
+    def frame_state(self, leaves: list) -> tuple:
+        """Everything that, if changed, needs a new background."""
+        axes_state = tuple(
+            (tuple(ax.viewLim.bounds), any(a.stale for a in [ax.xaxis, ax.yaxis, *ax.spines.values()]))
+            for ax in self.figure.axes
+        )
+        return tuple(self.figure.bbox.bounds), axes_state, tuple(map(id, leaves))
+
+    def foreground(self) -> list:
+        """What is drawn over the background: the changing artists, and whatever a full draw would put
+        over them (in each axes, every artist at or above the lowest zorder that changes), in draw order."""
+        fig, out = self.figure, []
+        for ax in fig.axes:
+            changing = [a for a in self.changing if a.axes is ax]
+            if changing:
+                lowest = min(a.get_zorder() for a in changing)
+                above = [a for a in self.leaves_of(ax) + [ax.xaxis, ax.yaxis, *ax.spines.values()]
+                         if a.get_zorder() >= lowest]
+                out += sorted(above, key=lambda a: a.get_zorder())
+        return out + sorted((a for a in self.changing if a.axes is None), key=lambda a: a.get_zorder())
+
+    def redraw(self) -> None:
+        fig, canvas = self.figure, self.figure.canvas
+        if self.frame is None:  # the first draw: lay out, then keep that layout
+            for ax in fig.axes:
+                ax.set_axisbelow(True)  # ticks under the data, so moving bars need not redraw the ticks
+            canvas.draw()
+            if fig.get_layout_engine() is not None:
+                fig.set_layout_engine("none")
+            self.frame = self.frame_state(self.leaves())
+            return
+        leaves = self.leaves()
+        stale = [a for a in leaves if a.stale]
+        frame = self.frame_state(leaves)
+        if frame != self.frame:  # new limits or artists: a plain full draw; blit once the frame holds still
+            canvas.draw()
+            self.frame, self.background, self.changing = self.frame_state(leaves), None, []
+            return
+        if self.background is None or any(a not in self.changing for a in stale):
+            self.changing = [a for a in leaves if a.stale or a in self.changing]
+            foreground = self.foreground()
+            for artist in foreground:
+                artist.set_animated(True)  # left out of the background
+            try:
+                FigureCanvasAgg.draw(canvas)  # drawn, not sent to the browser
+            finally:
+                for artist in foreground:
+                    artist.set_animated(False)
+            self.background = canvas.copy_from_bbox(fig.bbox)
+        else:
+            canvas.restore_region(self.background)
+        for artist in self.foreground():
+            fig.draw_artist(artist)
+        canvas.blit(fig.bbox)
 
 
 def slider(value, lo, hi, step, description, *, width="420px", readout_format=".2f") -> w.FloatSlider:

@@ -5,11 +5,10 @@ and see the figure and the readout change on screen, with no unexpected error ou
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from .conftest import ROOT
+from .lab import ROOT, kernel_idle, open_and_run, wait_until
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
@@ -18,46 +17,6 @@ def expected_errors(name: str) -> int:
     """Cells tagged raises-exception show their error on purpose."""
     nb = json.loads((ROOT / "notebooks" / name).read_text())
     return sum("raises-exception" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
-
-
-def wait_until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def open_and_run(page, base: str, name: str) -> None:
-    """Open the notebook, clear its stored outputs and run all cells; return when every code cell has run."""
-    page.goto(f"{base}/lab/tree/{name}?reset", wait_until="domcontentloaded")
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-        " && window.jupyterapp.shell.currentWidget.sessionContext",
-        timeout=90_000,
-    )
-    # Cleared first, so a stored execution count cannot pass for a fresh one. run-all is fired, not awaited:
-    # its promise settles late (after widget comms), which would keep page.evaluate waiting.
-    page.evaluate("""async () => {
-        const app = window.jupyterapp, panel = app.shell.currentWidget;
-        await panel.context.ready;
-        await panel.sessionContext.ready;
-        app.shell.activateById(panel.id);
-        await app.commands.execute('notebook:clear-all-cell-outputs');
-        app.commands.execute('notebook:run-all-cells');
-    }""")
-    # the notebook model, not the DOM: JupyterLab renders off-screen cells lazily
-    finished = """() => {
-        const panel = window.jupyterapp.shell.currentWidget, cells = panel.content.model.cells;
-        for (let i = 0; i < cells.length; i++) {
-            const cell = cells.get(i);
-            if (cell.type === 'code' && !(cell.executionCount > 0)) return false;
-        }
-        return panel.sessionContext.session.kernel.status === 'idle';
-    }"""
-    page.wait_for_function(finished, timeout=180_000, polling=200)
 
 
 def move(page, slider) -> None:
@@ -93,10 +52,6 @@ def kernel_log(page) -> str:
     panel = page.locator(".jp-LogConsolePanel")
     panel.wait_for(timeout=10_000)
     return f"{counter} message(s):\n" + panel.inner_text()[:3000]
-
-
-def kernel_idle(page) -> bool:
-    return page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status") == "idle"
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

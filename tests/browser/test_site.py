@@ -7,7 +7,9 @@ import importlib.util
 import json
 from pathlib import Path
 
-from .conftest import ROOT
+import nbformat
+
+from .lab import ROOT
 
 
 def test_static_site_pages_render(browser, tmp_path):
@@ -23,6 +25,7 @@ def test_static_site_pages_render(browser, tmp_path):
         page.goto((tmp_path / "site" / "index.html").as_uri())
         links = page.locator("ol li a")
         assert links.count() == len(pages)
+        all_widget_cells = 0
         for path in pages:
             page.goto((tmp_path / "site" / f"{path.stem}.html").as_uri())
             page.wait_for_function(
@@ -40,9 +43,13 @@ def test_static_site_pages_render(browser, tmp_path):
             )
             assert broken == 0, f"{path.stem}: {broken} figures did not load"
             assert page.locator("nav.ce-nav a[href='index.html']").count() == 1
+            widget_cells = sum(map(build_site.is_widget_cell, nbformat.read(path, as_version=4).cells))
+            assert page.locator(".ce-live-note").count() == widget_cells, f"{path.stem}: a widget cell left bare"
+            all_widget_cells += widget_cells
             math_errors = page.locator(".MathJax_Error, .merror, .noError")
             unrendered = math_errors.all_inner_texts()[:3]
             assert math_errors.count() == 0, f"{path.stem}: math that did not render: {unrendered}"
+        assert all_widget_cells >= 10, f"only {all_widget_cells} widget cells found: is_widget_cell is broken"
         assert not failed, f"missing assets: {failed[:5]}"
     finally:
         page.close()
