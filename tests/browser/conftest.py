@@ -9,6 +9,9 @@ import pytest
 
 from . import lab
 
+# JupyterLab's config file for the test server, not a module to import (--doctest-modules would)
+collect_ignore = ["jupyter_server_config.py"]
+
 # every test here is marked with this (see pytest_collection_modifyitems), so it is reported as skipped
 NOT_HERE = pytest.mark.skipif(lab.missing() is not None, reason=f"browser tests: {lab.missing()}")
 
