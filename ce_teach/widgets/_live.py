@@ -87,7 +87,8 @@ class Blitter:
     def __init__(self, figure: Figure):
         self.figure = figure
         self.background = None
-        self.changing: list = []  # the artists updates change, drawn over the background
+        self.changing: list = []  # the artists updates change
+        self.drawn_over: list = []  # what each redraw draws over the background: foreground(), kept
         self.frame = None
 
     @staticmethod
@@ -136,22 +137,22 @@ class Blitter:
         frame = self.frame_state(leaves)
         if frame != self.frame:  # new limits or artists: a plain full draw; blit once the frame holds still
             canvas.draw()
-            self.frame, self.background, self.changing = self.frame_state(leaves), None, []
+            self.frame, self.background, self.changing, self.drawn_over = self.frame_state(leaves), None, [], []
             return
         if self.background is None or any(a not in self.changing for a in stale):
             self.changing = [a for a in leaves if a.stale or a in self.changing]
-            foreground = self.foreground()
-            for artist in foreground:
+            self.drawn_over = self.foreground()
+            for artist in self.drawn_over:
                 artist.set_animated(True)  # left out of the background
             try:
                 FigureCanvasAgg.draw(canvas)  # drawn, not sent to the browser
             finally:
-                for artist in foreground:
+                for artist in self.drawn_over:
                     artist.set_animated(False)
             self.background = canvas.copy_from_bbox(fig.bbox)
         else:
             canvas.restore_region(self.background)
-        for artist in self.foreground():
+        for artist in self.drawn_over:  # the same artists as long as the frame holds
             fig.draw_artist(artist)
         canvas.blit(fig.bbox)
 

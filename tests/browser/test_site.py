@@ -4,7 +4,6 @@ with no missing assets."""
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 
 import nbformat
@@ -33,8 +32,8 @@ def test_static_site_pages_render(browser, tmp_path):
                 "&& document.querySelectorAll('.MathJax, .mjx-chtml').length > 0",
                 timeout=60_000,
             )
-            stored = sum("image/png" in out.get("data", {}) for cell in json.loads(path.read_text())["cells"]
-                         for out in cell.get("outputs", []))
+            cells = nbformat.read(path, as_version=4).cells
+            stored = sum("image/png" in out.get("data", {}) for cell in cells for out in cell.get("outputs", []))
             images = page.locator("img[src^='data:image/png']")
             assert images.count() == stored, f"{path.stem}: {images.count()} figures shown, {stored} stored"
             broken = page.evaluate(
@@ -43,7 +42,7 @@ def test_static_site_pages_render(browser, tmp_path):
             )
             assert broken == 0, f"{path.stem}: {broken} figures did not load"
             assert page.locator("nav.ce-nav a[href='index.html']").count() == 1
-            widget_cells = sum(map(build_site.is_widget_cell, nbformat.read(path, as_version=4).cells))
+            widget_cells = sum(map(build_site.is_widget_cell, cells))
             assert page.locator(".ce-live-note").count() == widget_cells, f"{path.stem}: a widget cell left bare"
             all_widget_cells += widget_cells
             math_errors = page.locator(".MathJax_Error, .merror, .noError")
