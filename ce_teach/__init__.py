@@ -27,7 +27,7 @@ from .mse import (
     softmax_squared_error_grad,
     zero_one_loss,
 )
-from .training import TrainingHistory, logistic_gradient, train_logistic
+from .training import TrainingHistory, logistic_gradient, train_logistic, train_logistic_runs
 from .weighting import (
     balanced_class_weights,
     class_weighted_sparse_cross_entropy,
@@ -73,6 +73,7 @@ __all__ = [
     "TrainingHistory",
     "logistic_gradient",
     "train_logistic",
+    "train_logistic_runs",
     # a tiny character language model: bits per character, perplexity, add-k smoothing (notebook 03)
     "bigram",
     # one normal bump fitted to a target by forward or reverse KL on a 1-D grid (notebook 02)

@@ -19,7 +19,7 @@ from . import _validate as v
 from .activations import softplus_tail
 from .mse import sigmoid_error_and_slope
 
-__all__ = ["TrainingHistory", "logistic_gradient", "train_logistic"]
+__all__ = ["TrainingHistory", "logistic_gradient", "train_logistic", "train_logistic_runs"]
 
 LOSSES = ("ce", "mse")
 
@@ -189,27 +189,63 @@ def train_logistic(x, y, *, loss: str = "ce", w0=0.0, b0: float = 0.0, lr: float
     >>> float(ce.accuracy[-1]), float(mse.accuracy[-1])  # same start, same steps
     (1.0, 0.0)
     """
+    return train_logistic_runs(x, y, losses=(loss,), w0=w0, b0=b0, lr=lr, steps=steps)[0]
+
+
+def train_logistic_runs(x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, lr: float = 0.5,
+                        steps: int = 300) -> tuple[TrainingHistory, ...]:
+    """``train_logistic`` once per loss in ``losses``, all from the same start, stepped together in one loop.
+
+    Each history is exactly (bit for bit) what ``train_logistic`` returns for that loss. The runs
+    share every array operation, so two runs take about the time of one: this is what lets a slider
+    retrain both sides of the MSE-vs-CE race at every move.
+
+    Shapes: as ``train_logistic``; ``losses`` is a sequence of 'ce' and 'mse' (repeats allowed).
+
+    >>> import numpy as np, ce_teach as ct
+    >>> x, y = np.array([-1.0, -0.5, 0.5, 1.0]), np.array([0, 0, 1, 1])
+    >>> mse, ce = ct.train_logistic_runs(x, y, losses=("mse", "ce"), w0=-8.0, lr=1.0, steps=100)
+    >>> float(mse.accuracy[-1]), float(ce.accuracy[-1])
+    (0.0, 1.0)
+    """
     x = _features(x)
     y = _binary_labels(y, x.shape[0])
-    loss = _loss_name(loss)
-    w = _weights(w0, x, "w0").copy()
+    if isinstance(losses, str) or not hasattr(losses, "__len__") or len(losses) == 0:
+        raise ValueError(f"losses must be a non-empty sequence of 'ce' and 'mse', got {losses!r}")
+    losses = tuple(_loss_name(loss) for loss in losses)
+    w = _weights(w0, x, "w0")
     b = _bias(b0, "b0")
     lr = _positive_number(lr, "lr")
     steps = _step_count(steps)
 
-    ws = np.empty((steps + 1, *w.shape))
-    bs = np.empty(steps + 1)
-    logits = np.empty((steps + 1, x.shape[0]))
+    features = x.reshape(x.shape[0], -1)  # (N, D), D = 1 for a single feature
+    runs = len(losses)
+    cross_entropy_rows = np.array([loss == "ce" for loss in losses])
+    weights = np.tile(w.reshape(-1), (runs, 1))  # (runs, D): the current weights of every run
+    biases = np.full((runs, 1), b)
+    ws = np.empty((steps + 1, *weights.shape))
+    bs = np.empty((steps + 1, runs, 1))
+    logits = np.empty((steps + 1, runs, x.shape[0]))
+    # Every sum over examples or features goes through einsum's own loop, which adds each run's terms
+    # in the same order however many runs there are: that keeps each run equal to a single call.
     for k in range(steps + 1):  # only the update is sequential; the records are computed afterwards
-        logits[k] = x @ w + b if x.ndim == 2 else x * w + b
-        ws[k], bs[k] = w, b
+        ws[k], bs[k] = weights, biases
+        if features.shape[1] == 1:
+            np.multiply(weights, x, out=logits[k])  # one product per example: nothing to add up
+        else:
+            np.einsum("rd,nd->rn", weights, features, out=logits[k])
+        logits[k] += biases
         if k == steps:
             break
         error, slope = sigmoid_error_and_slope(y, logits[k])
-        g = _logit_gradient(error, slope, loss)
-        w = w - lr * (x.T @ g if x.ndim == 2 else x @ g)
-        b = b - lr * float(g.sum())
+        slope[cross_entropy_rows] = 1.0  # cross-entropy's ∂L/∂ℓ is the error alone
+        g = error * slope / x.shape[0]  # ∂(mean loss)/∂ℓ_i, one row per run
+        weights -= lr * np.einsum("rn,nd->rd", g, features)
+        biases -= lr * g.sum(axis=1, keepdims=True)
     error, _ = sigmoid_error_and_slope(y, logits)
     ces, ses = _mean_losses(logits, y, error)
     accs = np.mean((logits > 0) == (y == 1), axis=-1)
-    return TrainingHistory(loss, lr, ws, bs, ces, ses, accs)
+    shape = (steps + 1, *w.shape)  # (steps + 1,) for one feature, (steps + 1, D) for D
+    return tuple(TrainingHistory(loss, lr, ws[:, r].reshape(shape), bs[:, r, 0].copy(), ces[:, r].copy(),
+                                 ses[:, r].copy(), accs[:, r].copy())
+                 for r, loss in enumerate(losses))

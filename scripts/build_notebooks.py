@@ -8,7 +8,8 @@ Each ``notebooks/src/NN_name.py`` (jupytext percent format: reviewable diffs) be
 ``notebooks/NN_name.ipynb``: converted, executed top to bottom in a fresh kernel in ``notebooks/``, then
 normalised. Normalising removes what changes on every run and what GitHub cannot render: the outputs
 of cells that display widgets (their cell is left unexecuted, so nbval runs it without comparing) and
-the ``metadata.widgets`` block. Static figures (PNG) and printed numbers stay, for readers on GitHub.
+the ``metadata.widgets`` block. It also joins consecutive prints into one output, since how the kernel
+splits them depends on timing. Static figures (PNG) and printed numbers stay, for readers on GitHub.
 """
 
 from __future__ import annotations
@@ -33,6 +34,19 @@ def has_widget_output(cell) -> bool:
     return any(WIDGET_MIME in out.get("data", {}) for out in cell.get("outputs", []))
 
 
+def merged_streams(outputs: list) -> list:
+    """Consecutive prints to the same stream as one output: how a print is split depends on timing."""
+    merged = []
+    for out in outputs:
+        previous = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous["name"] == out["name"]):
+            previous["text"] = "".join(previous["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
+
+
 def normalise(nb) -> None:
     """Clear widget outputs (and their execution count), drop widget state and volatile metadata."""
     nb.metadata.pop("widgets", None)
@@ -45,6 +59,8 @@ def normalise(nb) -> None:
         if cell.cell_type == "code" and has_widget_output(cell):
             cell.outputs = []
             cell.execution_count = None
+        if cell.cell_type == "code":
+            cell.outputs = merged_streams(cell.outputs)
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 # the error itself, without a traceback full of this machine's file paths

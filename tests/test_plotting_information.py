@@ -133,7 +133,8 @@ def test_pair_returns_both_bar_sets_and_titles_both_divergences():
     assert isinstance(plot, plotting.PairBars)
     assert plot.p_bars in plot.ax.containers and plot.q_bars in plot.ax.containers
     assert [b.get_height() for b in plot.p_bars] == list(p) and [b.get_height() for b in plot.q_bars] == list(q)
-    assert [t.get_text() for t in plot.ax.get_legend().get_texts()] == ["p (target)", "q (model)"]
+    (legend,) = plot.ax.figure.legends  # above the axes, out of the bars' way
+    assert [t.get_text() for t in legend.get_texts()] == ["p (target)", "q (model)"]
     forward, reverse = float(ct.kl_divergence(p, q, base=2)), float(ct.kl_divergence(q, p, base=2))
     assert plot.ax.get_title() == f"D(p‖q) = {forward:.3f} bits    D(q‖p) = {reverse:.3f} bits"
 

@@ -131,6 +131,29 @@ def test_zero_steps_is_just_the_start(blobs):
     assert run.steps == 0 and run.w.tolist() == [1.0]
 
 
+@pytest.mark.parametrize("features", [1, 3])
+@pytest.mark.parametrize(("w0", "lr"), [(-8.0, 1.0), (2.0, 4.0), (-12.0, 0.05)])
+def test_runs_stepped_together_are_bit_for_bit_the_single_runs(blobs, features, w0, lr):
+    x, y = blobs
+    if features > 1:
+        x = np.stack([x * k for k in (1.0, -0.5, 2.0)], axis=1)
+    runs = ct.train_logistic_runs(x, y, losses=("mse", "ce", "mse"), w0=w0, b0=0.3, lr=lr, steps=120)
+    for run, loss in zip(runs, ("mse", "ce", "mse"), strict=True):
+        single = ct.train_logistic(x, y, loss=loss, w0=w0, b0=0.3, lr=lr, steps=120)
+        assert run.loss == loss and run.lr == lr
+        for name in ("w", "b", "cross_entropy", "squared_error", "accuracy"):
+            np.testing.assert_array_equal(getattr(run, name), getattr(single, name), err_msg=name)
+
+
+def test_runs_reject_a_bad_list_of_losses(blobs):
+    x, y = blobs
+    for losses in ("ce", (), None):
+        with pytest.raises(ValueError, match="losses must be a non-empty sequence of 'ce' and 'mse'"):
+            ct.train_logistic_runs(x, y, losses=losses)
+    with pytest.raises(ValueError, match="loss must be 'ce'"):
+        ct.train_logistic_runs(x, y, losses=("ce", "hinge"))
+
+
 # --- bad input ------------------------------------------------------------------------------------
 
 

@@ -68,3 +68,48 @@ def test_blitted_redraws_show_exactly_what_a_full_draw_shows(make):
             assert np.array_equal(sent, full_draw(widget.figure)), f"{control.description} = {control.value}"
         control.value = start
     assert widget._blitter.background is not None, "never blitted: the test would prove nothing"
+
+
+@pytest.mark.parametrize("mode", ["full", "diff"])
+def test_the_live_canvas_sends_the_pixels_matplotlib_would(mode):
+    """``LiveCanvas.get_diff_image`` only encodes its PNG faster: decoded, it is matplotlib's picture."""
+    from io import BytesIO
+
+    from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
+    from PIL import Image
+
+    widget = widgets.bce_explorer(x=2.0, z=1.0)
+    canvas = widget.figure.canvas
+    canvas.send = lambda *args, **kwargs: None  # no browser here: drop the outgoing messages
+    shown = canvas._last_buff.copy()  # what the browser shows now
+    widget.x.value = 5.0  # redrawn and sent; send the change again, both ways
+    state = shown, mode == "full", True
+    canvas._last_buff, canvas._force_full, canvas._png_is_old = state
+    theirs = FigureCanvasWebAggCore.get_diff_image(canvas)
+    their_mode = canvas._current_image_mode
+    canvas._last_buff, canvas._force_full, canvas._png_is_old = state
+    ours = canvas.get_diff_image()
+    assert canvas._current_image_mode == their_mode == mode
+    decoded = [np.asarray(Image.open(BytesIO(png))) for png in (theirs, ours)]
+    assert np.array_equal(*decoded) and decoded[0].any()
+    assert len(ours) <= 1.5 * len(theirs)
+
+
+@pytest.mark.parametrize("make", notebook_widgets().values(), ids=notebook_widgets().keys())
+def test_a_slider_move_redraws_no_legend_and_no_text_that_stayed_the_same(make):
+    """Text is the slowest thing matplotlib draws: a move must not paint a legend or an unchanged title
+    again (legends go above the axes; titles change through ``set_title_text``)."""
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+
+    widget = make()
+    for control in widget.controls.values():
+        if isinstance(control, (w.FloatSlider, w.IntSlider)):
+            for fraction in (0.3, 0.4):
+                control.value = control.min + fraction * (control.max - control.min)
+    blitter = widget._blitter
+    assert blitter.background is not None
+    assert not [a for a in blitter.drawn_over if isinstance(a, Legend)]
+    static_texts = [a.get_text() for a in blitter.drawn_over
+                    if isinstance(a, Text) and a.get_text() and a not in blitter.changing]
+    assert static_texts == []

@@ -33,3 +33,22 @@ def log(x, base):
     with np.errstate(divide="ignore"):
         out = np.log(x)
     return out if base is None else out / np.log(base)
+
+
+def set_title_text(ax, text: str) -> None:
+    """Change an axes' title to ``text``, keeping its font, and only if it differs.
+
+    ``Axes.set_title`` re-applies the title's font at every call, which marks the title as changed even
+    when it is not; a live figure then draws that title again at every slider move.
+    """
+    if ax.title.get_text() != text:
+        ax.title.set_text(text)
+
+
+def legend_above(figure, handles, *, fontsize="small"):
+    """One legend for the whole figure, above the axes, its entries side by side.
+
+    Live figures keep legends out of the data area: a legend over moving curves has to be drawn again
+    at every slider move, and text is the slowest thing matplotlib draws.
+    """
+    return figure.legend(handles=handles, loc="outside upper center", ncols=len(handles), fontsize=fontsize)

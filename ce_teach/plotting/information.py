@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from ..information import entropy, kl_divergence
-from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, log, unit
+from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, log, set_title_text, unit
 
 __all__ = [
     "BinaryEntropyPlot",
@@ -91,7 +91,7 @@ class DistributionBars:
         for bar, height in zip(self.bars, p, strict=True):
             bar.set_height(height)
         h = float(entropy(p, base=self.base))
-        self.ax.set_title(f"{self.title}:  H = {h:.3f} {unit(self.base)}")
+        set_title_text(self.ax, f"{self.title}:  H = {h:.3f} {unit(self.base)}")
         return h
 
 
@@ -125,7 +125,7 @@ class PairBars:
         forward = float(kl_divergence(self.p, q, base=self.base))
         reverse = float(kl_divergence(q, self.p, base=self.base))
         u = unit(self.base)
-        self.ax.set_title(f"D(p‖q) = {_shown(forward)} {u}    D(q‖p) = {_shown(reverse)} {u}")
+        set_title_text(self.ax, f"D(p‖q) = {_shown(forward)} {u}    D(q‖p) = {_shown(reverse)} {u}")
         return forward, reverse
 
 
@@ -141,7 +141,7 @@ def draw_pair(p, q, *, names=None, base=2, ax=None) -> PairBars:
     ax.set_xticks(where, names)
     ax.set_ylim(0, 1)
     ax.set_ylabel("probability")
-    ax.legend(loc="upper right")
+    legend_above(ax.figure, [p_bars, q_bars])
     plot = PairBars(ax, p_bars, q_bars, p, base)
     plot.update(q)
     return plot

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ..fitting import NormalFit, normal_on_grid
-from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes
+from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
 
 __all__ = ["KLFitsPlot", "draw_kl_fits"]
 
@@ -54,10 +54,10 @@ class KLFitsPlot:
         if top > 0.9 * self.ax.get_ylim()[1]:  # grow (never shrink) so the axes do not jump under a slider
             self.ax.set_ylim(0, 1.15 * top)
         # max(·, 0): a perfect fit can leave a rounding residue of −1e-17, which would print as "-0.000"
-        self.ax.set_title(
+        set_title_text(
+            self.ax,
             f"forward fit: D(p‖q) = {max(forward.divergence, 0.0):.3f} nats    "
             f"reverse fit: D(q‖p) = {max(reverse.divergence, 0.0):.3f} nats",
-            fontsize=10,
         )
 
 
@@ -71,13 +71,14 @@ def draw_kl_fits(grid, p, forward: NormalFit, reverse: NormalFit, *, ax=None) ->
     grid = np.asarray(grid, dtype=float)
     zeros = np.zeros_like(grid)
     (target,) = ax.plot(grid, zeros, color=TARGET_COLOUR, linewidth=2.5, label="target p (two bumps)")
-    (fwd,) = ax.plot(grid, zeros, color=MODEL_COLOUR, label="forward: argmin D(p‖q), mass-covering")
-    (rev,) = ax.plot(grid, zeros, "--", color=ACCENT_COLOUR, label="reverse: argmin D(q‖p), mode-seeking")
+    (fwd,) = ax.plot(grid, zeros, color=MODEL_COLOUR, label="forward fit (mass-covering)")
+    (rev,) = ax.plot(grid, zeros, "--", color=ACCENT_COLOUR, label="reverse fit (mode-seeking)")
     ax.set_xlim(grid[0], grid[-1])
     ax.set_ylim(0, 1e-12)  # update() sets the real top
     ax.set_xlabel("x")
     ax.set_ylabel("density")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.title.set_fontsize(10)
+    legend_above(ax.figure, [target, fwd, rev], fontsize=8)
     plot = KLFitsPlot(ax, grid, target, fwd, rev)
     plot.update(p, forward, reverse)
     return plot

@@ -13,7 +13,7 @@ from matplotlib.text import Text
 from ..losses import sigmoid_cross_entropy_with_logits
 from ..mse import sigmoid_error_and_slope, sigmoid_squared_error, zero_one_loss
 from ..training import TrainingHistory
-from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes
+from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
 
 __all__ = [
     "GradientRacePlot",
@@ -104,10 +104,12 @@ def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: f
     grid = np.linspace(-limit, limit, 401)
     labels = np.full_like(grid, z)
     error, slope = sigmoid_error_and_slope(labels, grid)
-    loss_ax.plot(grid, sigmoid_cross_entropy_with_logits(labels, grid), color=CE_COLOUR, label="cross-entropy")
-    loss_ax.plot(grid, sigmoid_squared_error(labels, grid), color=MSE_COLOUR, label="½(a − z)²")
-    grad_ax.plot(grid, error, color=CE_COLOUR, label="CE: a − z")
-    grad_ax.plot(grid, error * slope, color=MSE_COLOUR, label="MSE: (a − z)·a(1 − a)")
+    curves = (loss_ax.plot(grid, sigmoid_cross_entropy_with_logits(labels, grid), color=CE_COLOUR,
+                           label="cross-entropy; gradient a − z")[0],
+              loss_ax.plot(grid, sigmoid_squared_error(labels, grid), color=MSE_COLOUR,
+                           label="½(a − z)²; gradient (a − z)·a(1 − a)")[0])
+    grad_ax.plot(grid, error, color=CE_COLOUR)
+    grad_ax.plot(grid, error * slope, color=MSE_COLOUR)
     markers = [ax.plot([], [], "o", color=colour, markersize=7)[0]
                for ax in (loss_ax, grad_ax) for colour in (CE_COLOUR, MSE_COLOUR)]
     loss_ax.set_xlim(-limit, limit)
@@ -115,7 +117,6 @@ def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: f
     loss_ax.set_xlabel("logit x")
     loss_ax.set_ylabel("loss")
     loss_ax.set_title(f"losses, label z = {z:.0f}")
-    loss_ax.legend(loc="upper right" if z == 1 else "upper left", fontsize="small")
     grad_ax.set_xlim(-limit, limit)
     if z == 1:
         grad_ax.set_ylim(-1.05, 0.05)  # for label 1 every gradient is ≤ 0: raising x lowers the loss
@@ -125,7 +126,7 @@ def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: f
     grad_ax.set_xlabel("logit x")
     grad_ax.set_ylabel("∂loss/∂x")
     grad_ax.set_title("gradients")
-    grad_ax.legend(loc="lower right" if z == 1 else "upper left", fontsize="x-small")
+    legend_above(loss_ax.figure, list(curves))
     text = grad_ax.text(0.03, 0.5 if z == 1 else 0.45, "", transform=grad_ax.transAxes, fontsize="x-small",
                         va="center", color=ACCENT_COLOUR)
     plot = GradientRacePlot(loss_ax, grad_ax, *markers, text, z)
@@ -153,7 +154,7 @@ class TrainingRacePlot:
             if ax.get_xlim() != (0, last):  # unchanged limits leave the axis as drawn (live figures blit)
                 ax.set_xlim(0, last)
         final = float(mse_run.accuracy[-1]), float(ce_run.accuracy[-1])
-        self.acc_ax.set_title(f"accuracy (final: MSE {final[0]:.0%}, CE {final[1]:.0%})", fontsize="medium")
+        set_title_text(self.acc_ax, f"accuracy (final: MSE {final[0]:.0%}, CE {final[1]:.0%})")
         return final
 
 
@@ -167,7 +168,8 @@ def draw_training_race(mse_run: TrainingHistory, ce_run: TrainingHistory, *, axs
     se_ax.set_xlabel("gradient-descent step")
     se_ax.set_ylabel("mean ½(a − y)²")
     se_ax.set_title("squared error (both runs)", fontsize="medium")
-    se_ax.legend(loc="center right", fontsize="small")
+    acc_ax.title.set_fontsize("medium")
+    legend_above(se_ax.figure, list(se_lines))
     acc_ax.set_ylim(-0.03, 1.03)
     acc_ax.set_xlabel("gradient-descent step")
     acc_ax.set_ylabel("accuracy")

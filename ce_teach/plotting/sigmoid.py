@@ -19,7 +19,7 @@ from .. import naive
 from ..activations import sigmoid
 from ..gradients import sigmoid_cross_entropy_grad
 from ..losses import sigmoid_cross_entropy_with_logits
-from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR
+from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, legend_above, set_title_text
 
 __all__ = ["BCEPoint", "BCECurves", "draw_bce_curves", "naive_bce_grad"]
 
@@ -141,8 +141,8 @@ class BCECurves:
         _show(self.naive_loss_marker, point.x, point.naive_loss)
         _show(self.grad_marker, point.x, point.grad)
         _show(self.naive_grad_marker, point.x, point.naive_grad)
-        self.loss_ax.set_title(f"loss at x = {point.x:.1f}, z = {point.z:.2f}", fontsize=10)
-        self.grad_ax.set_title(f"gradient ∂L/∂x = σ(x) − z ({dtype})", fontsize=10)
+        set_title_text(self.loss_ax, f"loss at x = {point.x:.1f}, z = {point.z:.2f}")
+        set_title_text(self.grad_ax, f"gradient ∂L/∂x = σ(x) − z ({dtype})")
         return point
 
 
@@ -171,7 +171,9 @@ def draw_bce_curves(x: float = 2.0, z: float = 1.0, *, dtype="float64", limit: f
     loss_ax.set_ylim(0, 1.05 * limit + 1)
     loss_ax.set_xlabel("logit x")
     loss_ax.set_ylabel("loss [nats]")
-    loss_ax.legend(loc="upper center", fontsize=8)
+    legend_above(loss_ax.figure, [naive_loss_line, loss_line], fontsize=8)
+    for a in (loss_ax, grad_ax):
+        a.title.set_fontsize(10)
     grad_ax.set_xlim(-limit, limit)
     grad_ax.set_ylim(-1.1, 1.1)
     grad_ax.axhline(0, color="0.8", linewidth=0.8)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..plotting.mse import draw_gradients_vs_logit, draw_training_race, magnitude
-from ..training import train_logistic
+from ..training import train_logistic_runs
 from ._live import LiveWidget, live_figure, slider
 
 __all__ = ["gradients_vs_logit", "training_race"]
@@ -32,15 +32,15 @@ def gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: float 
 def training_race(x, y, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, b0: float = 0.0) -> LiveWidget:
     """Sliders for the starting weight ``w0`` and the learning rate ``lr``: both runs are retrained and redrawn.
 
-    Each move reruns ``train_logistic`` twice (MSE and CE, ``steps`` full-batch steps on the given data,
-    a few milliseconds for small data) and replaces the line data of the existing curves.
+    Each move retrains both runs (MSE and CE, ``steps`` full-batch steps on the given data, stepped
+    together by ``train_logistic_runs``: about 15 ms for 300 steps on 40 examples) and replaces the
+    line data of the existing curves.
     """
     fig = live_figure()
     left, right = fig.subplots(1, 2)
 
     def race(start: float, rate: float):
-        return (train_logistic(x, y, loss="mse", w0=start, b0=b0, lr=rate, steps=steps),
-                train_logistic(x, y, loss="ce", w0=start, b0=b0, lr=rate, steps=steps))
+        return train_logistic_runs(x, y, losses=("mse", "ce"), w0=start, b0=b0, lr=rate, steps=steps)
 
     plot = draw_training_race(*race(w0, lr), axs=(left, right))
     controls = {

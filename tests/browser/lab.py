@@ -8,6 +8,7 @@ copy of the notebooks; ``launch_chromium`` starts /usr/bin/chromium headless thr
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -16,6 +17,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CE_TEACH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,12 +35,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-# Every cell stays in the page (no windowing), so a widget scrolled out of view keeps its elements;
-# no "get Jupyter news?" toast over the notebook.
-LAB_SETTINGS = {
-    "notebook-extension/tracker": '{"windowingMode": "none"}',
-    "apputils-extension/notification": '{"fetchNews": "false", "checkForUpdates": false}',
-}
+# No "get Jupyter news?" toast over the notebook.
+QUIET_SETTINGS = {"apputils-extension/notification": '{"fetchNews": "false", "checkForUpdates": false}'}
+# For the tests, every cell also stays in the page (no windowing), so a widget scrolled out of view keeps
+# its elements. (The benchmark keeps JupyterLab's default, what learners have.)
+LAB_SETTINGS = {**QUIET_SETTINGS, "notebook-extension/tracker": '{"windowingMode": "none"}'}
 
 
 def missing() -> str | None:
@@ -62,14 +64,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_lab(scratch: Path):
+def serve_lab(scratch: Path, settings: dict[str, str] = LAB_SETTINGS):
     """JupyterLab serving a copy of notebooks/ in ``scratch`` (so nothing it autosaves touches the
-    repository); yields its base URL."""
+    repository), with the given user settings; yields its base URL."""
     root, home = scratch / "notebooks", scratch / "home"
     root.mkdir(parents=True)
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy2(notebook, root / notebook.name)
-    for name, value in LAB_SETTINGS.items():
+    for name, value in settings.items():
         path = home / "settings" / "@jupyterlab" / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(value)
@@ -159,3 +161,34 @@ def wait_until(predicate, timeout: float, what: str):
             return value
         time.sleep(0.05)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+LIVE_BOXES = ".jp-OutputArea-output .widget-vbox:has(.jupyter-matplotlib-canvas-div)"
+
+
+def load_script(name: str):
+    """A module of scripts/ (not a package), e.g. ``load_script("build_site")``."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def widget_cells(name: str) -> list[int]:
+    """Indices of the cells of notebook ``name`` that show a live widget."""
+    is_widget_cell = load_script("build_site").is_widget_cell
+    cells = nbformat.read(ROOT / "notebooks" / name, as_version=4).cells
+    return [i for i, cell in enumerate(cells) if is_widget_cell(cell)]
+
+
+def live_boxes(page, name: str):
+    """The live widgets of the open notebook, each scrolled into view once so it renders (JupyterLab's
+    default windowing may leave a cell's output unrendered until it is seen); checks that every widget
+    cell of the notebook shows one."""
+    expected = widget_cells(name)
+    for index in expected:
+        page.locator(".jp-Notebook .jp-Cell").nth(index).scroll_into_view_if_needed()
+    boxes = page.locator(LIVE_BOXES)
+    wait_until(lambda: boxes.count() == len(expected), 30,
+               f"{len(expected)} live widgets in {name} (cells {expected}); {boxes.count()} shown")
+    return boxes

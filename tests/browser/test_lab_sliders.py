@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from .lab import ROOT, kernel_idle, open_and_run, wait_until
+from .lab import ROOT, kernel_idle, live_boxes, open_and_run, wait_until
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
@@ -68,7 +68,7 @@ def test_notebook_runs_and_every_slider_moves_its_figure(browser, lab_server, na
         assert errors.count() == expected_errors(name), "unexpected error output:\n" + "\n---\n".join(
             errors.nth(i).inner_text()[:800] for i in range(errors.count())
         )
-        boxes = page.locator(".jp-OutputArea-output .widget-vbox:has(.jupyter-matplotlib-canvas-div)")
+        boxes = live_boxes(page, name)
         moved = 0
         for b in range(boxes.count()):
             box = boxes.nth(b)

@@ -3,19 +3,16 @@ with no missing assets."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import nbformat
 
-from .lab import ROOT
+from .lab import load_script
 
 
 def test_static_site_pages_render(browser, tmp_path):
     """The static site: every page loads its own assets, shows its figures and renders its math."""
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
-    build_site = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build_site)
+    build_site = load_script("build_site")
     pages = build_site.build(tmp_path / "site")
     page = browser.new_page()
     failed = []
