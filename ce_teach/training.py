@@ -218,34 +218,34 @@ def train_logistic_runs(x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, 
     lr = _positive_number(lr, "lr")
     steps = _step_count(steps)
 
-    features = x.reshape(x.shape[0], -1)  # (N, D), D = 1 for a single feature
+    n, d = x.shape[0], (1 if x.ndim == 1 else x.shape[1])
     runs = len(losses)
     cross_entropy_rows = np.array([loss == "ce" for loss in losses])
-    weights = np.tile(w.reshape(-1), (runs, 1))  # (runs, D): the current weights of every run
-    biases = np.full((runs, 1), b)
-    ws = np.empty((steps + 1, *weights.shape))
-    bs = np.empty((steps + 1, runs, 1))
-    logits = np.empty((steps + 1, runs, x.shape[0]))
+    # The bias is the weight of an input that is always 1: one parameter vector θ = (w, b) per run, and
+    # one sum gives the gradient of both.
+    inputs = np.column_stack([x.reshape(n, d), np.ones(n)])  # (N, D + 1)
+    thetas = np.empty((steps + 1, runs, d + 1))
+    thetas[0] = [*w.reshape(-1), b]
+    logits = np.empty((steps + 1, runs, n))
     # Every sum over examples or features goes through einsum's own loop, which adds each run's terms
     # in the same order however many runs there are: that keeps each run equal to a single call.
     for k in range(steps + 1):  # only the update is sequential; the records are computed afterwards
-        ws[k], bs[k] = weights, biases
-        if features.shape[1] == 1:
-            np.multiply(weights, x, out=logits[k])  # one product per example: nothing to add up
+        theta = thetas[k]
+        if d == 1:  # x·w + b: one product and one sum per example
+            np.multiply(theta[:, :1], x, out=logits[k])
+            logits[k] += theta[:, 1:]
         else:
-            np.einsum("rd,nd->rn", weights, features, out=logits[k])
-        logits[k] += biases
+            np.einsum("rd,nd->rn", theta, inputs, out=logits[k])
         if k == steps:
             break
         error, slope = sigmoid_error_and_slope(y, logits[k])
         slope[cross_entropy_rows] = 1.0  # cross-entropy's ∂L/∂ℓ is the error alone
-        g = error * slope / x.shape[0]  # ∂(mean loss)/∂ℓ_i, one row per run
-        weights -= lr * np.einsum("rn,nd->rd", g, features)
-        biases -= lr * g.sum(axis=1, keepdims=True)
+        g = error * slope / n  # ∂(mean loss)/∂ℓ_i, one row per run
+        np.subtract(theta, lr * np.einsum("rn,nd->rd", g, inputs), out=thetas[k + 1])
     error, _ = sigmoid_error_and_slope(y, logits)
     ces, ses = _mean_losses(logits, y, error)
     accs = np.mean((logits > 0) == (y == 1), axis=-1)
     shape = (steps + 1, *w.shape)  # (steps + 1,) for one feature, (steps + 1, D) for D
-    return tuple(TrainingHistory(loss, lr, ws[:, r].reshape(shape), bs[:, r, 0].copy(), ces[:, r].copy(),
-                                 ses[:, r].copy(), accs[:, r].copy())
+    return tuple(TrainingHistory(loss, lr, thetas[:, r, :d].reshape(shape), thetas[:, r, d].copy(),
+                                 ces[:, r].copy(), ses[:, r].copy(), accs[:, r].copy())
                  for r, loss in enumerate(losses))

@@ -142,6 +142,7 @@ class TrainingRacePlot:
     acc_ax: Axes
     se_lines: tuple[Line2D, Line2D]
     acc_lines: tuple[Line2D, Line2D]
+    finals_in_title: bool = True  # the accuracy panel's title gives both final accuracies
 
     def update(self, mse_run: TrainingHistory, ce_run: TrainingHistory) -> tuple[float, float]:
         """Replace the curves' data in place; return the final accuracies (MSE run, CE run)."""
@@ -154,7 +155,8 @@ class TrainingRacePlot:
             if ax.get_xlim() != (0, last):  # unchanged limits leave the axis as drawn (live figures blit)
                 ax.set_xlim(0, last)
         final = float(mse_run.accuracy[-1]), float(ce_run.accuracy[-1])
-        set_title_text(self.acc_ax, f"accuracy (final: MSE {final[0]:.0%}, CE {final[1]:.0%})")
+        if self.finals_in_title:
+            set_title_text(self.acc_ax, f"accuracy (final: MSE {final[0]:.0%}, CE {final[1]:.0%})")
         return final
 
 

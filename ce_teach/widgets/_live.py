@@ -58,6 +58,12 @@ class LiveWidget(w.VBox):
         """Put the changed figure on screen (see ``Blitter``)."""
         self._blitter.redraw()
 
+    def show(self, readout: str) -> None:
+        """Put the changed figure on screen, then the new readout (HTML): the picture is sent first, so the
+        browser is already decoding it while it lays out the text."""
+        self.redraw()
+        self.readout.value = readout
+
 
 def slider(value, lo, hi, step, description, *, width="420px", readout_format=".2f") -> w.FloatSlider:
     """A float slider with the collection's look; continuous_update so the figure follows the drag."""

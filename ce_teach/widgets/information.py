@@ -20,8 +20,7 @@ def coin_entropy(p: float = 0.5, *, base=2) -> LiveWidget:
 
     def update(_=None):
         h = plot.update(box.p.value)
-        box.readout.value = f"H = <b>{number(h)}</b> {unit(base)}"
-        box.redraw()
+        box.show(f"H = <b>{number(h)}</b> {unit(base)}")
 
     box.p.observe(update, names="value")
     update()
@@ -42,8 +41,7 @@ def softmax_entropy(logits=(1.0, 0.0, -1.0), *, names=("a", "b", "c"), base=2, l
         q = softmax(x)
         h = plot.update(q)
         probs = ", ".join(f"{v:.3f}" for v in q)
-        box.readout.value = f"q = [{probs}] &nbsp; H = <b>{number(h)}</b> {unit(base)}"
-        box.redraw()
+        box.show(f"q = [{probs}] &nbsp; H = <b>{number(h)}</b> {unit(base)}")
 
     for control in controls.values():
         control.observe(update, names="value")
@@ -66,8 +64,7 @@ def kl_explorer(p=(0.6, 0.3, 0.1), q_logits=(0.0, 0.0, 0.0), *, names=("a", "b",
         q = softmax(np.array([c.value for c in controls.values()]))
         forward, reverse = plot.update(q)
         u = unit(base)
-        box.readout.value = f"D(p‖q) = <b>{number(forward)}</b> {u} &nbsp; D(q‖p) = <b>{number(reverse)}</b> {u}"
-        box.redraw()
+        box.show(f"D(p‖q) = <b>{number(forward)}</b> {u} &nbsp; D(q‖p) = <b>{number(reverse)}</b> {u}")
 
     for control in controls.values():
         control.observe(update, names="value")
@@ -83,8 +80,7 @@ def true_class_loss(q: float = 0.7, *, base=None) -> LiveWidget:
 
     def update(_=None):
         loss = plot.update(box.q.value)
-        box.readout.value = f"loss = −log q = <b>{number(loss)}</b> {unit(base)}"
-        box.redraw()
+        box.show(f"loss = −log q = <b>{number(loss)}</b> {unit(base)}")
 
     box.q.observe(update, names="value")
     update()

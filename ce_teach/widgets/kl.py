@@ -37,8 +37,8 @@ def kl_fits(separation: float = 5.0, *, std: float = 0.8, weight: float = 0.6, m
     control = slider(separation, 0.0, max_separation, 0.1, "separation of the bumps")
     box = LiveWidget({"separation": control}, fig, plot)
 
-    def show(forward, reverse):
-        box.readout.value = (
+    def readout(forward, reverse) -> str:
+        return (
             f"forward fit: μ = <b>{_shown(forward.mean)}</b>, σ = <b>{_shown(forward.std)}</b> &nbsp; "
             f"reverse fit: μ = <b>{_shown(reverse.mean)}</b>, σ = <b>{_shown(reverse.std)}</b>"
         )
@@ -47,11 +47,10 @@ def kl_fits(separation: float = 5.0, *, std: float = 0.8, weight: float = 0.6, m
         p = target(box.separation.value)
         forward, reverse = fits(p)
         plot.update(p, forward, reverse)
-        show(forward, reverse)
-        box.redraw()
+        box.show(readout(forward, reverse))
 
     box.separation.observe(update, names="value")
-    show(forward, reverse)
+    box.readout.value = readout(forward, reverse)
     return box
 
 

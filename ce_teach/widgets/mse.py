@@ -14,15 +14,17 @@ def gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: float 
     fig = live_figure()
     left, right = fig.subplots(1, 2)
     plot = draw_gradients_vs_logit(logit, label=label, limit=limit, axs=(left, right))
+    # The readout above the figure gives the same numbers; drawn in the axes, those four lines of text
+    # would be painted again at every move (text is the slowest thing to draw).
+    plot.label_text.set_visible(False)
     box = LiveWidget({"x": slider(logit, -limit, limit, 0.1, "logit x", readout_format=".1f")}, fig, plot)
 
     def update(_=None):
         g_mse, g_ce, ratio = plot.update(box.x.value)
-        box.readout.value = (
+        box.show(
             f"|∂CE/∂x| = <b>{magnitude(g_ce)}</b> &nbsp; |∂MSE/∂x| = <b>{magnitude(g_mse)}</b> &nbsp; "
             f"ratio |∂MSE/∂x| / |∂CE/∂x| = a(1 − a) = <b>{magnitude(ratio)}</b>"
         )
-        box.redraw()
 
     box.x.observe(update, names="value")
     update()
@@ -43,6 +45,8 @@ def training_race(x, y, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, 
         return train_logistic_runs(x, y, losses=("mse", "ce"), w0=start, b0=b0, lr=rate, steps=steps)
 
     plot = draw_training_race(*race(w0, lr), axs=(left, right))
+    plot.finals_in_title = False  # the readout gives them; a changing title is drawn again at every move
+    right.set_title("accuracy (both runs)", fontsize="medium")
     controls = {
         "w0": slider(w0, -12.0, 4.0, 0.5, "starting weight w₀", readout_format=".1f"),
         "lr": slider(lr, 0.05, 4.0, 0.05, "learning rate", readout_format=".2f"),
@@ -52,12 +56,11 @@ def training_race(x, y, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, 
     def update(_=None):
         mse_run, ce_run = race(box.w0.value, box.lr.value)
         final_mse, final_ce = plot.update(mse_run, ce_run)
-        box.readout.value = (
+        box.show(
             f"after {steps} steps: accuracy <b>{final_mse:.0%}</b> (MSE) vs <b>{final_ce:.0%}</b> (CE); "
             f"½(a − y)² = {float(mse_run.squared_error[-1]):.4f} vs {float(ce_run.squared_error[-1]):.4f}; "
             f"CE = {float(mse_run.cross_entropy[-1]):.3f} vs {float(ce_run.cross_entropy[-1]):.3f}"
         )
-        box.redraw()
 
     for control in controls.values():
         control.observe(update, names="value")

@@ -57,8 +57,7 @@ def bce_explorer(x: float = 2.0, z: float = 1.0, *, float32: bool = False, limit
 
     def update(_=None):
         point = plot.update(box.x.value, box.z.value, dtype="float32" if box.float32.value else "float64")
-        box.readout.value = bce_readout(point)
-        box.redraw()
+        box.show(bce_readout(point))
 
     for control in controls.values():
         control.observe(update, names="value")

@@ -49,11 +49,10 @@ def softmax_explorer(logits=(2.0, 1.0, -1.0), label: int = 0, *, names=None, lim
         s, loss, grad = plot.update(x, box.label.value)
         probs = ", ".join(_short(v) for v in s)
         grads = ", ".join(_short(v) for v in grad)
-        box.readout.value = (
+        box.show(
             f"S(x) = [{probs}] &nbsp; loss = −ln S(x)<sub>true</sub> = <b>{_short(loss)}</b> nats"
             f" &nbsp; ∂loss/∂x = S(x) − y = [{grads}]"
         )
-        box.redraw()
 
     for control in controls.values():
         control.observe(update, names="value")
