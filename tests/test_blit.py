@@ -44,33 +44,27 @@ def test_a_static_title_outside_the_data_area_stays_in_the_background():
     assert blitter.background is not None and title not in blitter.drawn_over
 
 
-def test_a_legend_over_the_data_is_painted_again_over_the_moving_line():
-    fig = live_figure()
-    ax = fig.subplots()
-    change = moving_line(ax)
+def legend_over(fig, ax):
     ax.plot(X, 1 - X, label="static", linewidth=4)
-    legend = ax.legend(loc="center")
-    blitter = assert_blits_like_full_draws(fig, change, [0.1, 0.2, 0.3])
-    assert legend in blitter.drawn_over
+    return ax.legend(loc="center")
 
 
-def test_figure_text_over_an_axes_is_painted_again():
+def figure_text_over(fig, ax):
+    return fig.text(0.5, 0.5, "FIGURE TEXT", fontsize=30, ha="center", color="red")
+
+
+def twin_axes_line_over(fig, ax):
+    return ax.twinx().plot(X, 1 - X, linewidth=6, color="black")[0]
+
+
+@pytest.mark.parametrize("cover", [legend_over, figure_text_over, twin_axes_line_over])
+def test_what_a_full_draw_paints_over_the_moving_line_is_painted_again(cover):
     fig = live_figure()
     ax = fig.subplots()
     change = moving_line(ax)
-    note = fig.text(0.5, 0.5, "FIGURE TEXT", fontsize=30, ha="center", color="red")
+    over = cover(fig, ax)
     blitter = assert_blits_like_full_draws(fig, change, [0.1, 0.2, 0.3])
-    assert note in blitter.drawn_over
-
-
-def test_a_twin_axes_line_over_the_moving_line_is_painted_again():
-    fig = live_figure()
-    ax = fig.subplots()
-    change = moving_line(ax)
-    twin = ax.twinx()
-    (static,) = twin.plot(X, 1 - X, linewidth=6, color="black")
-    blitter = assert_blits_like_full_draws(fig, change, [0.1, 0.2, 0.3])
-    assert static in blitter.drawn_over
+    assert over in blitter.drawn_over
 
 
 def test_a_title_that_grows_gets_a_new_background():
