@@ -83,6 +83,28 @@ def test_a_title_that_grows_gets_a_new_background():
     assert_blits_like_full_draws(fig, change, [2, 3, 2], blitter)
 
 
+def test_an_empty_title_given_a_text_gets_a_new_background():
+    """An emptied title paints nothing and is given no room; once it has a text again, the figure text
+    over its place must be painted again after it."""
+    fig = live_figure()
+    ax = fig.subplots()
+    title = ax.set_title("TITLE", fontsize=20)
+    fig.canvas.draw()
+    note = fig.text(0.5, title.get_window_extent().y0 / fig.bbox.height, "NOTE", ha="center", va="bottom",
+                    fontsize=20, color="red")
+    words = ["", "", "TITLE", "TITLE"]
+    blitter = assert_blits_like_full_draws(fig, lambda k: title.set_text(words[int(k)]), [0, 1, 2, 3])
+    assert note in blitter.drawn_over
+
+
+def test_a_line_moving_inside_an_inset_axes_is_seen():
+    fig = live_figure()
+    ax = fig.subplots()
+    moving_line(ax)
+    change = moving_line(ax.inset_axes([0.55, 0.55, 0.4, 0.4]))
+    assert_blits_like_full_draws(fig, change, [0.1, 0.2, 0.3])
+
+
 def test_an_inset_axes_over_the_moving_line_is_painted_again_patch_and_all():
     fig = live_figure()
     ax = fig.subplots()

@@ -4,7 +4,8 @@ Axes, ticks, tick labels, titles and legends cost most of a draw (text is slow t
 slider rarely changes them. The artists an update changed are the ones matplotlib marked *stale*. The
 figure without them, and without whatever a full draw would paint over them, is drawn once and saved
 as the background; each redraw restores it, paints those artists in the full draw's order, and sends
-the picture. The result is pixel for pixel a full draw (``tests/test_widgets_live.py`` checks that).
+the picture. The result is pixel for pixel a full draw (``tests/test_blit.py`` and
+``tests/test_widgets_live.py`` check that).
 
 What a full draw paints over a changing artist: everything later in the painting order whose box
 overlaps it, and, in turn, whatever overlaps those. A changing artist is given room to move: the
@@ -90,19 +91,19 @@ class Blitter:
         self.background = None
         self.changing: list = []  # the artists updates change
         self.drawn_over: list | None = []  # painted over the background at each redraw; None: cannot blit
-        self.room: dict = {}  # id of an unclipped changing artist -> the box it may occupy
+        self.room: dict = {}  # id of an unclipped changing artist -> the box it may occupy (None: nothing)
         self.frame = None
 
     def leaves(self) -> list:
         """What an update may change."""
-        return [a for parent in [self.figure, *self.figure.axes] for a in leaves_of(parent)]
+        return [a for parent in [self.figure, *all_axes(self.figure)] for a in leaves_of(parent)]
 
     def frame_state(self, leaves: list) -> tuple:
         """Everything that, if changed, needs a new background."""
         axes_state = tuple(
             (tuple(ax.viewLim.bounds), tuple(ax.get_position().bounds),
              any(a.stale for a in [ax.xaxis, ax.yaxis, *ax.spines.values()]))
-            for ax in self.figure.axes
+            for ax in all_axes(self.figure)
         )
         return tuple(self.figure.bbox.bounds), axes_state, tuple(map(id, leaves))
 
@@ -137,11 +138,12 @@ class Blitter:
         """Has an unclipped changing artist (a title whose text changes) left the room it was given?"""
         renderer = self.figure.canvas.get_renderer()
         for artist in self.changing:
-            room = self.room.get(id(artist))
-            box = None if room is None else self.box(artist, renderer)
-            if box is not None and not (room.x0 <= box.x0 and room.y0 <= box.y0
-                                        and box.x1 <= room.x1 and box.y1 <= room.y1):
-                return True
+            if id(artist) not in self.room:  # clipped: it cannot leave its clip box
+                continue
+            room, box = self.room[id(artist)], self.box(artist, renderer)
+            if box is not None and (room is None or not (room.x0 <= box.x0 and room.y0 <= box.y0
+                                                          and box.x1 <= room.x1 and box.y1 <= room.y1)):
+                return True  # grown, or painting for the first time (an empty title given a text)
         return False
 
     def foreground(self) -> list | None:
@@ -157,8 +159,8 @@ class Blitter:
         for artist in painting_order(self.figure):
             if artist in self.changing:
                 box = self.room_of(artist, renderer)
-                if box is not None and clip_box(artist) is None:
-                    self.room[id(artist)] = box
+                if clip_box(artist) is None:
+                    self.room[id(artist)] = box  # None while it paints nothing
             else:
                 if not covered:  # painted before anything that changes: it stays in the background
                     continue
