@@ -67,15 +67,19 @@ def test_what_a_full_draw_paints_over_the_moving_line_is_painted_again(cover):
     assert over in blitter.drawn_over
 
 
+def title_and_text_on_its_line(text: str, *, x: float, ha: str):
+    """A figure with a title and, on the title's line, a figure text (painted after the title)."""
+    fig = live_figure()
+    title = fig.subplots().set_title(text, fontsize=20)
+    fig.canvas.draw()
+    y = title.get_window_extent().y0 / fig.bbox.height
+    return fig, title, fig.text(x, y, "TEXT", ha=ha, va="bottom", fontsize=20, color="red")
+
+
 def test_a_title_that_grows_gets_a_new_background():
     """The short title leaves the figure text alone; the long one runs under it, so that text must be
     painted again: the room the short title was given does not hold the long one."""
-    fig = live_figure()
-    ax = fig.subplots()
-    title = ax.set_title("short", fontsize=20)
-    fig.canvas.draw()
-    note = fig.text(0.95, title.get_window_extent().y0 / fig.bbox.height, "TEXT", ha="right", va="bottom",
-                    fontsize=20, color="red")
+    fig, title, note = title_and_text_on_its_line("short", x=0.95, ha="right")
     words = ["short", "Short", "a much, much longer title than before, overlapping", "short"]
     change = lambda k: title.set_text(words[int(k)])  # noqa: E731
     blitter = assert_blits_like_full_draws(fig, change, [0, 1])
@@ -86,12 +90,7 @@ def test_a_title_that_grows_gets_a_new_background():
 def test_an_empty_title_given_a_text_gets_a_new_background():
     """An emptied title paints nothing and is given no room; once it has a text again, the figure text
     over its place must be painted again after it."""
-    fig = live_figure()
-    ax = fig.subplots()
-    title = ax.set_title("TITLE", fontsize=20)
-    fig.canvas.draw()
-    note = fig.text(0.5, title.get_window_extent().y0 / fig.bbox.height, "NOTE", ha="center", va="bottom",
-                    fontsize=20, color="red")
+    fig, title, note = title_and_text_on_its_line("TITLE", x=0.5, ha="center")
     words = ["", "", "TITLE", "TITLE"]
     blitter = assert_blits_like_full_draws(fig, lambda k: title.set_text(words[int(k)]), [0, 1, 2, 3])
     assert note in blitter.drawn_over
