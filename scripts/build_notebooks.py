@@ -111,15 +111,16 @@ def stale(source: Path) -> list[str]:
     if counts != sorted(counts) or len(set(counts)) != len(counts):
         problems.append(f"{target.name}: execution counts {counts} are not one clean top-to-bottom run")
     unrun = [i for i, c in enumerate(stored.cells) if c.cell_type == "code" and c.execution_count is None
-             and not _is_widget_cell(c)]
+             and not is_widget_cell(c)]
     if unrun:
         problems.append(f"{target.name}: code cells {unrun} were never run")
     return problems
 
 
-def _is_widget_cell(cell) -> bool:
-    """A cleared widget cell: unexecuted, no outputs, and its last line displays a ct.widgets object."""
-    return not cell.outputs and "widgets." in cell.source
+def is_widget_cell(cell) -> bool:
+    """A cleared widget cell: a code cell stored without outputs that holds only the widget call
+    (``widgets.…``; notebooks/AUTHORING.md)."""
+    return cell.cell_type == "code" and not cell.outputs and cell.source.strip().startswith("widgets.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,9 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling, also when loaded by file path
+from build_notebooks import is_widget_cell  # noqa: E402  (one definition of a widget cell)
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 MATHJAX_TARBALL = "https://registry.npmjs.org/mathjax/-/mathjax-2.7.9.tgz"
@@ -102,11 +105,6 @@ LIVE_NOTE = (
     '<p class="ce-live-note"><em>A live widget: in JupyterLab (locally or on Binder) its sliders move the '
     "figure. The static figure above shows its starting state.</em></p>"
 )
-
-
-def is_widget_cell(cell) -> bool:
-    """A widget cell holds only the widget call and is stored without outputs (notebooks/AUTHORING.md)."""
-    return cell.cell_type == "code" and not cell.outputs and cell.source.strip().startswith("widgets.")
 
 
 def note_live_widgets(nb) -> None:

@@ -176,7 +176,7 @@ def load_script(name: str):
 
 def widget_cells(name: str) -> list[int]:
     """Indices of the cells of notebook ``name`` that show a live widget."""
-    is_widget_cell = load_script("build_site").is_widget_cell
+    is_widget_cell = load_script("build_notebooks").is_widget_cell
     cells = nbformat.read(ROOT / "notebooks" / name, as_version=4).cells
     return [i for i, cell in enumerate(cells) if is_widget_cell(cell)]
 
