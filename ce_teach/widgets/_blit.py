@@ -127,10 +127,8 @@ class Blitter:
         return bbox if clip is None else Bbox.intersection(bbox, clip)
 
     def room_of(self, artist, renderer) -> Bbox | None:
-        """Where a changing artist may be while this background lasts: its clip box, or its box with room."""
-        clip = clip_box(artist)
-        if clip is not None:
-            return clip
+        """Where an unclipped changing artist (a title) may be while this background lasts: its box now,
+        with room to grow sideways; None while it paints nothing."""
         box = self.box(artist, renderer)
         return None if box is None else Bbox.from_extents(box.x0 - ROOM_PX, box.y0, box.x1 + ROOM_PX, box.y1)
 
@@ -157,10 +155,10 @@ class Blitter:
         axes_patches = [ax.patch for ax in all_axes(self.figure)]
         self.room, covered, out = {}, [], []
         for artist in painting_order(self.figure):
-            if artist in self.changing:
-                box = self.room_of(artist, renderer)
-                if clip_box(artist) is None:
-                    self.room[id(artist)] = box  # None while it paints nothing
+            if artist in self.changing:  # it may be anywhere in its clip box, or in the room it is given
+                box = clip_box(artist)
+                if box is None:
+                    box = self.room[id(artist)] = self.room_of(artist, renderer)
             else:
                 if not covered:  # painted before anything that changes: it stays in the background
                     continue
@@ -177,7 +175,7 @@ class Blitter:
     def redraw(self) -> None:
         fig, canvas = self.figure, self.figure.canvas
         if self.frame is None:  # the first draw: lay out, then keep that layout
-            for ax in fig.axes:
+            for ax in all_axes(fig):
                 ax.set_axisbelow(True)  # ticks under the data, so moving bars need not redraw the ticks
             canvas.draw()
             if fig.get_layout_engine() is not None:
