@@ -7,6 +7,7 @@ same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
+from .coding import BlockRatePlot, CodeTreePlot, draw_block_rates, draw_code_tree
 from .information import (
     BinaryEntropyPlot,
     DistributionBars,
@@ -45,6 +46,11 @@ __all__ = [
     "draw_distribution",
     "draw_pair",
     "draw_surprise",
+    # 01 prefix codes
+    "BlockRatePlot",
+    "CodeTreePlot",
+    "draw_block_rates",
+    "draw_code_tree",
     # 02 forward vs reverse KL
     "KLFitsPlot",
     "draw_kl_fits",
