@@ -37,7 +37,28 @@ def other_tie_break(p):  # the largest-index-first tie break: a different, equal
     return lengths
 
 
-RIGHT = [huffman_model, huffman_codewords, other_tie_break]
+def notebook_solution(p):  # the solution shown in 01_entropy, with a list sorted at every step
+    lengths = np.zeros(len(p), dtype=int)
+    groups = [(pi, [i]) for i, pi in enumerate(p)]
+    while len(groups) > 1:
+        groups.sort(key=lambda group: group[0])
+        (p0, s0), (p1, s1) = groups[0], groups[1]
+        lengths[s0 + s1] += 1
+        groups = [(p0 + p1, s0 + s1), *groups[2:]]
+    return lengths
+
+
+RIGHT = [huffman_model, huffman_codewords, other_tie_break, notebook_solution]
+
+
+def test_the_notebook_solutions_numbers():
+    """01's solution text: p = (0.4, 0.3, 0.2, 0.1) gives lengths 1, 2, 3, 3, L = 1.9 and H = 1.846 bits."""
+    import ce_teach as ct
+
+    p = np.array([0.4, 0.3, 0.2, 0.1])
+    assert notebook_solution(p).tolist() == [1, 2, 3, 3]
+    assert np.dot(p, notebook_solution(p)) == pytest.approx(1.9, abs=1e-15)
+    assert round(float(ct.entropy(p, base=2)), 3) == 1.846
 
 
 def merge_largest(p):
