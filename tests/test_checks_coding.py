@@ -121,3 +121,11 @@ def test_stub_crash_and_non_function():
     assert "ZeroDivisionError" in huffman_lengths.check(lambda p: 1 / 0).message
     assert "pass your function" in huffman_lengths.check([1, 2]).message
     assert huffman_lengths.check(lambda p: object()).status == "wrong"  # never raises
+
+
+def test_the_package_answer_gets_a_note():
+    import ce_teach as ct
+
+    result = huffman_lengths.check(lambda p: ct.coding.huffman_code(p))
+    assert result.status == "correct" and "package's own answer" in result.message
+    assert "Note" not in huffman_lengths.check(huffman_model).message

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import coding
-from ._core import Checker, CheckResult, _short
+from ._core import Checker, CheckResult, _short, calls_package
 
 __all__ = ["huffman_lengths", "HuffmanLengths"]
 
@@ -52,7 +52,14 @@ class HuffmanLengths(Checker):
                 verdict = f"could not read your result ({type(error).__name__}: {error})"
             if verdict:
                 return CheckResult("wrong", f"✗ {self.name}({_short(p)}):\n    got {_shown(got)}\n  Hint: {verdict}")
-        return CheckResult("correct", f"✓ {self.name}: an optimal prefix code on all {len(self.cases)} test inputs.")
+        message = f"✓ {self.name}: an optimal prefix code on all {len(self.cases)} test inputs."
+        used = calls_package(candidate, ("huffman_code", "canonical_code"))
+        if used:
+            message += (
+                f"\n  Note: your function calls ct.coding.{used}, the package's own answer. That proves the "
+                "checker works, not that you can write it: try it with plain Python."
+            )
+        return CheckResult("correct", message)
 
     @staticmethod
     def _judge(p: np.ndarray, got) -> str | None:

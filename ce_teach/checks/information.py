@@ -143,6 +143,7 @@ entropy_bits = Exercise(
         not_reduced,
     ],
     hint="H(p) = −Σ p·log2(p), summed over the last axis, with 0·log 0 = 0.",
+    package_answers=("entropy",),
 )
 
 kl_divergence_bits = Exercise(
@@ -157,6 +158,7 @@ kl_divergence_bits = Exercise(
         not_reduced,
     ],
     hint="D_KL(p‖q) = Σ p·log2(p/q), skipping outcomes with p = 0.",
+    package_answers=("kl_divergence", "cross_entropy", "entropy"),
 )
 
 cross_entropy_nats = Exercise(
@@ -198,4 +200,5 @@ perplexity = Exercise(
         not_reduced,
     ],
     hint="perplexity = 2 ** H_bits(p) = e ** H_nats(p).",
+    package_answers=("entropy",),
 )
