@@ -78,3 +78,74 @@ def test_kl_cases_hold_the_edge_inputs():
     assert any(np.any((p == 0) & (q == 0)) for p, q in cases)
     assert any(np.any((q == 0) & (p > 0)) for p, q in cases)
     assert any(p.ndim == 2 and p.shape[0] == p.shape[1] for p, _ in cases)
+
+
+# --- the transfer exercise of 02: KL between two normals, checked against a numerical integral -----
+
+import math  # noqa: E402
+
+from ce_teach.checks import kl_normals_nats  # noqa: E402
+from ce_teach.checks.kl import kl_normals_numerically  # noqa: E402
+
+
+def normals_closed(mu1, sd1, mu2, sd2):  # the model solution of 02
+    return np.log(sd2 / sd1) + (sd1**2 + (mu1 - mu2) ** 2) / (2 * sd2**2) - 0.5
+
+
+def normals_with_variances(mu1, sd1, mu2, sd2):  # an alternative correct form, in variances
+    v1, v2 = sd1**2, sd2**2
+    return 0.5 * (v1 / v2 + (mu2 - mu1) ** 2 / v2 - 1 + np.log(v2 / v1))
+
+
+NORMALS_RIGHT = [normals_closed, normals_with_variances]
+
+NORMALS_WRONG = {
+    "D(q‖p)": (lambda m1, s1, m2, s2: normals_closed(m2, s2, m1, s1), "D(q‖p)"),
+    "no −½": (lambda m1, s1, m2, s2: normals_closed(m1, s1, m2, s2) + 0.5, "−½ is missing"),
+    "ln of variances": (lambda m1, s1, m2, s2: normals_closed(m1, s1, m2, s2) + np.log(s2 / s1), "not ln(sd2²/sd1²)"),
+    "ln(sd1/sd2)": (lambda m1, s1, m2, s2: normals_closed(m1, s1, m2, s2) - 2 * np.log(s2 / s1), "model's sd on top"),
+    "no 2 in the denominator": (
+        lambda m1, s1, m2, s2: np.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / s2**2 - 0.5,
+        "not by sd2²",
+    ),
+    "no mean term": (lambda m1, s1, m2, s2: np.log(s2 / s1) + s1**2 / (2 * s2**2) - 0.5, "(μ1 − μ2)² term"),
+    "bits": (lambda m1, s1, m2, s2: normals_closed(m1, s1, m2, s2) / np.log(2), "in bits"),
+    "math.log on arrays": (
+        lambda m1, s1, m2, s2: math.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5,
+        "np.log",
+    ),
+}
+
+
+@pytest.mark.parametrize("answer", NORMALS_RIGHT, ids=lambda f: f.__name__)
+def test_kl_normals_accepts(answer):
+    result = kl_normals_nats.check(answer)
+    assert result.status == "correct", result.message
+
+
+@pytest.mark.parametrize("mistake", NORMALS_WRONG, ids=str)
+def test_kl_normals_names_the_mistake(mistake):
+    candidate, hint = NORMALS_WRONG[mistake]
+    result = kl_normals_nats.check(candidate)
+    assert result.status == "wrong", result.message
+    assert "Hint:" in result.message and hint in result.message, result.message
+
+
+def test_kl_normals_battery_is_large_enough():
+    assert len(NORMALS_WRONG) >= 6 and len(NORMALS_RIGHT) >= 2
+
+
+def test_the_reference_is_the_numerical_integral_and_agrees_with_the_closed_form():
+    rng = np.random.default_rng(0)
+    mu1, mu2 = rng.normal(0, 3, size=(2, 200))
+    sd1, sd2 = rng.uniform(0.1, 5, size=(2, 200))
+    np.testing.assert_allclose(
+        kl_normals_numerically(mu1, sd1, mu2, sd2), normals_closed(mu1, sd1, mu2, sd2), rtol=1e-12, atol=1e-14
+    )
+    assert kl_normals_nats.reference is kl_normals_numerically
+    with pytest.raises(ValueError, match="positive"):
+        kl_normals_numerically(0.0, 0.0, 0.0, 1.0)
+
+
+def test_kl_normals_cases_hold_an_array_case():
+    assert any(isinstance(a, np.ndarray) for case in kl_normals_nats.cases for a in case)

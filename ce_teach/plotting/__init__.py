@@ -18,7 +18,7 @@ from .information import (
     draw_pair,
     draw_surprise,
 )
-from .kl import KLFitsPlot, draw_kl_fits
+from .kl import KLFitsPlot, PointwiseKLPlot, draw_kl_fits, draw_pointwise_kl
 from .mse import (
     GradientRacePlot,
     TrainingRacePlot,
@@ -54,6 +54,8 @@ __all__ = [
     # 02 forward vs reverse KL
     "KLFitsPlot",
     "draw_kl_fits",
+    "PointwiseKLPlot",
+    "draw_pointwise_kl",
     # 06 MSE vs cross-entropy
     "GradientRacePlot",
     "TrainingRacePlot",
