@@ -27,6 +27,7 @@ from .mse import (
     softmax_squared_error_grad,
     zero_one_loss,
 )
+from .overview import package_map
 from .training import TrainingHistory, logistic_gradient, train_logistic, train_logistic_runs
 from .weighting import (
     balanced_class_weights,
@@ -80,6 +81,8 @@ __all__ = [
     "fitting",
     # prefix codes: Huffman codes, Kraft sums, block coding (notebook 01)
     "coding",
+    # a one-line-per-module map of the package (notebook 00)
+    "package_map",
     # weights and reductions: class weights, ignored labels, label smoothing as PyTorch does them (notebook 07)
     "weighted_mean",
     "balanced_class_weights",
