@@ -119,7 +119,7 @@ print("ok")
 #
 # Before each slider there is a question. Answer it *before* you look: the static figure and any printed
 # numbers that would give the answer away are **collapsed** (click the bar beside a collapsed output to open
-# it; on the static site, click "Output"), and the answer itself is folded away under "Answer". A prediction
+# it; on the static site, click "Show the output"), and the answer is folded away under "Answer". A prediction
 # that turns out wrong is where the learning happens.
 #
 # Try it. A model's raw scores for three outcomes a, b, c are **logits** $x$: any real numbers, higher
