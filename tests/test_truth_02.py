@@ -5,7 +5,7 @@
 - The separation-8 forward fit (μ = 1.58, sd = 5.65 against the target's mean 0.8 and sd 4.0) was
   explained as a parameter "a little larger" than the grid sd; the cause is the grid's cut-off.
 - σ meant a standard deviation and x a grid point in the forward/reverse part; σ is the sigmoid and x
-  the logits everywhere else.
+  the logits everywhere else (and δ, the small constant inside a log, is not the float example's step).
 - The floating-point small print after Gibbs' inequality sat in the main path.
 """
 
@@ -51,6 +51,7 @@ def test_the_separation_8_fit_matches_the_moments_of_the_target_on_the_grid():
 def test_sigma_and_x_keep_their_one_meaning_in_02():
     assert "σ" not in SOURCE and "\\sigma" not in SOURCE, "σ is the sigmoid; write a standard deviation as sd"
     assert "x_i" not in DEEPER.split("### Why")[1] and "u_i" in DEEPER, "the grid point is u, not x"
+    assert "\\delta" not in SOURCE, "δ is the small constant inside a log; the float example's step is η"
 
 
 def test_the_small_print_and_the_pytorch_detour_are_in_going_deeper():

@@ -562,13 +562,13 @@ ct.checks.kl_normals_nats(my_kl_normals)
 # the proof's fourth line gives only $D_\text{KL}(p\|q) \ge \sum_i p_i - \sum_i q_i$, a number of that size
 # which can be negative. So for two *nearly equal* float distributions a correctly computed divergence can
 # be about $-10^{-16}$: the true value for the numbers stored, not an error of `ct.kl_divergence`. An example
-# built from numbers that floats store exactly: $p = (1/2, 1/2)$ and $q = (1/2 + \delta,\ 1/2 - \delta + 2^{-53})$
-# with $\delta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which even `np.sum` rounds to 1. (`math.fsum` adds
+# built from numbers that floats store exactly: $p = (1/2, 1/2)$ and $q = (1/2 + \eta,\ 1/2 - \eta + 2^{-53})$
+# with $\eta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which even `np.sum` rounds to 1. (`math.fsum` adds
 # floats exactly, then rounds once.)
 # %%
-delta = 2.0**-30
+eta = 2.0**-30
 even = np.array([0.5, 0.5])
-q_over = np.array([0.5 + delta, 0.5 - delta + 2.0**-53])  # both entries exact in float64
+q_over = np.array([0.5 + eta, 0.5 - eta + 2.0**-53])  # both entries exact in float64
 bound = math.fsum([*even, *(-q_over)])  # Σp − Σq, exactly: −2^-53
 d_over = float(ct.kl_divergence(even, q_over))
 print(f"np.sum(q) = {np.sum(q_over)},  but Σp − Σq = {bound:.4e} exactly")
@@ -589,12 +589,12 @@ print("1000 random nearly equal pairs: every D(p‖q) ≥ Σp − Σq")
 #
 # To *compute* a small divergence, use $\sum p \log(p/q)$ directly, not the difference: $H(p, q)$ and
 # $H(p)$ are both about $\ln 2$ below, and subtracting them loses every digit of a divergence under $10^{-16}$
-# (the spacing of floats near $\ln 2$). With $\delta = 2^{-30}$ as above, $p = (1/2, 1/2)$ and $q = (1/2 + \delta, 1/2 - \delta)$ (both exact in floats),
-# the exact value is $D = -\tfrac12 \ln(1 - 4\delta^2)$.
+# (the spacing of floats near $\ln 2$). With $\eta = 2^{-30}$ as above, $p = (1/2, 1/2)$ and $q = (1/2 + \eta, 1/2 - \eta)$ (both exact in floats),
+# the exact value is $D = -\tfrac12 \ln(1 - 4\eta^2)$.
 
 # %%
-close_q = np.array([0.5 + delta, 0.5 - delta])
-exact = -0.5 * np.log1p(-4 * delta**2)
+close_q = np.array([0.5 + eta, 0.5 - eta])
+exact = -0.5 * np.log1p(-4 * eta**2)
 difference = float(ct.cross_entropy(fair, close_q) - ct.entropy(fair))
 print(f"exact:            {exact:.6e} nats")
 print(f"ct.kl_divergence: {float(ct.kl_divergence(fair, close_q)):.6e} nats")
