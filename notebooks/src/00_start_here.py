@@ -112,10 +112,10 @@ print("ok")
 # ## How the sliders work
 #
 # A slider changes a number and the figure under it redraws in place: drag the handle, or click it and
-# press the arrow keys. Every slider comes with a **static figure**
-# drawn by an ordinary cell and stored in the notebook (what GitHub and the static site show), and a
-# **live figure** that needs a running Python kernel (JupyterLab or Binder): run its cell to get it. Both
-# are drawn by the same function from `ce_teach.plotting`.
+# press the arrow keys. Every slider comes with a **static figure** drawn by an ordinary cell and stored
+# in the notebook (what GitHub and the static site show), and a **live figure** that needs a running
+# Python kernel (JupyterLab or Binder): run its cell to get it. Both are drawn by the same function from
+# `ce_teach.plotting`.
 #
 # Before each slider there is a question. Answer it *before* you look: the static figure and any printed
 # numbers that would give the answer away are **collapsed** (click the bar beside a collapsed output to open
