@@ -349,15 +349,6 @@ plt.show()
 # %%
 widgets.coin_entropy(p=0.9)
 
-# %% jupyter={"outputs_hidden": true}
-grid = np.linspace(0.0, 1.0, 101)
-h_coin = np.array([ct.entropy([q, 1 - q], base=2) for q in grid])
-print(f"H(0.9) = {float(ct.entropy([0.9, 0.1], base=2)):.4f} bits;  H(0.1) = {float(ct.entropy([0.1, 0.9], base=2)):.4f} bits")
-ct.checks.compare("H(p) = H(1 − p)", h_coin, h_coin[::-1])
-assert h_coin[0] == h_coin[-1] == 0.0 and h_coin.max() == 1.0 and grid[np.argmax(h_coin)] == 0.5
-assert np.all(np.diff(h_coin, 2) < 0), "a dome: the slope falls everywhere (concave)"
-assert 0.45 < ct.entropy([0.9, 0.1], base=2) < 0.5, "H(0.9) is just under ½ bit"
-
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
@@ -369,10 +360,20 @@ assert 0.45 < ct.entropy([0.9, 0.1], base=2) < 0.5, "H(0.9) is just under ½ bit
 #
 # </details>
 
+# %%
+grid = np.linspace(0.0, 1.0, 101)
+h_coin = np.array([ct.entropy([t, 1 - t], base=2) for t in grid])
+print(f"H(0.9) = {float(ct.entropy([0.9, 0.1], base=2)):.4f} bits;  H(0.1) = {float(ct.entropy([0.1, 0.9], base=2)):.4f} bits")
+ct.checks.compare("H(p) = H(1 − p)", h_coin, h_coin[::-1])
+assert h_coin[0] == h_coin[-1] == 0.0 and h_coin.max() == 1.0 and grid[np.argmax(h_coin)] == 0.5
+assert np.all(np.diff(h_coin, 2) < 0), "a dome: the slope falls everywhere (concave)"
+assert 0.45 < ct.entropy([0.9, 0.1], base=2) < 0.5, "H(0.9) is just under ½ bit"
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Slider: three outcomes from logits
 #
-# A classifier does not output probabilities directly but **logits** $x$, any real numbers, which the
+# A classifier (a model that sorts an input into one of several classes) does not output probabilities
+# directly but **logits** $x$, any real numbers, which the
 # softmax $S(x)_i = e^{x_i} / \sum_j e^{x_j}$ turns into a distribution ([05](05_softmax_ce.ipynb) takes it
 # apart). Below, three logit sliders drive a distribution over a, b, c; the title shows its entropy.
 #
@@ -386,14 +387,6 @@ plt.show()
 # %%
 widgets.softmax_entropy(logits=(2.0, 0.0, 0.0))
 
-# %% jupyter={"outputs_hidden": true}
-x = np.array([2.0, 0.0, 0.0])
-ct.checks.compare("equal logits: H = log2 3", ct.entropy(ct.softmax(np.zeros(3)), base=2), np.log2(3))
-ct.checks.compare("adding 5 to every logit leaves H", ct.entropy(ct.softmax(x + 5.0)), ct.entropy(ct.softmax(x)))
-h_far = float(ct.entropy(ct.softmax([10.0, 0.0, 0.0]), base=2))
-print(f"logits (2, 0, 0) → H = {float(ct.entropy(ct.softmax(x), base=2)):.4f} bits;  (10, 0, 0) → H = {h_far:.4f} bits")
-assert round(h_far, 4) == 0.0014
-
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
@@ -403,6 +396,14 @@ assert round(h_far, 4) == 0.0014
 # multiplies every $e^{x_i}$ by the same factor, which the division by $\sum_j e^{x_j}$ cancels.
 #
 # </details>
+
+# %%
+x = np.array([2.0, 0.0, 0.0])
+ct.checks.compare("equal logits: H = log2 3", ct.entropy(ct.softmax(np.zeros(3)), base=2), np.log2(3))
+ct.checks.compare("adding 5 to every logit leaves H", ct.entropy(ct.softmax(x + 5.0)), ct.entropy(ct.softmax(x)))
+h_far = float(ct.entropy(ct.softmax([10.0, 0.0, 0.0]), base=2))
+print(f"logits (2, 0, 0) → H = {float(ct.entropy(ct.softmax(x), base=2)):.4f} bits;  (10, 0, 0) → H = {h_far:.4f} bits")
+assert round(h_far, 4) == 0.0014
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
