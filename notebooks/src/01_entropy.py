@@ -79,7 +79,7 @@ ct.checks.compare("H(weather): by hand vs ct.entropy", h_by_hand, h_package)
 
 # %% [markdown]
 # The average surprise of simulated days approaches $H$, within a few standard errors (the spread of one
-# day's surprise divided by $\sqrt{n}$):
+# day's surprise divided by the square root of the number of days):
 
 # %%
 n_days = 10_000
@@ -282,25 +282,25 @@ assert rates.rates.get_ydata()[2] < rates.rates.get_ydata()[3], "k = 3 beats k =
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Most and least uncertain
 #
-# Over $n$ outcomes the entropy lies between 0 and $\log n$.
+# Over $C$ outcomes the entropy lies between 0 and $\log C$.
 #
-# - **Largest:** $H(p) \le \log n$, with equality only for the **uniform** distribution. (The proof is
+# - **Largest:** $H(p) \le \log C$, with equality only for the **uniform** distribution. (The proof is
 #   one line of Jensen's inequality: *Going deeper*.)
 # - **Smallest:** every term $p_i \log(1/p_i)$ is $\ge 0$ because $p_i \le 1$, and it is 0 only for
 #   $p_i \in \{0, 1\}$. So $H(p) \ge 0$, with $H = 0$ exactly for a **certain** outcome: nothing to be
 #   surprised by.
 
 # %%
-for n in (2, 4, 8, 10):
-    print(f"uniform over {n:2d}: H = {float(ct.entropy(np.full(n, 1 / n), base=2)):.6f} bits,  log2 n = {np.log2(n):.6f}")
+for C in (2, 4, 8, 10):
+    print(f"uniform over {C:2d}: H = {float(ct.entropy(np.full(C, 1 / C), base=2)):.6f} bits,  log2 C = {np.log2(C):.6f}")
 
 # %%
 sizes = np.arange(1, 11)
-ct.checks.compare("H(uniform over n) vs ln n", [ct.entropy(np.full(n, 1 / n)) for n in sizes], np.log(sizes))
-for n in (2, 3, 5, 10):
-    h_random = ct.entropy(rng.dirichlet(np.full(n, 0.5), size=10_000))
-    assert np.all(h_random < np.log(n)), f"a random distribution over {n} outcomes beat the uniform one"
-    print(f"n = {n:2d}: ln n − (largest H of 10 000 random distributions) = {np.log(n) - h_random.max():.1e} nats")
+ct.checks.compare("H(uniform over C) vs ln C", [ct.entropy(np.full(C, 1 / C)) for C in sizes], np.log(sizes))
+for C in (2, 3, 5, 10):
+    h_random = ct.entropy(rng.dirichlet(np.full(C, 0.5), size=10_000))
+    assert np.all(h_random < np.log(C)), f"a random distribution over {C} outcomes beat the uniform one"
+    print(f"C = {C:2d}: ln C − (largest H of 10 000 random distributions) = {np.log(C) - h_random.max():.1e} nats")
 certain = np.eye(5)  # row k: outcome k is certain
 assert np.all(ct.entropy(certain) == 0.0), "a certain outcome has entropy exactly 0"
 print("every certain outcome: H = 0")
@@ -514,7 +514,7 @@ ct.checks.huffman_lengths(my_huffman_lengths)
 # - $H(p)$ in bits is the length of the best code: $p = (1/2, 1/4, 1/8, 1/8)$ needs exactly 1.75 bits per
 #   symbol (`0`, `10`, `110`, `111`); in general Huffman's code has $H \le L < H + 1$, and coding blocks of
 #   $k$ symbols brings the cost per symbol within $1/k$ of $H$.
-# - $0 \le H(p) \le \log n$: 0 for a certain outcome, $\log n$ only for the uniform distribution.
+# - $0 \le H(p) \le \log C$ over $C$ outcomes: 0 for a certain outcome, $\log C$ only for the uniform distribution.
 # - Perplexity $2^{H_\text{bits}} = e^{H_\text{nats}}$ is the effective number of equally likely choices.
 #
 # **Next:** [02 · KL divergence](02_kl_divergence.ipynb): what it costs to use the wrong code.
@@ -572,10 +572,10 @@ print("200 random distributions: the rounded-up lengths satisfy Kraft, and a pre
 # |---|---|
 # | $H(p) = \sum_{i:\,p_i>0} p_i \log \dfrac{1}{p_i}$ | definition; outcomes with $p_i = 0$ add nothing |
 # | $\phantom{H(p)} \le \log \sum_{i:\,p_i>0} p_i \cdot \dfrac{1}{p_i}$ | Jensen: $\log$ is concave, so an average of logs is at most the log of the average |
-# | $\phantom{H(p)} = \log \#\{i : p_i > 0\} \le \log n$ | each term $p_i \cdot \frac{1}{p_i}$ is 1; at most $n$ of them |
+# | $\phantom{H(p)} = \log \#\{i : p_i > 0\} \le \log C$ | each term $p_i \cdot \frac{1}{p_i}$ is 1; at most $C$ of them |
 #
 # Jensen's inequality is an equality only when all the $1/p_i$ are equal: the **uniform** distribution,
-# with $H = \log n$.
+# with $H = \log C$.
 
 # %% [markdown]
 # ### Decoding, step by step

@@ -456,7 +456,8 @@ ct.checks.kl_divergence_bits(my_kl_bits)
 # **Exercise 2 (transfer).** Derive the KL divergence between two normal distributions,
 # $D\big(\mathcal N(\mu_1, \text{sd}_1^2)\,\|\,\mathcal N(\mu_2, \text{sd}_2^2)\big)$ in nats, in closed form, and
 # write it as `my_kl_normals(mu1, sd1, mu2, sd2)` (with `np.log`, so it also works on arrays). The checker
-# compares it with the definition $\int p(u) \ln\frac{p(u)}{q(u)}\,du$, integrated numerically. Start from
+# compares it with the definition, in which the sum over outcomes becomes an integral over densities,
+# $\int p(u) \ln\frac{p(u)}{q(u)}\,du$, computed numerically. Start from
 # $\ln p(u) = -\ln(\text{sd}_1\sqrt{2\pi}) - \frac{(u - \mu_1)^2}{2\,\text{sd}_1^2}$, and the same for $q$.
 
 # %%
@@ -472,7 +473,7 @@ ct.checks.kl_normals_nats(my_kl_normals)
 # | step | because |
 # |---|---|
 # | $\ln\frac{p(u)}{q(u)} = \ln\frac{\text{sd}_2}{\text{sd}_1} - \frac{(u-\mu_1)^2}{2\,\text{sd}_1^2} + \frac{(u-\mu_2)^2}{2\,\text{sd}_2^2}$ | the $\sqrt{2\pi}$ cancel |
-# | $\mathbb E_p[(u-\mu_1)^2] = \text{sd}_1^2$ | the variance of $p$ |
+# | $\mathbb E_p[(u-\mu_1)^2] = \text{sd}_1^2$ | the variance of $p$ ($\mathbb E_p$: the average under $p$) |
 # | $\mathbb E_p[(u-\mu_2)^2] = \text{sd}_1^2 + (\mu_1-\mu_2)^2$ | write $u - \mu_2 = (u - \mu_1) + (\mu_1 - \mu_2)$; the cross term averages to 0 |
 # | $D = \ln\frac{\text{sd}_2}{\text{sd}_1} + \frac{\text{sd}_1^2 + (\mu_1-\mu_2)^2}{2\,\text{sd}_2^2} - \frac12$ | average the first line over $p$ |
 #
