@@ -121,3 +121,17 @@ def test_solutions_pass_their_checkers():
                 assert getattr(ct.checks, stubs[name]).check(namespace[name]).status == "correct"
                 solved.add(name)
     assert solved == set(stubs) and len(solved) == 2
+
+
+def test_the_transfer_answer_adds_up():
+    """Exercise 3: PyTorch 0.80 (÷ Σw), Keras 1.20 (÷ N = 32) → Σ w·ℓ = 38.4 and Σ w = 48."""
+    weighted_sum = 1.20 * 32
+    assert weighted_sum == pytest.approx(38.4) and weighted_sum / 0.80 == pytest.approx(48.0)
+    rng = np.random.default_rng(5)  # any batch with these two sums reports these two numbers
+    losses = rng.random(32)
+    weights = rng.random(32)
+    weights *= 48.0 / weights.sum()
+    losses *= 38.4 / (weights * losses).sum()
+    assert float(ct.weighted_mean(losses, weights)) == pytest.approx(0.80)
+    assert float(np.mean(weights * losses)) == pytest.approx(1.20)
+    assert "48" in markdown() and "38.4" in markdown()

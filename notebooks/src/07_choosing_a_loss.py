@@ -283,7 +283,7 @@ print("batch   rare in batch   PyTorch-style   Keras-style   ratio Σw/N")
 for b in range(5):
     batch = slice(30 * b, 30 * b + 30)
     torch_style = float(ct.weighted_mean(losses_imb[batch], w_imb[batch]))
-    keras_style = float(np.mean(w_imb[batch] * losses_imb[batch]))
+    keras_style = float(np.mean(w_imb[batch] * losses_imb[batch]))  # Keras 3 keras/src/losses/loss.py, reduce_values
     batch_stats.append((torch_style, keras_style, w_imb[batch].sum() / 30))
     print(f"{b:5d}   {np.sum(y_imb[batch] == 2):13d}   {torch_style:13.6f}   {keras_style:11.6f}   {w_imb[batch].sum() / 30:10.4f}")
 stats = np.array(batch_stats)
@@ -294,10 +294,10 @@ ct.checks.compare("whole set: PyTorch-style = Keras-style", ct.weighted_mean(los
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `pos_weight` for multi-label data
 #
-# Three tags with positive rates 50 %, 10 % and 2 %. For tag $i$ with $P_i$ positives and $N_i$ negatives,
-# $w_+ = N_i/P_i$ (`ct.pos_weight_from_labels`). At the start ($x = 0$, $\sigma = \tfrac12$) a positive pushes with
+# Three tags with positive rates 50 %, 10 % and 2 %. For tag $i$ with $n^+_i$ positives and $n^-_i$ negatives,
+# $w_+ = n^-_i/n^+_i$ (`ct.pos_weight_from_labels`). At the start ($x = 0$, $\sigma = \tfrac12$) a positive pushes with
 # $w_+(\sigma - 1) = -w_+/2$ and a negative with $\sigma = \tfrac12$, so the positives' share of the push on tag $i$ is
-# $w_+ P_i/(w_+ P_i + N_i)$: exactly one half with $w_+ = N_i/P_i$, whatever the imbalance.
+# $w_+ n^+_i/(w_+ n^+_i + n^-_i)$: exactly one half with $w_+ = n^-_i/n^+_i$, whatever the imbalance.
 
 # %%
 tag_rates = np.array([0.5, 0.1, 0.02])
@@ -315,7 +315,7 @@ shares = {}
 for label, w_plus in (("plain", np.ones(3)), ("pos_weight", w_tags)):
     grad = pos_weight_grad(w_plus, x0)
     shares[label] = np.abs(grad * z_tags).sum(axis=0) / np.abs(grad).sum(axis=0)
-print("tag   positives   pos_weight N/P   positives' share: plain   with pos_weight")
+print("tag   positives   pos_weight n⁻/n⁺   positives' share: plain   with pos_weight")
 for i in range(3):
     print(f"{i:3d}   {int(z_tags[:, i].sum()):9d}   {w_tags[i]:14.3f}   {shares['plain'][i]:23.3f}   {shares['pos_weight'][i]:15.3f}")
 
@@ -324,8 +324,8 @@ few = z_tags[:5]  # the gradient formula against finite differences on the first
 fd = ct.numerical_gradient(lambda x: float((ct.weighted_cross_entropy_with_logits(few, x, w_tags)
                                             - ct.weighted_cross_entropy_with_logits(few, x0[:5], w_tags)).sum()), x0[:5])
 ct.checks.compare("pos_weight gradient vs finite differences", pos_weight_grad(w_tags, x0)[:5], fd, rtol=1e-6)
-ct.checks.compare("plain: share = P / N_total", shares["plain"], z_tags.sum(axis=0) / 300)
-ct.checks.compare("pos_weight N/P: share = ½ for every tag", shares["pos_weight"], np.full(3, 0.5))
+ct.checks.compare("plain: share = n⁺ / N", shares["plain"], z_tags.sum(axis=0) / 300)
+ct.checks.compare("pos_weight n⁻/n⁺: share = ½ for every tag", shares["pos_weight"], np.full(3, 0.5))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Huge class counts: a sampled estimate
@@ -441,15 +441,6 @@ ct.checks.pos_weight(my_pos_weight)
 # $\sum_n w_{c_n}\ell_n = 1.20 \cdot 32 = 38.4$ and $\sum_n w_{c_n} = 38.4 / 0.80 = 48$: the batch holds more than its
 # share of rare, heavily weighted examples.
 # </details>
-#
-# **Exercise 4.** You fit a tagger with 1000 tags using softmax cross-entropy, each example's tags normalised to sum
-# to 1. What can the model never predict, and what should you use instead?
-#
-# <details><summary>Answer</summary>
-#
-# Two tags at once with confidence: softmax makes them compete, so two true tags get at best $\tfrac12$ each and the
-# loss cannot fall below the entropy of the target. Use a sigmoid per tag, with `pos_weight` for the rare ones.
-# </details>
 
 # %% [markdown]
 # ## Takeaways
@@ -518,7 +509,7 @@ p_soft = parity_rng.dirichlet(np.ones(4), size=6)  # probability targets
 # %%
 ce_rows = {  # PyTorch call → the ce_teach expression for the same number
     "BCEWithLogitsLoss()": lambda: ct.sigmoid_cross_entropy_with_logits(zb, xb).mean(),
-    "BCEWithLogitsLoss(pos_weight=q)": lambda: ct.weighted_cross_entropy_with_logits(zb, xb, w_out).mean(),
+    "BCEWithLogitsLoss(pos_weight=w₊)": lambda: ct.weighted_cross_entropy_with_logits(zb, xb, w_out).mean(),
     "BCEWithLogitsLoss(weight=w[:, None])": lambda: (w_rows[:, None] * ct.sigmoid_cross_entropy_with_logits(zb, xb)).mean(),
     "BCELoss() on sigmoid(x)": lambda: ct.binary_crossentropy(zb, ct.sigmoid(xb)).mean(),
     "CrossEntropyLoss()": lambda: ct.sparse_softmax_cross_entropy_with_logits(yc, xc).mean(),
@@ -538,7 +529,7 @@ def torch_rows(torch):
     nn, t = torch.nn, torch.from_numpy
     return {
         "BCEWithLogitsLoss()": nn.BCEWithLogitsLoss()(t(xb), t(zb)),
-        "BCEWithLogitsLoss(pos_weight=q)": nn.BCEWithLogitsLoss(pos_weight=t(w_out))(t(xb), t(zb)),
+        "BCEWithLogitsLoss(pos_weight=w₊)": nn.BCEWithLogitsLoss(pos_weight=t(w_out))(t(xb), t(zb)),
         "BCEWithLogitsLoss(weight=w[:, None])": nn.BCEWithLogitsLoss(weight=t(w_rows[:, None]))(t(xb), t(zb)),
         "BCELoss() on sigmoid(x)": nn.BCELoss()(torch.sigmoid(t(xb)), t(zb)),
     } | torch_ce_rows(torch)
@@ -566,7 +557,7 @@ def torch_ce_rows(torch):
 # may round the last bit differently on another CPU).
 RECORDED_TORCH = {
     "BCEWithLogitsLoss()": 1.031027741090525,
-    "BCEWithLogitsLoss(pos_weight=q)": 1.1900404109604739,
+    "BCEWithLogitsLoss(pos_weight=w₊)": 1.1900404109604739,
     "BCEWithLogitsLoss(weight=w[:, None])": 1.0895243802912629,
     "BCELoss() on sigmoid(x)": 1.031027741090525,
     "CrossEntropyLoss()": 1.000397201524662,
