@@ -124,3 +124,17 @@ def test_the_prediction_prompts_have_hidden_answers():
             assert sequence[j].metadata.get("jupyter", {}).get("outputs_hidden") is True
             j += 1
         assert sequence[j].source.startswith("<details><summary>Answer</summary>")
+
+
+def test_pitfall_5_exact_values_in_50_digits():
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 50
+    labels = [[1, 0, 0], [0, mp.mpf("0.8"), mp.mpf("0.2")]]
+    logits = [[4, 2, 1], [0, 5, 1]]
+    exact = []
+    for y, x in zip(labels, logits, strict=True):
+        log_z = mp.log(mp.fsum(mp.e**v for v in x))
+        exact.append(mp.fsum(-yi * (xi - log_z) for yi, xi in zip(y, x, strict=True)))
+    assert [mp.nstr(v, 17) for v in exact] == ["0.16984601955628565", "0.82474489013882265"]
+    text = "\n".join(c.source for c in cells() if c.cell_type == "markdown")
+    assert "0.16984601955628565" in text and "0.82474489013882265" in text

@@ -317,7 +317,7 @@ assert np.array_equal(np.round(with_delta, 8), [0.16984483, 0.82473288]), "the Î
 
 # %% [markdown]
 # **Symptom 1:** the loss is a little too small, and not by rounding: the exact values are 0.16984601955628565 and
-# 0.82474489013882270 (50-digit arithmetic). The bias is about $-\delta\sum_j y_j/q_j$ (Going deeper).
+# 0.82474489013882265 (50-digit arithmetic). The bias is about $-\delta\sum_j y_j/q_j$ (Going deeper).
 # **Symptom 2:** a confident mistake is capped: when $q \ll \delta$, $-\log(q + \delta) \approx -\ln\delta = 13.8$,
 # however wrong the model is, and the gradient vanishes.
 
@@ -355,7 +355,7 @@ ct.checks.pitfall_epsilon_in_log(fixed_soft_loss)
 
 # %%
 fixed5 = -(soft_labels * ct.log_softmax(logits5)).sum(axis=-1)
-ct.checks.compare("fixed vs the exact values", fixed5, [0.16984601955628565, 0.82474489013882270], rtol=1e-15)
+ct.checks.compare("fixed vs the exact values", fixed5, [0.16984601955628565, 0.82474489013882265], rtol=1e-15)
 ct.checks.compare("confident mistake vs 30 + ln(1+e^âˆ’30)", ct.softmax_cross_entropy_with_logits(y_wrong, x_wrong),
                   30.0 + np.log1p(np.exp(-30.0)), rtol=1e-15)
 
