@@ -25,6 +25,7 @@ from .pitfalls import (
     pitfall_log_of_softmax,
     pitfall_logits_as_probabilities,
     pitfall_softmax_twice,
+    pitfall_test_batch,
 )
 from .sigmoid import bce_gradient, bce_with_logits
 from .softmax import sparse_cross_entropy, stable_log_softmax
@@ -62,4 +63,5 @@ __all__ = [
     "pitfall_integer_labels",
     "pitfall_label_range",
     "pitfall_kl_order",
+    "pitfall_test_batch",
 ]
