@@ -24,7 +24,7 @@ from .pitfalls import (
     pitfall_logits_as_probabilities,
     pitfall_softmax_twice,
 )
-from .sigmoid import bce_gradient, bce_with_logits
+from .sigmoid import bce_gradient, bce_with_logits, weighted_bce_gradient
 from .softmax import sparse_cross_entropy, stable_log_softmax
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     # 04
     "bce_with_logits",
     "bce_gradient",
+    "weighted_bce_gradient",
     # 05
     "stable_log_softmax",
     "sparse_cross_entropy",

@@ -26,7 +26,7 @@ from .mse import (
     draw_training_race,
     draw_zero_one_vs_ce,
 )
-from .sigmoid import BCECurves, BCEPoint, draw_bce_curves, naive_bce_grad
+from .sigmoid import BCECurves, BCEPoint, SigmoidPlot, draw_bce_curves, draw_sigmoid, naive_bce_grad
 from .softmax import (
     JacobianPlot,
     SoftmaxLossPlot,
@@ -58,7 +58,9 @@ __all__ = [
     # 04 sigmoid and binary cross-entropy
     "BCECurves",
     "BCEPoint",
+    "SigmoidPlot",
     "draw_bce_curves",
+    "draw_sigmoid",
     "naive_bce_grad",
     # 05 softmax and categorical cross-entropy
     "JacobianPlot",
