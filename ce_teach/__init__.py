@@ -10,6 +10,7 @@ that do, for demonstrations.
 """
 
 from . import bigram, checks, fitting, naive, sampling
+from . import ulp
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence
@@ -78,6 +79,8 @@ __all__ = [
     "bigram",
     # one normal bump fitted to a target by forward or reverse KL on a 1-D grid (notebook 02)
     "fitting",
+    # exact losses and errors in ulps: the tools of 04's "Going deeper"
+    "ulp",
     # weights and reductions: class weights, ignored labels, label smoothing as PyTorch does them (notebook 07)
     "weighted_mean",
     "balanced_class_weights",
