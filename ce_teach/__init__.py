@@ -9,8 +9,7 @@ that do, for demonstrations.
     1.0
 """
 
-from . import bigram, checks, fitting, naive, sampling
-from . import ulp
+from . import bigram, checks, fitting, naive, sampling, ulp
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence

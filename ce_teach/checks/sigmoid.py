@@ -9,6 +9,8 @@ relative) on float32 input, where a correct float32 computation cannot do better
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..activations import sigmoid, softplus
@@ -56,7 +58,7 @@ class _Batteries(Checker):
 
 def _float32_tolerant(exercise: Exercise, cases, atol: float) -> Exercise:
     """The same exercise on float32 cases, to 1e-6 relative (a few float32 ulps) and ``atol`` absolute."""
-    return Exercise(exercise.name, exercise.reference, cases, exercise.diagnoses, 1e-6, atol, exercise.hint)
+    return replace(exercise, cases=cases, rtol=1e-6, atol=atol)
 
 
 def _same(got, formula) -> bool:
@@ -193,6 +195,7 @@ _bce_with_logits = Exercise(
     rtol=1e-9,
     atol=0.0,
     hint="loss = max(x, 0) − x·z + log1p(exp(−|x|)), elementwise.",
+    package_answers=("sigmoid_cross_entropy_with_logits", "binary_crossentropy", "weighted_cross_entropy_with_logits"),
 )
 bce_with_logits = _Batteries(
     _bce_with_logits.name, [_bce_with_logits, _float32_tolerant(_bce_with_logits, _CASES_32, 1e-12)]
@@ -264,6 +267,7 @@ _bce_gradient = Exercise(
     rtol=1e-9,
     atol=1e-15,
     hint="∂L/∂x = σ(x) − z, elementwise.",
+    package_answers=("sigmoid_cross_entropy_grad",),
 )
 # float32 σ(x) − z near σ = 1 is exact only to the spacing of float32 at 1: allow 2 ulps of 1
 bce_gradient = _Batteries(_bce_gradient.name, [_bce_gradient, _float32_tolerant(_bce_gradient, _CASES_32, 2.4e-7)])

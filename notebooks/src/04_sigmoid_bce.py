@@ -123,9 +123,8 @@ ct.checks.compare("ct.sigmoid_cross_entropy_with_logits vs 8", ct.sigmoid_cross_
                   values[names[-1]], rtol=1e-12)
 
 # %% [markdown]
-# Twelve digits, not sixteen: the forms round differently, and some lose digits by subtraction ($1 - \sigma(x)$ when
-# $\sigma(x) \approx 1$). The package's function rearranges form 8 once more so that it adds only non-negative terms;
-# "Going deeper" shows why that matters in the last digits.
+# Twelve digits, not sixteen: some forms lose digits by subtraction ($1 - \sigma(x)$ when $\sigma(x) \approx 1$).
+# The package rearranges form 8 once more into non-negative terms ("Going deeper" shows why).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Where the textbook formula breaks
@@ -202,8 +201,7 @@ ct.checks.compare("σ(x) − z vs ct.sigmoid_cross_entropy_grad", by_hand, ct.si
                   rtol=1e-15)
 
 # %% [markdown]
-# (The `atol`: a central difference with step $10^{-6}$ on a sum of 25 losses of size ~1 carries a rounding error of
-# about $2^{-52} \cdot 25 / 10^{-6} \approx 5\cdot10^{-9}$, absolute.)
+# (The `atol`: a central difference with step $10^{-6}$ carries a rounding error of about $5\cdot10^{-9}$.)
 #
 # Automatic differentiation through the textbook formula computes the same thing by the chain rule,
 # $\frac{\partial L}{\partial \sigma}\cdot\frac{\partial \sigma}{\partial x} = \bigl(-\frac{z}{\sigma} + \frac{1-z}{1-\sigma}\bigr)\cdot\sigma(1-\sigma)$,
@@ -219,9 +217,8 @@ for i in range(2):
 assert np.isnan(chain_rule[1]) and ct.sigmoid_cross_entropy_grad(z[1], x[1]) == 0.5
 
 # %% [markdown]
-# A `nan` loss therefore comes with a `nan` gradient, and one `nan` in a weight update spreads to every weight. The
-# frameworks' losses from logits (TensorFlow's `sigmoid_cross_entropy_with_logits`, PyTorch's `BCEWithLogitsLoss`)
-# differentiate a stable form instead, so their gradients stay finite.
+# A `nan` loss comes with a `nan` gradient, and one `nan` in a weight update spreads to every weight. The frameworks'
+# losses from logits differentiate a stable form instead.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Reproduce: five logits, three ways
@@ -241,7 +238,8 @@ exact_mean = sum(ct.ulp.exact_bce(a, b) for a, b in zip(x, z, strict=True)) / 5
 for name, loss in three_ways.items():
     print(f"{name:38} mean {float(loss.mean())!r}")
     ct.checks.compare(f"{name} vs exact", loss.mean(), float(exact_mean), rtol=1e-14)
-print(f"{'exact (decimal)':38} mean {exact_mean:.20f}")
+print(f"{'exact (decimal), 17 significant digits':38} mean {exact_mean:.17g}  (the float64 nearest to it)")
+assert f"{exact_mean:.17g}" == "0.35197205083151726"
 assert three_ways["ct.sigmoid_cross_entropy_with_logits"].mean() == 0.35197205083151726 == float(exact_mean)
 
 # %% [markdown]
@@ -373,8 +371,7 @@ assert abs(best["plain"] - 0.1) < 1e-3 and abs(best["pos_weight = 9"] - 0.5) < 1
 # negatives now count equally (Exercise 3 derives this). With hard labels the two kinds of weights do exactly the same.
 # **Where they differ:** `pos_weight` scales the positive *term* of every example, a per-example weight the whole
 # *example*. With soft labels (say 0.95 / 0.05) every negative example carries a small positive term, which `pos_weight`
-# multiplies by 9 and per-example weights leave alone; and per-example weights can single out individual examples
-# (a doubtful label, an important customer), which `pos_weight` cannot.
+# multiplies by 9 and per-example weights leave alone.
 
 # %%
 model_logits = np.linspace(-3.0, 1.0, 20)  # some model's outputs for the 20 examples
@@ -535,12 +532,10 @@ ct.checks.weighted_bce_gradient(my_weighted_gradient)
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# The clip caps every loss at $-\ln 10^{-7} \approx 16.1$ and removes the `nan`, but the loss of a confident wrong
-# prediction (say $x = 40$ with $z = 0$, true loss 40) is reported as 16.1; the gradient through a clipped value is 0,
-# so exactly the worst mistakes stop being corrected; a perfect prediction still costs about $10^{-7}$; and in float32,
-# $1 - 10^{-7}$ rounds to $0.99999988$, so the cap is not even where it was meant to be. The better fix is to never
-# form $\sigma(x)$ for the loss: pass the logits to `ct.sigmoid_cross_entropy_with_logits` (TensorFlow
-# `sigmoid_cross_entropy_with_logits`, Keras `BinaryCrossentropy(from_logits=True)`, PyTorch `BCEWithLogitsLoss`).
+# The clip removes the `nan` but caps every loss at $-\ln 10^{-7} \approx 16.1$: a confident wrong prediction
+# ($x = 40$, $z = 0$, true loss 40) is reported as 16.1, and the gradient through a clipped value is 0, so exactly the
+# worst mistakes stop being corrected. The better fix is to never form $\sigma(x)$: pass the logits to
+# `ct.sigmoid_cross_entropy_with_logits` (Keras `BinaryCrossentropy(from_logits=True)`, PyTorch `BCEWithLogitsLoss`).
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
