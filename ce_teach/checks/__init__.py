@@ -24,6 +24,7 @@ from .pitfalls import (
     pitfall_logits_as_probabilities,
     pitfall_softmax_twice,
 )
+from .scoring import best_report
 from .sigmoid import bce_gradient, bce_with_logits, weighted_bce_gradient
 from .softmax import sparse_cross_entropy, stable_log_softmax
 
@@ -37,6 +38,7 @@ __all__ = [
     "cross_entropy_nats",
     "perplexity",
     "bits_per_char",
+    "best_report",
     # 04
     "bce_with_logits",
     "bce_gradient",

@@ -9,14 +9,13 @@ relative) on float32 input, where a correct float32 computation cannot do better
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ..activations import sigmoid, softplus
 from ..gradients import sigmoid_cross_entropy_grad
 from ..losses import sigmoid_cross_entropy_with_logits
-from ._core import Checker, CheckResult, Exercise
+from ._batteries import Batteries, float32_part
+from ._core import Exercise
 
 __all__ = ["bce_with_logits", "bce_gradient", "weighted_bce_gradient"]
 
@@ -31,34 +30,6 @@ _CASES = [
 _CASES_32 = [
     (np.float32([0.0, 1.0, 1.0, 0.5, 0.0]), np.float32([20.0, -20.0, 17.0, -3.0, -100.0])),
 ]
-
-
-class _Batteries(Checker):
-    """Several Exercises run in turn (float64 cases at a tight tolerance, then float32 ones at a float32
-    tolerance); the first verdict that is not ✓ is the answer."""
-
-    def __init__(self, name: str, parts: list[Exercise]):
-        self.name, self.parts = name, parts
-
-    @property
-    def cases(self) -> list[tuple]:
-        return [case for part in self.parts for case in part.cases]
-
-    def check(self, candidate) -> CheckResult:
-        results = [part.check(candidate) for part in self.parts]
-        for result in results:
-            if not result.passed:
-                return result
-        first = self.parts[0]
-        message = results[0].message.replace(
-            f"all {len(first.cases)} test inputs", f"all {len(self.cases)} test inputs"
-        )
-        return CheckResult("correct", message)
-
-
-def _float32_tolerant(exercise: Exercise, cases, atol: float) -> Exercise:
-    """The same exercise on float32 cases, to 1e-6 relative (a few float32 ulps) and ``atol`` absolute."""
-    return replace(exercise, cases=cases, rtol=1e-6, atol=atol)
 
 
 def _same(got, formula) -> bool:
@@ -197,9 +168,7 @@ _bce_with_logits = Exercise(
     hint="loss = max(x, 0) − x·z + log1p(exp(−|x|)), elementwise.",
     package_answers=("sigmoid_cross_entropy_with_logits", "binary_crossentropy", "weighted_cross_entropy_with_logits"),
 )
-bce_with_logits = _Batteries(
-    _bce_with_logits.name, [_bce_with_logits, _float32_tolerant(_bce_with_logits, _CASES_32, 1e-12)]
-)
+bce_with_logits = Batteries(_bce_with_logits.name, [_bce_with_logits, float32_part(_bce_with_logits, _CASES_32)])
 
 
 def _gradient_negated(got, expected, args):
@@ -270,7 +239,7 @@ _bce_gradient = Exercise(
     package_answers=("sigmoid_cross_entropy_grad",),
 )
 # float32 σ(x) − z near σ = 1 is exact only to the spacing of float32 at 1: allow 2 ulps of 1
-bce_gradient = _Batteries(_bce_gradient.name, [_bce_gradient, _float32_tolerant(_bce_gradient, _CASES_32, 2.4e-7)])
+bce_gradient = Batteries(_bce_gradient.name, [_bce_gradient, float32_part(_bce_gradient, _CASES_32, atol=2.4e-7)])
 
 
 # --- the transfer exercise: the gradient of the pos_weight loss -------------------------------------------
