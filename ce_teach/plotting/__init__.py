@@ -6,16 +6,21 @@ artists in place. A notebook's static figure is ``draw_*(...)``; its slider call
 same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
+from .bigram import BigramCountsPlot, LossVsKPlot, draw_bigram_counts, draw_loss_vs_k
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
 from .information import (
     BinaryEntropyPlot,
+    CrossEntropyCurve,
     DistributionBars,
     PairBars,
+    SurpriseLogPlot,
     SurprisePlot,
     draw_binary_entropy,
+    draw_cross_entropy_vs_q,
     draw_distribution,
     draw_pair,
     draw_surprise,
+    draw_surprise_log,
 )
 from .kl import KLFitsPlot, draw_kl_fits
 from .mse import (
@@ -37,6 +42,14 @@ from .softmax import (
 )
 
 __all__ = [
+    "BigramCountsPlot",
+    "LossVsKPlot",
+    "draw_bigram_counts",
+    "draw_loss_vs_k",
+    "CrossEntropyCurve",
+    "SurpriseLogPlot",
+    "draw_cross_entropy_vs_q",
+    "draw_surprise_log",
     "BinaryEntropyPlot",
     "DistributionBars",
     "PairBars",
