@@ -17,7 +17,7 @@ from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 
 from .. import bigram
-from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above
+from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes
 
 __all__ = ["BigramCountsPlot", "LossVsKPlot", "draw_bigram_counts", "draw_loss_vs_k"]
 
@@ -105,5 +105,5 @@ def draw_loss_vs_k(train: str, held_out: str, *, ks=None, ax=None) -> LossVsKPlo
     ax.set_xscale("log")
     ax.set_xlabel("add-k smoothing constant k (log scale)")
     ax.set_ylabel("loss [bits per character]")
-    legend_above(ax.figure, list(curves.values()), fontsize=7)
+    ax.figure.legend(handles=list(curves.values()), loc="outside upper center", ncols=3, fontsize=7)
     return LossVsKPlot(ax, curves, ks, held, best)
