@@ -44,8 +44,8 @@ def test_form_8s_error_is_the_rounding_of_x_z_times_the_condition_number():
         measured = ct.ulp.ulp_error(np.float64(computed), exact)
         with localcontext(prec=60):
             predicted = -float((Decimal(x * 0.999) - Decimal(x) * Decimal(0.999)) / Decimal(np.spacing(float(exact))))
-        kappa = x * 0.999 / float(exact)
-        assert abs(measured - predicted) < 1 and abs(measured) <= kappa
+        cond = x * 0.999 / float(exact)
+        assert abs(measured - predicted) < 1 and abs(measured) <= cond
     assert "backward stable" in DEEPER and "conditioning" in DEEPER and "504 ulp worse" not in SOURCE
 
 
@@ -57,7 +57,7 @@ def test_the_subnormal_float32_value_is_explained():
 
 
 def test_deep_dives_are_in_going_deeper_and_the_subtlety_comes_after_the_failure():
-    for deep in ("first_float", "tf_elements", "ulp_error", "κ_z"):
+    for deep in ("first_float", "tf_elements", "ulp_error", "cond_z"):
         assert deep not in MAIN, deep
         assert deep in DEEPER, deep
     assert "def first_float" not in SOURCE and "def exact_bce" not in SOURCE  # plumbing lives in ct.ulp

@@ -114,8 +114,8 @@ ct.checks.compare("lowest H(p, q) on the grid vs H(p)", ce_values.min(), floor, 
 # - **never negative:** $0 \le q_i \le 1$, so $\log q_i \le 0$ and every term $-p_i \log q_i \ge 0$;
 # - **zero only for a perfect, certain prediction:** a sum of non-negative terms is 0 only if every term is, so
 #   $q_i = 1$ wherever $p_i > 0$. (For a *soft* target the smallest loss is $H(p) > 0$, as in section 2.)
-# - **unbounded:** with a one-hot target only the true class counts (section 4), and $-\log q_\text{true} \to \infty$
-#   as $q_\text{true} \to 0$. A confident wrong answer costs without limit.
+# - **unbounded:** with a one-hot target (1 on the true class, 0 elsewhere) only the true class counts, and
+#   $-\log q_\text{true} \to \infty$ as $q_\text{true} \to 0$. A confident wrong answer costs without limit.
 #
 # The slider moves $q$, the probability the model gives the true class, on a logarithmic axis (each step to the left
 # divides $q$ by 10).

@@ -164,10 +164,11 @@ assert tiny32 < np.finfo(np.float32).tiny and float(tiny32) == 27 * 2.0**-149
 assert tiny32 == np.float32(np.exp(-100.0)), "the float32 nearest to the true loss"
 
 # %% [markdown]
-# **Where, roughly.** A float format whose numbers near 1 are $2^{-b}$ apart ($b = 24$ bits of precision in float32,
-# 53 in float64) rounds $1 + e^{-x}$ to 1, and $\sigma(x)$ to 1, once $e^{-x} \le 2^{-b}$, that is for
-# $x \ge b \ln 2$: **16.6** in float32, the precision most models train in and a logit a confident network reaches
-# easily; **36.7** in float64. A scan over float32 logits finds the same point ("Going deeper" finds the exact float):
+# **Where, roughly.** A float format with $b$ bits of precision ($b = 24$ for float32, 53 for float64) has
+# $1 + 2^{1-b}$ as its next number after 1, so $1 + e^{-x}$ rounds to 1, and $\sigma(x)$ to 1, once $e^{-x}$ is at most
+# half that gap, $2^{-b}$: for $x \ge b \ln 2$, **16.6** in float32 (the precision most models train in, and a
+# logit a confident network reaches easily) and **36.7** in float64. A scan over float32 logits finds the same point
+# ("Going deeper" finds the exact float):
 
 # %%
 scan = np.arange(15.0, 18.0, 0.001, dtype=np.float32)
@@ -297,7 +298,8 @@ for x_value in (2.0, 10.0, 30.0):
     print(f"x = {x_value:4.0f}: 1 − z = {(1 - classes).tolist()}, 'loss' = {np.array2string(nonsense, precision=3)}")
 
 # %% [markdown]
-# A gradient-descent step would push the logits of every class-4 example to $+\infty$. The package refuses such labels:
+# Training, which moves each logit a small step against its gradient (gradient descent), would push the logits of
+# every class-4 example to $+\infty$. The package refuses such labels:
 
 # %% tags=["raises-exception"]
 ct.sigmoid_cross_entropy_with_logits(classes, np.full(5, 2.0))
@@ -443,10 +445,10 @@ assert f"{at.naive_loss / at.loss:.2f}" == "1.75" and 14 < grid32[np.argmax(off 
 # <details><summary>Answer</summary>
 #
 # (a) Wrong, and too high: 1.75 times the true loss (the cell above computes it). The true loss is
-# $-\log\sigma(16.5) \approx e^{-16.5} = 6.8\cdot10^{-8}$, but float32 cannot hold $\sigma(16.5)$: the float32 numbers
-# just below 1 are $6\cdot10^{-8}$ apart, so $\sigma$ lands on $1 - 1.19\cdot10^{-7}$ and the loss on $1.19\cdot10^{-7}$.
-# (b) Well before: the naive gradient $-(1 - \sigma)$ is built from the same rounded $1 - \sigma$, so it is more than
-# 10 % off from about $x = 14.4$ on, where $1 - \sigma(x)$ is only a few float32 spacings. Rounding error grows long
+# $-\log\sigma(16.5) \approx e^{-16.5} = 6.8\cdot10^{-8}$, but float32 cannot hold $1 + e^{-16.5}$: its numbers just
+# above 1 are $1.19\cdot10^{-7}$ apart, so the sum rounds up to $1 + 1.19\cdot10^{-7}$, and the loss comes out as
+# $1.19\cdot10^{-7}$. (b) Well before: the naive gradient $-(1 - \sigma)$ is built from the same rounded sum, so it is
+# more than 10 % off from about $x = 14.4$ on, where $e^{-x}$ is only a few of those gaps. Rounding error grows long
 # before anything turns `nan`. Move $z$ between 0 and 1: the minimum of the loss sits at $x = \ln\frac{z}{1-z}$,
 # where the gradient crosses zero.
 # </details>
@@ -602,9 +604,9 @@ assert max(worst["form 11 (ct)", t] for t in (np.float64, np.float32)) <= 1.0
 # the computed product is $x z (1 + \delta)$ with $|\delta| \le 2^{-53}$, which is the exact product for the label
 # $z(1 + \delta)$. So form 8 returns (almost exactly) the true loss of a label that differs from 0.999 in its 16th
 # digit: it is **backward stable**. The large error is the problem's **conditioning**: here the loss reacts to a
-# relative change of $z$ about a thousand times more strongly, $\kappa_z = \left|\frac{z\,\partial L/\partial z}{L}\right|
+# relative change of $z$ about a thousand times more strongly, $\operatorname{cond}_z = \left|\frac{z\,\partial L/\partial z}{L}\right|
 # = \left|\frac{x z}{L}\right| \approx 1000$ (from form 8, $\partial L/\partial z = -x$). Half an ulp in $x z$ becomes
-# up to $\kappa_z \cdot \tfrac12 \approx 500$ ulps in $L$. The check: the rounding error of $x z$ alone, computed
+# up to $\operatorname{cond}_z \cdot \tfrac12 \approx 500$ ulps in $L$. The check: the rounding error of $x z$ alone, computed
 # exactly, predicts each measured error.
 
 # %%
@@ -617,26 +619,26 @@ for v in np.linspace(30, 36, 61):
     with localcontext(prec=60):  # fl(x·z) − x·z, exactly, in ulps of L; it enters L with a minus sign
         predicted = -float((Decimal(v * 0.999) - Decimal(v) * Decimal(0.999)) / Decimal(np.spacing(float(exact))))
     rows.append((measured, predicted, v * 0.999 / float(exact)))
-measured, predicted, kappa = np.array(rows).T
-print(f"largest |error| {np.abs(measured).max():.1f} ulp;  κ_z = {kappa.mean():.1f} on the whole range")
+measured, predicted, cond = np.array(rows).T
+print(f"largest |error| {np.abs(measured).max():.1f} ulp;  cond_z = {cond.mean():.1f} on the whole range")
 print(f"measured − predicted from the rounding of x·z alone: at most {np.abs(measured - predicted).max():.2f} ulp")
-assert np.abs(measured - predicted).max() < 1 and np.all(np.abs(measured) <= kappa)
+assert np.abs(measured - predicted).max() < 1 and np.all(np.abs(measured) <= cond)
 
 # %% [markdown]
-# (In general the bound is $\kappa_z$ ulps, since one ulp of $L$ is at least $2^{-53} L$; here $L \approx 0.033$ sits
+# (In general the bound is $\operatorname{cond}_z$ ulps, since one ulp of $L$ is at least $2^{-53} L$; here $L \approx 0.033$ sits
 # just above the power of two $2^{-5}$, where an ulp is nearly $2^{-52} L$, so the error is about half that.) This is the lesson of 03's $-\ln 0.7$ again: there `np.log` was correctly
 # rounded, yet the float64 result was an ulp away from the exact $-\ln 0.7$, because the *input* 0.7 was already rounded
-# when stored, and $-\ln$ amplifies a relative change of its input by $\kappa = 1/|\ln 0.7| \approx 2.8$. An error
+# when stored, and $-\ln$ amplifies a relative change of its input by $\operatorname{cond} = 1/|\ln 0.7| \approx 2.8$. An error
 # measured against the exact answer is (rounding of what went in) × (condition number), and only the first factor is
 # the formula's fault. Form 11 removes even that: $1 - z$ is computed exactly (0.999 and 1 are within a factor 2 of
 # each other) and its one rounding, of $(1 - z) \cdot x$, is relative to the small result.
 
 # %%
-kappa_ln = 1 / abs(np.log(0.7))
+cond_ln = 1 / abs(np.log(0.7))
 with localcontext(prec=40):
     delta = float((Decimal(0.7) - Decimal("0.7")) / Decimal("0.7"))  # relative rounding of the stored 0.7
-shift_ulps = kappa_ln * abs(delta) * -np.log(0.7) / np.spacing(-np.log(0.7))
-print(f"03's −ln 0.7: κ = {kappa_ln:.2f}, input rounded by {delta:.2e} relative → {shift_ulps:.2f} ulp in the loss")
+shift_ulps = cond_ln * abs(delta) * -np.log(0.7) / np.spacing(-np.log(0.7))
+print(f"03's −ln 0.7: cond = {cond_ln:.2f}, input rounded by {delta:.2e} relative → {shift_ulps:.2f} ulp in the loss")
 assert 1 < shift_ulps < 1.2 and np.nextafter(-np.log(0.7), 0) == float(-Decimal("0.7").ln())
 
 # %% [markdown]
