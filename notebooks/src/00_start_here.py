@@ -118,9 +118,9 @@ print("ok")
 # `ce_teach.plotting`.
 #
 # Before each slider there is a question. Answer it *before* you look: the static figure is **collapsed**
-# (click the bar beside a collapsed output to open it; on the static site, click "Show the output"), the
-# answer is folded away under "Answer", and the cells that check it come after. A prediction that turns out
-# wrong is where the learning happens.
+# (in JupyterLab it shows as `<Figure size …> •••`: click that to open it; on the static site, click "Show the
+# output"), the answer is folded away under "Answer", and the cells that check it come after. A prediction
+# that turns out wrong is where the learning happens.
 #
 # Try it. A model's raw scores for three outcomes a, b, c are **logits** $x$: any real numbers, higher
 # meaning more likely. The **softmax** $S(x)_i = e^{x_i} / \sum_j e^{x_j}$ turns them into probabilities

@@ -252,9 +252,10 @@ plt.show()
 
 # %% jupyter={"outputs_hidden": true}
 ks = rates.ks
-print(f"H = {float(ct.entropy(coin8, base=2)):.4f} bits per flip")
+print("Huffman codes for blocks of k flips:")
 for k, rate in zip(ks, rates.rates.get_ydata(), strict=True):
-    print(f"k = {k}: Huffman code for blocks of {k} flips: {rate:.4f} bits per flip")
+    print(f"k = {k}: {rate:.4f} bits per flip")
+print(f"H = {float(ct.entropy(coin8, base=2)):.4f} bits per flip")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
