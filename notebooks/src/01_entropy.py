@@ -409,8 +409,8 @@ assert round(h_far, 4) == 0.0014
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
 #
-# **Exercise 1.** Write the entropy in bits. `p` may be one distribution (shape `(n,)`) or a batch (shape
-# `(m, n)`, one distribution per row), and may contain zeros.
+# **Exercise 1.** Write the entropy in bits. `p` may be one distribution (shape `(C,)` for $C$ outcomes) or a
+# batch (shape `(N, C)`, one distribution per row), and may contain zeros.
 
 # %%
 def my_entropy(p):
