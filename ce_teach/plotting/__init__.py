@@ -6,6 +6,14 @@ artists in place. A notebook's static figure is ``draw_*(...)``; its slider call
 same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
+from .calibration import (
+    ReliabilityPlot,
+    TrainingCurves,
+    draw_digits,
+    draw_loss_curves,
+    draw_reliability,
+    draw_training_curves,
+)
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
 from .information import (
     BinaryEntropyPlot,
@@ -72,4 +80,11 @@ __all__ = [
     "NCEObjectivePlot",
     "draw_sampled_bias",
     "draw_nce_objective",
+    # 09 and 10: training curves, digits, reliability diagrams
+    "ReliabilityPlot",
+    "TrainingCurves",
+    "draw_digits",
+    "draw_loss_curves",
+    "draw_reliability",
+    "draw_training_curves",
 ]

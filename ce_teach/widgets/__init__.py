@@ -5,6 +5,7 @@ Each function returns a ``LiveWidget`` (a VBox) whose controls are attributes, s
 """
 
 from ._live import LiveWidget, live_figure
+from .calibration import calibration_explorer
 from .information import coin_entropy, kl_explorer, softmax_entropy, true_class_loss
 from .kl import kl_fits
 from .mse import gradients_vs_logit, training_race
@@ -17,4 +18,5 @@ __all__ = [
     "gradients_vs_logit", "training_race",  # 06
     "bce_explorer",  # 04
     "softmax_explorer",  # 05
+    "calibration_explorer",  # 10
 ]
