@@ -86,8 +86,9 @@ def _number(value, name: str, lo: float, hi: float = np.inf, *, open_low: bool =
     return float(value)
 
 
-def init_network(n_inputs: int, n_classes: int, *, hidden: int = 0, output_scale: float = 0.01,
-                 seed: int = 0) -> Network:
+def init_network(
+    n_inputs: int, n_classes: int, *, hidden: int = 0, output_scale: float = 0.01, seed: int = 0
+) -> Network:
     """Random initial weights: N(0, 1/fan_in) for the hidden layer, ``output_scale``·N(0, 1/fan_in) for the output.
 
     Formula: W₁ ~ N(0, 1/D), b₁ = 0; W_out ~ output_scale·N(0, 1/fan_in), b_out = 0. Small output weights give
@@ -240,9 +241,20 @@ def _record(history: History, step: int, objective: float, net: Network, data: t
     history.objective.append(objective)
 
 
-def train(net: Network, features, labels, validation_features, validation_labels, *, steps: int = 300,
-          learning_rate: float = 0.5, momentum: float = 0.9, label_smoothing: float = 0.0, gamma: float = 0.0,
-          every: int = 10) -> tuple[Network, History]:
+def train(
+    net: Network,
+    features,
+    labels,
+    validation_features,
+    validation_labels,
+    *,
+    steps: int = 300,
+    learning_rate: float = 0.5,
+    momentum: float = 0.9,
+    label_smoothing: float = 0.0,
+    gamma: float = 0.0,
+    every: int = 10,
+) -> tuple[Network, History]:
     """Full-batch gradient descent with momentum from ``net``; returns (trained network, history).
 
     Formula: velocity ← momentum·velocity − learning_rate·∇L; weights ← weights + velocity, ``steps`` times,
@@ -318,8 +330,17 @@ class DigitsRun:
     test: tuple
 
 
-def digits_run(*, hidden: int = 32, steps: int = 300, learning_rate: float = 0.5, output_scale: float = 0.01,
-               label_smoothing: float = 0.0, gamma: float = 0.0, every: int = 5, seed: int = 0) -> DigitsRun:
+def digits_run(
+    *,
+    hidden: int = 32,
+    steps: int = 300,
+    learning_rate: float = 0.5,
+    output_scale: float = 0.01,
+    label_smoothing: float = 0.0,
+    gamma: float = 0.0,
+    every: int = 5,
+    seed: int = 0,
+) -> DigitsRun:
     """Notebook 09's classifier in one call: load the digits, split them, initialise and train.
 
     Formula: features = pixels / 16; ``digits_split(seed=seed)``; ``init_network(64, 10, hidden, output_scale,
@@ -339,13 +360,32 @@ def digits_run(*, hidden: int = 32, steps: int = 300, learning_rate: float = 0.5
     parts = tuple((digits.features[i], np.asarray(digits.labels[i])) for i in digits_split(seed=seed))
     net = init_network(64, 10, hidden=hidden, output_scale=output_scale, seed=seed)
     (x, y), (xv, yv), _ = parts
-    net, history = train(net, x, y, xv, yv, steps=steps, learning_rate=learning_rate,
-                         label_smoothing=label_smoothing, gamma=gamma, every=every)
+    net, history = train(
+        net,
+        x,
+        y,
+        xv,
+        yv,
+        steps=steps,
+        learning_rate=learning_rate,
+        label_smoothing=label_smoothing,
+        gamma=gamma,
+        every=every,
+    )
     return DigitsRun(net, history, *parts)
 
 
-def train_binary(features, labels, *, pos_weight: float = 1.0, gamma: float = 0.0, alpha: float = -1.0,
-                 steps: int = 300, learning_rate: float = 0.5, momentum: float = 0.9) -> np.ndarray:
+def train_binary(
+    features,
+    labels,
+    *,
+    pos_weight: float = 1.0,
+    gamma: float = 0.0,
+    alpha: float = -1.0,
+    steps: int = 300,
+    learning_rate: float = 0.5,
+    momentum: float = 0.9,
+) -> np.ndarray:
     """Logistic regression x = X·w + b by full-batch gradient descent; returns w and b as one (D + 1,) array.
 
     Formula: the loss is the mean of −w₊·z·log σ(x) − (1 − z)·log(1 − σ(x)) (``pos_weight`` w₊, TensorFlow's

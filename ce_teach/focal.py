@@ -48,8 +48,12 @@ def _check_alpha(alpha) -> float:
 
 def _times(coefficient: np.ndarray, value: np.ndarray) -> np.ndarray:
     """coefficient·value with 0·∞ = 0: a zero weight switches a term off even where the loss is infinite."""
-    return np.multiply(coefficient, value, out=np.zeros(np.broadcast(coefficient, value).shape, coefficient.dtype),
-                       where=coefficient != 0)
+    return np.multiply(
+        coefficient,
+        value,
+        out=np.zeros(np.broadcast(coefficient, value).shape, coefficient.dtype),
+        where=coefficient != 0,
+    )
 
 
 def _binary_parts(z: np.ndarray, x: np.ndarray, dtype=_LD):

@@ -34,7 +34,8 @@ def test_ece_equals_guo_et_al(seed, n_bins):
     logits, labels = random_predictions(seed)
     probs = ct.softmax(logits)
     assert ct.expected_calibration_error(probs, labels, n_bins=n_bins) == pytest.approx(
-        guo_ece(probs, labels, n_bins), rel=1e-12, abs=1e-15)
+        guo_ece(probs, labels, n_bins), rel=1e-12, abs=1e-15
+    )
 
 
 def test_confidences_on_bin_edges_go_to_the_bin_they_close():
@@ -43,7 +44,8 @@ def test_confidences_on_bin_edges_go_to_the_bin_they_close():
     curve = ct.reliability_curve(probs, [1, 0, 0], n_bins=4)
     assert curve.count.tolist() == [0, 1, 1, 1]
     assert curve.accuracy[1] == 0.0 and curve.accuracy[2] == 1.0 and curve.accuracy[3] == 1.0
-    assert ct.expected_calibration_error(probs, [1, 0, 0], n_bins=4) == pytest.approx(guo_ece(probs, np.array([1, 0, 0]), 4))
+    expected = guo_ece(probs, np.array([1, 0, 0]), 4)
+    assert ct.expected_calibration_error(probs, [1, 0, 0], n_bins=4) == pytest.approx(expected)
 
 
 def test_reliability_curve_matches_its_definition():
@@ -126,8 +128,8 @@ def test_smooth_labels_and_the_decomposition():
     one_hot = np.eye(c)[[0, 3]]
     uniform = np.full((2, c), 1 / c)
     lhs = ct.softmax_cross_entropy_with_logits(y, logits)
-    rhs = (1 - eps) * ct.softmax_cross_entropy_with_logits(one_hot, logits) + eps * ct.softmax_cross_entropy_with_logits(
-        uniform, logits)
+    ce = ct.softmax_cross_entropy_with_logits
+    rhs = (1 - eps) * ce(one_hot, logits) + eps * ce(uniform, logits)
     np.testing.assert_allclose(lhs, rhs, rtol=1e-14)
     torch_semantics = ct.class_weighted_sparse_cross_entropy([0, 3], logits, label_smoothing=eps)
     assert float(torch_semantics) == pytest.approx(float(lhs.mean()), rel=1e-14)

@@ -23,11 +23,14 @@ def test_gradients_match_finite_differences(hidden, eps, gamma):
     _, grads = cl.loss_and_gradients(net, x, y, label_smoothing=eps, gamma=gamma)
     for i, (w, b) in enumerate(net.layers):
         for j, param in enumerate((w, b)):
+
             def loss_of(value, i=i, j=j):
                 layers = [list(layer) for layer in net.layers]
                 layers[i][j] = value
-                return cl.loss_and_gradients(cl.Network(tuple(map(tuple, layers))), x, y,
-                                             label_smoothing=eps, gamma=gamma)[0]
+                return cl.loss_and_gradients(
+                    cl.Network(tuple(map(tuple, layers))), x, y, label_smoothing=eps, gamma=gamma
+                )[0]
+
             np.testing.assert_allclose(grads[i][j], ct.numerical_gradient(loss_of, param), atol=1e-8)
 
 
@@ -105,10 +108,14 @@ def test_train_binary_matches_its_losses():
         (lambda: cl.init_network(64, 10, output_scale=-1.0), "output_scale must be in"),
         (lambda: cl.forward(cl.init_network(3, 2), [[1.0, 2.0]]), r"features must have shape \(N, 3\)"),
         (lambda: cl.loss_and_gradients(cl.init_network(2, 2), [[1.0, 2.0]], [2]), "outside the valid range"),
-        (lambda: cl.loss_and_gradients(cl.init_network(2, 2), [[1.0, 2.0]], [1], label_smoothing=0.1, gamma=1.0),
-         "not both"),
-        (lambda: cl.train(cl.init_network(2, 2), [[1.0, 2.0]], [1], [[1.0, 2.0]], [1], learning_rate=0.0),
-         "learning_rate must be in"),
+        (
+            lambda: cl.loss_and_gradients(cl.init_network(2, 2), [[1.0, 2.0]], [1], label_smoothing=0.1, gamma=1.0),
+            "not both",
+        ),
+        (
+            lambda: cl.train(cl.init_network(2, 2), [[1.0, 2.0]], [1], [[1.0, 2.0]], [1], learning_rate=0.0),
+            "learning_rate must be in",
+        ),
         (lambda: cl.train_binary([[1.0]], [2.0]), "labels must be 0/1"),
     ],
 )

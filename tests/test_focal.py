@@ -66,11 +66,15 @@ def test_sparse_softmax_focal_loss_accuracy(which, gamma, dtype):
 def test_gamma_zero_is_cross_entropy():
     rng = np.random.default_rng(1)
     x, z = rng.normal(0, 5, 200), rng.uniform(0, 1, 200)
-    np.testing.assert_allclose(ct.sigmoid_focal_loss(z, x, gamma=0.0, alpha=-1.0),
-                               ct.sigmoid_cross_entropy_with_logits(z, x), rtol=4e-16)
+    np.testing.assert_allclose(
+        ct.sigmoid_focal_loss(z, x, gamma=0.0, alpha=-1.0), ct.sigmoid_cross_entropy_with_logits(z, x), rtol=4e-16
+    )
     rows, labels = rng.normal(0, 5, (50, 7)), rng.integers(0, 7, 50)
-    np.testing.assert_allclose(ct.sparse_softmax_focal_loss(labels, rows, gamma=0.0),
-                               ct.sparse_softmax_cross_entropy_with_logits(labels, rows), rtol=4e-16)
+    np.testing.assert_allclose(
+        ct.sparse_softmax_focal_loss(labels, rows, gamma=0.0),
+        ct.sparse_softmax_cross_entropy_with_logits(labels, rows),
+        rtol=4e-16,
+    )
 
 
 def test_a_confident_correct_prediction_keeps_its_tiny_loss():

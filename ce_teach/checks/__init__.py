@@ -11,6 +11,7 @@
 
 from ._core import CheckResult, Exercise, compare
 from .bigram import bits_per_char
+from .calibration import ece, focal_grad, prior_loss, smoothing_logit_gap, softmax_regression_grad
 from .choosing import loss_choice, pos_weight
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
 from .mse import sigmoid_mse_grad, softmax_mse_grad
@@ -58,4 +59,11 @@ __all__ = [
     "pitfall_integer_labels",
     "pitfall_label_range",
     "pitfall_kl_order",
+    # 09
+    "softmax_regression_grad",
+    "prior_loss",
+    # 10
+    "ece",
+    "focal_grad",
+    "smoothing_logit_gap",
 ]

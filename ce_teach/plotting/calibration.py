@@ -17,8 +17,14 @@ from matplotlib.axes import Axes
 from ..calibration import ReliabilityCurve, expected_calibration_error, reliability_curve
 from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
 
-__all__ = ["ReliabilityPlot", "draw_reliability", "TrainingCurves", "draw_training_curves", "draw_digits",
-           "draw_loss_curves"]
+__all__ = [
+    "ReliabilityPlot",
+    "draw_reliability",
+    "TrainingCurves",
+    "draw_training_curves",
+    "draw_digits",
+    "draw_loss_curves",
+]
 
 
 @dataclass
@@ -54,10 +60,29 @@ def draw_reliability(probs, labels, *, n_bins: int = 15, title: str = "", ax=Non
     ax = axes(ax, figsize=(4.2, 3.6))
     width = 1.0 / n_bins
     left = np.arange(n_bins) * width
-    bars = list(ax.bar(left, np.zeros(n_bins), width=width, align="edge", color=TARGET_COLOUR,
-                       edgecolor="white", label="accuracy in bin"))
-    gaps = list(ax.bar(left, np.zeros(n_bins), width=width, align="edge", facecolor="none",
-                       edgecolor=ACCENT_COLOUR, hatch="//", label="gap to mean confidence"))
+    bars = list(
+        ax.bar(
+            left,
+            np.zeros(n_bins),
+            width=width,
+            align="edge",
+            color=TARGET_COLOUR,
+            edgecolor="white",
+            label="accuracy in bin",
+        )
+    )
+    gaps = list(
+        ax.bar(
+            left,
+            np.zeros(n_bins),
+            width=width,
+            align="edge",
+            facecolor="none",
+            edgecolor=ACCENT_COLOUR,
+            hatch="//",
+            label="gap to mean confidence",
+        )
+    )
     ax.plot([0, 1], [0, 1], "--", color="0.5", linewidth=1)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

@@ -48,8 +48,13 @@ def calibration_readout(eps: float, gamma: float, t: float, logits: np.ndarray, 
         ("NLL [nats]", f"{nll(logits, labels, t):.4f}"),
         ("ECE", f"{ece:.4f}"),
     ]
-    return "<table><tr>" + "".join(f"<th>{k}</th>" for k, _ in cells) + "</tr><tr>" + "".join(
-        f"<td style='text-align:right'>{v}</td>" for _, v in cells) + "</tr></table>"
+    return (
+        "<table><tr>"
+        + "".join(f"<th>{k}</th>" for k, _ in cells)
+        + "</tr><tr>"
+        + "".join(f"<td style='text-align:right'>{v}</td>" for _, v in cells)
+        + "</tr></table>"
+    )
 
 
 def calibration_explorer(temperature: float = 1.0, label_smoothing: float = 0.0, gamma: float = 0.0) -> LiveWidget:
