@@ -45,6 +45,7 @@ def notebook_widgets():
         "softmax_explorer": lambda: widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2),
         "gradients_vs_logit": lambda: widgets.gradients_vs_logit(logit=-8.0),
         "training_race": lambda: widgets.training_race(features, np.repeat([0, 1], 20), steps=30),
+        "calibration_explorer": lambda: widgets.calibration_explorer(),
     }
 
 
