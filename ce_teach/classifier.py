@@ -289,7 +289,7 @@ def train(
         current = Network(tuple((w, b) for w, b in params))
         logits, h = forward(current, x)
         if step % every == 0 or step == n_steps:
-            objective = loss_and_gradients(current, x, y, label_smoothing=eps, gamma=g)[0]
+            objective = _objective(logits, y, target, g)
             _record(history, step, objective, current, (x, y, xv, yv))
         if step == n_steps:
             break
@@ -300,6 +300,13 @@ def train(
                 vel[i] -= lr * grad[i]
                 p[i] += vel[i]
     return Network(tuple((w.copy(), b.copy()) for w, b in params)), history
+
+
+def _objective(logits: np.ndarray, y: np.ndarray, target: np.ndarray, gamma: float) -> float:
+    """The training loss at these logits (focal, or cross-entropy against the possibly smoothed target)."""
+    if gamma > 0:
+        return float(np.mean(sparse_softmax_focal_loss(y, logits, gamma=gamma)))
+    return float(np.mean(softmax_cross_entropy_with_logits(target, logits)))
 
 
 def _logit_gradient(logits: np.ndarray, y: np.ndarray, target: np.ndarray, gamma: float) -> np.ndarray:

@@ -104,11 +104,12 @@ class TrainingCurves:
     lines: dict
 
 
-def draw_training_curves(history, *, mark_best: bool = True, ax=None) -> TrainingCurves:
+def draw_training_curves(history, *, mark_best: bool = True, loss_max: float = 0.6, ax=None) -> TrainingCurves:
     """Two panels: mean cross-entropy [nats] and accuracy against the training step, for both sets.
 
     ``history`` is a ``ct.classifier.History``. With ``mark_best`` a vertical line marks the step of the
-    lowest validation loss.
+    lowest validation loss. The loss axis is linear from 0 to ``loss_max``, so a small rise of the validation
+    loss is visible (the first steps, near ln 10, are off the top).
     """
     if ax is None:
         _, ax = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
@@ -126,7 +127,7 @@ def draw_training_curves(history, *, mark_best: bool = True, ax=None) -> Trainin
         best = h["step"][int(np.argmin(h["val_loss"]))]
         for a in (loss_ax, acc_ax):
             a.axvline(best, color=ACCENT_COLOUR, linewidth=0.8)
-    loss_ax.set_yscale("log")
+    loss_ax.set_ylim(0, loss_max)
     loss_ax.set_xlabel("step")
     loss_ax.set_ylabel("cross-entropy [nats]")
     acc_ax.set_xlabel("step")
