@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import ce_teach as ct
-from ce_teach import plotting, widgets
+from ce_teach import plotting
 
 rng = np.random.default_rng(0)
 
