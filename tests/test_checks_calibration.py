@@ -207,7 +207,7 @@ def focal_grad_with_log_softmax(labels, logits, gamma):
     r = np.arange(len(labels))
     log_p = ct.log_softmax(logits)
     s = np.exp(log_p)
-    u = -np.expm1(log_p[r, labels])  # 1 − p_c without rounding p_c first
+    u = -np.expm1(log_p[r, labels])  # 1 − q_c without rounding q_c first
     w = np.where(
         u > 0,
         u**gamma + gamma * s[r, labels] * np.where(u > 0, u, 1.0) ** (gamma - 1) * -log_p[r, labels],
@@ -246,7 +246,7 @@ def weighted(weight):
             "not of the predicted class",
         ),
         (weighted(lambda p, u, ell, g, top: u**g + g * p * u ** (g - 1) * ell), "nan on a row"),
-        (weighted(lambda p, u, ell, g, top: np.where(u > 0, u**g + g * u ** (g - 1) * ell, 0.0)), "needs p_c"),
+        (weighted(lambda p, u, ell, g, top: np.where(u > 0, u**g + g * u ** (g - 1) * ell, 0.0)), "needs q_c"),
     ],
 )
 def test_focal_grad_rejects_typical_mistakes(wrong, hint):

@@ -220,9 +220,9 @@ def _focal_mistakes(got, expected, args):
     labels, logits, gamma = args
     if np.isnan(got).any() and not np.isnan(expected).any():
         return (
-            "nan on a row the model gets right with certainty: p_c = 1 makes (1 − p_c)^(γ−1) infinite for γ < 1 "
-            "and −log p_c = 0. Write w = (1 − p_c)^γ + γ·p_c·(1 − p_c)^(γ−1)·(−log p_c) so that 0·∞ never "
-            "happens (w = 0 when 1 − p_c = 0), and take log p_c from log_softmax."
+            "nan on a row the model gets right with certainty: q_c = 1 makes (1 − q_c)^(γ−1) infinite for γ < 1 "
+            "and −log q_c = 0. Write w = (1 − q_c)^γ + γ·q_c·(1 − q_c)^(γ−1)·(−log q_c) so that 0·∞ never "
+            "happens (w = 0 when 1 − q_c = 0), and take log q_c from log_softmax."
         )
     r = np.arange(len(labels))
     s = softmax(logits)
@@ -230,19 +230,19 @@ def _focal_mistakes(got, expected, args):
     p = s[r, labels]
     u = 1 - p
     if _close(got, s - y) and gamma > 0:
-        return "that is cross-entropy's gradient S − y: γ > 0 scales each row by a weight w that depends on p_c."
+        return "that is cross-entropy's gradient S − y: γ > 0 scales each row by a weight w that depends on q_c."
     with np.errstate(all="ignore"):
         if _close(got, (u**gamma)[:, None] * (s - y)):
             return (
-                "you scaled S − y by (1 − p_c)^γ, but that factor depends on x too: the product rule adds "
-                "γ·p_c·(1 − p_c)^(γ−1)·(−log p_c) to the weight."
+                "you scaled S − y by (1 − q_c)^γ, but that factor depends on x too: the product rule adds "
+                "γ·q_c·(1 − q_c)^(γ−1)·(−log q_c) to the weight."
             )
         ell = -log_softmax(logits)[r, labels]
         if _close(got, (u**gamma + gamma * u ** (gamma - 1) * ell)[:, None] * (s - y)):
-            return "the derivative of (1 − p_c)^γ brings ∂p_c/∂x = p_c·(y − S): the weight's second term needs p_c."
+            return "the derivative of (1 − q_c)^γ brings ∂q_c/∂x = q_c·(y − S): the weight's second term needs q_c."
         top = s.max(axis=1)
         if _close(got, ((1 - top) ** gamma + gamma * top * (1 - top) ** (gamma - 1) * -np.log(top))[:, None] * (s - y)):
-            return "p_c is the probability of the true class c (labels), not of the predicted class."
+            return "q_c is the probability of the true class c (labels), not of the predicted class."
     if _close(got, -expected):
         return "the sign is flipped: like cross-entropy's, the gradient is w·(S − y)."
     if _close(got, expected / len(labels)):
@@ -255,7 +255,7 @@ focal_grad = Exercise(
     reference=_focal_reference,
     cases=_FOCAL_CASES,
     diagnoses=[_focal_mistakes],
-    hint="∂/∂x [−(1 − p_c)^γ·log p_c] = w·(S − y) with w = (1 − p_c)^γ + γ·p_c·(1 − p_c)^(γ−1)·(−log p_c).",
+    hint="∂/∂x [−(1 − q_c)^γ·log q_c] = w·(S − y) with w = (1 − q_c)^γ + γ·q_c·(1 − q_c)^(γ−1)·(−log q_c).",
     package_answers=("sparse_softmax_focal_loss_grad",),
 )
 

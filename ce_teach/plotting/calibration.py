@@ -60,36 +60,22 @@ def draw_reliability(probs, labels, *, n_bins: int = 15, title: str = "", ax=Non
     ax = axes(ax, figsize=(4.2, 3.6))
     width = 1.0 / n_bins
     left = np.arange(n_bins) * width
-    bars = list(
-        ax.bar(
-            left,
-            np.zeros(n_bins),
-            width=width,
-            align="edge",
-            color=TARGET_COLOUR,
-            edgecolor="white",
-            label="accuracy in bin",
-        )
+    bar_container = ax.bar(
+        left, np.zeros(n_bins), width=width, align="edge", color=TARGET_COLOUR, edgecolor="white",
+        label="accuracy in bin",
     )
-    gaps = list(
-        ax.bar(
-            left,
-            np.zeros(n_bins),
-            width=width,
-            align="edge",
-            facecolor="none",
-            edgecolor=ACCENT_COLOUR,
-            hatch="//",
-            label="gap to mean confidence",
-        )
+    gap_container = ax.bar(
+        left, np.zeros(n_bins), width=width, align="edge", facecolor="none", edgecolor=ACCENT_COLOUR, hatch="//",
+        label="gap to mean confidence",
     )
+    bars, gaps = list(bar_container), list(gap_container)
     ax.plot([0, 1], [0, 1], "--", color="0.5", linewidth=1)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("confidence max_j q_j")
+    ax.set_xlabel(r"confidence $\max_j q_j$")
     ax.set_ylabel("accuracy")
     ax.title.set_fontsize(10)
-    legend_above(ax.figure, [bars[0], gaps[0]], fontsize=8)
+    legend_above(ax.figure, [bar_container, gap_container], fontsize=8)
     plot = ReliabilityPlot(ax, n_bins, bars, gaps, f"{title}: " if title else "")
     plot.update(probs, labels)
     return plot

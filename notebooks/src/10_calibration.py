@@ -202,9 +202,9 @@ assert T_s < 1 and ece_s < 0.02
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Focal loss
 #
-# Cross-entropy charges $-\ln p_t$, where $p_t$ is the probability of the true outcome ($p_t = q_c$, or $\sigma(x)$ for
+# Cross-entropy charges $-\ln q_t$, where $q_t$ is the probability of the true outcome (Lin et al.'s $p_t$; $q_t = q_c$, or $\sigma(x)$ for
 # a positive and $1 - \sigma(x)$ for a negative). Lin et al. (2017) multiply it by a factor that fades as the example
-# gets easy: $\text{FL} = -\alpha_t (1 - p_t)^\gamma \ln p_t$. With $\gamma = 0$ and no $\alpha$ it is cross-entropy.
+# gets easy: $\text{FL} = -\alpha_t (1 - q_t)^\gamma \ln q_t$. With $\gamma = 0$ and no $\alpha$ it is cross-entropy.
 # Its gradient with respect to the logits, for the softmax with $u = 1 - q_c$ and $\ell = -\ln q_c$:
 #
 # | step | identity | because |
@@ -224,23 +224,23 @@ w5 = u5**2 + 2 * p5 * u5 * l5
 ct.checks.compare("w·(S − y) vs finite differences", w5[:, None] * (s5 - y5), numeric, rtol=1e-6, atol=1e-8)
 
 # %% [markdown]
-# **Predict first:** with $\gamma = 2$, by what factor is the gradient of an easy example ($p_t = 0.9$) scaled
-# compared with cross-entropy? And a hard one ($p_t = 0.1$)?
+# **Predict first:** with $\gamma = 2$, by what factor is the gradient of an easy example ($q_t = 0.9$) scaled
+# compared with cross-entropy? And a hard one ($q_t = 0.1$)?
 
 # %% jupyter={"outputs_hidden": true}
-p_t = np.array([0.1, 0.5, 0.9, 0.99])
-print("      p_t:" + "".join(f"{p:>9}" for p in p_t))
+q_t = np.array([0.1, 0.5, 0.9, 0.99])
+print("      q_t:" + "".join(f"{p:>9}" for p in q_t))
 for gamma in (0.0, 1.0, 2.0, 5.0):
-    w = (1 - p_t) ** gamma + gamma * p_t * (1 - p_t) ** (gamma - 1) * -np.log(p_t) if gamma else np.ones(4)
+    w = (1 - q_t) ** gamma + gamma * q_t * (1 - q_t) ** (gamma - 1) * -np.log(q_t) if gamma else np.ones(4)
     print(f"  γ = {gamma:.0f}: w" + "".join(f"{v:9.2e}" for v in w))
-w2 = (1 - p_t) ** 2 + 2 * p_t * (1 - p_t) * -np.log(p_t)
+w2 = (1 - q_t) ** 2 + 2 * q_t * (1 - q_t) * -np.log(q_t)
 assert w2[0] > 1.2 and w2[2] < 0.03 and w2[3] < 3e-4
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
 # The easy example's gradient is scaled by **0.029** (34 times smaller), the hard one's by **1.22**: slightly *more*
-# than cross-entropy, because the second term of $w$ grows with $-\ln p_t$. At $p_t = 0.99$ the factor is
+# than cross-entropy, because the second term of $w$ grows with $-\ln q_t$. At $q_t = 0.99$ the factor is
 # $3.0 \times 10^{-4}$. Training with focal loss spends its steps on the hard examples. On the digits with
 # $\gamma = 2$, that also tempers the confidence:
 # </details>
@@ -398,17 +398,17 @@ ct.checks.smoothing_logit_gap(my_logit_gap)
 # - Accuracy ignores confidence; NLL charges for it; a model can gain accuracy while its NLL gets worse.
 # - Temperature scaling fits one $T$ on validation NLL: no prediction changes, the confidences do.
 # - Label smoothing bounds the logits; on an accurate model it overshoots into underconfidence. Focal loss scales
-#   each example's gradient by $w(p_t)$ and mutes easy examples; it is not a substitute for `pos_weight`.
+#   each example's gradient by $w(q_t)$ and mutes easy examples; it is not a substitute for `pos_weight`.
 #
 # Back to the map: [00 · Start here](00_start_here.ipynb).
 
 # %% [markdown]
 # ## Going deeper
 #
-# ### Why the package computes $1 - p_t$ without subtracting
-# torchvision forms $p = \sigma(x)$ and then $1 - p_t$. In float32, $\sigma(x)$ rounds to 1 from $x \approx 16.6$,
-# so $1 - p_t$ becomes 0 and with it the loss of a confident correct prediction. `ct.sigmoid_focal_loss` writes
-# $1 - p_t$ as $\sigma(-x)$ for a positive, which never rounds to 0:
+# ### Why the package computes $1 - q_t$ without subtracting
+# torchvision forms $p = \sigma(x)$ and then $1 - q_t$. In float32, $\sigma(x)$ rounds to 1 from $x \approx 16.6$,
+# so $1 - q_t$ becomes 0 and with it the loss of a confident correct prediction. `ct.sigmoid_focal_loss` writes
+# $1 - q_t$ as $\sigma(-x)$ for a positive, which never rounds to 0:
 
 # %%
 x32 = np.float32([5.0, 17.0, 30.0])
