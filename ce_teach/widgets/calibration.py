@@ -1,8 +1,8 @@
 """Sliders for temperature, label smoothing and focal loss on the digits classifier (notebook 10).
 
 The ε and γ sliders pick a network trained with that label smoothing or focal exponent; the models are
-trained once, the first time the widget is made (about a dozen runs of ``ct.classifier.digits_run``,
-a few seconds), and kept for the session, so a slider move only divides stored logits by T and redraws the
+trained once, the first time the widget is made (nine runs of ``ct.classifier.digits_run``, a few
+seconds), and kept for the session, so a slider move only divides stored logits by T and redraws the
 reliability diagram. Label smoothing and focal loss are not combined: moving one of them off 0 puts the
 other back to 0.
 """
