@@ -262,9 +262,9 @@ print(f"focal γ = 2: accuracy {np.mean(q_f.argmax(axis=1) == c_test):.4f}, mean
 # (highest precision)?
 
 # %% jupyter={"outputs_hidden": true}
-is8 = (ct.datasets.load_digits().labels == 8).astype(float)
+digits = ct.datasets.load_digits()
+X, is8 = digits.features, (digits.labels == 8).astype(float)
 tr, _, te = ct.datasets.digits_split()
-X = ct.datasets.load_digits().features
 for name, kw in (("BCE", {}), ("pos_weight 9", {"pos_weight": 9.0}), ("focal γ=2 α=.25", {"gamma": 2.0, "alpha": 0.25})):
     wb = ct.classifier.train_binary(X[tr], is8[tr], steps=300, **kw)
     said = ct.sigmoid(X[te] @ wb[:-1] + wb[-1]) > 0.5
