@@ -6,6 +6,7 @@ artists in place. A notebook's static figure is ``draw_*(...)``; its slider call
 same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
+from .bigram import BigramCountsPlot, LossVsKPlot, draw_bigram_counts, draw_loss_vs_k
 from .calibration import (
     ReliabilityPlot,
     TrainingCurves,
@@ -15,17 +16,22 @@ from .calibration import (
     draw_training_curves,
 )
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
+from .coding import BlockRatePlot, CodeTreePlot, draw_block_rates, draw_code_tree
 from .information import (
     BinaryEntropyPlot,
+    CrossEntropyCurve,
     DistributionBars,
     PairBars,
+    SurpriseLogPlot,
     SurprisePlot,
     draw_binary_entropy,
+    draw_cross_entropy_vs_q,
     draw_distribution,
     draw_pair,
     draw_surprise,
+    draw_surprise_log,
 )
-from .kl import KLFitsPlot, draw_kl_fits
+from .kl import KLFitsPlot, PointwiseKLPlot, draw_kl_fits, draw_pointwise_kl
 from .mse import (
     GradientRacePlot,
     TrainingRacePlot,
@@ -34,7 +40,7 @@ from .mse import (
     draw_training_race,
     draw_zero_one_vs_ce,
 )
-from .sigmoid import BCECurves, BCEPoint, draw_bce_curves, naive_bce_grad
+from .sigmoid import BCECurves, BCEPoint, SigmoidPlot, draw_bce_curves, draw_sigmoid, naive_bce_grad
 from .softmax import (
     JacobianPlot,
     SoftmaxLossPlot,
@@ -45,6 +51,14 @@ from .softmax import (
 )
 
 __all__ = [
+    "BigramCountsPlot",
+    "LossVsKPlot",
+    "draw_bigram_counts",
+    "draw_loss_vs_k",
+    "CrossEntropyCurve",
+    "SurpriseLogPlot",
+    "draw_cross_entropy_vs_q",
+    "draw_surprise_log",
     "BinaryEntropyPlot",
     "DistributionBars",
     "PairBars",
@@ -53,9 +67,16 @@ __all__ = [
     "draw_distribution",
     "draw_pair",
     "draw_surprise",
+    # 01 prefix codes
+    "BlockRatePlot",
+    "CodeTreePlot",
+    "draw_block_rates",
+    "draw_code_tree",
     # 02 forward vs reverse KL
     "KLFitsPlot",
     "draw_kl_fits",
+    "PointwiseKLPlot",
+    "draw_pointwise_kl",
     # 06 MSE vs cross-entropy
     "GradientRacePlot",
     "TrainingRacePlot",
@@ -66,7 +87,9 @@ __all__ = [
     # 04 sigmoid and binary cross-entropy
     "BCECurves",
     "BCEPoint",
+    "SigmoidPlot",
     "draw_bce_curves",
+    "draw_sigmoid",
     "naive_bce_grad",
     # 05 softmax and categorical cross-entropy
     "JacobianPlot",
