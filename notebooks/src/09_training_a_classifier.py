@@ -131,6 +131,8 @@ for name, run in runs.items():
 good, bad = (run.history.arrays() for run in runs.values())
 assert bad["train_loss"][0] > 10 * np.log(10) and bad["train_loss"][20] > 10 * good["train_loss"][20]
 assert bad["val_loss"][-1] > 2 * good["val_loss"][-1] and bad["val_accuracy"][-1] < good["val_accuracy"][-1]
+quoted = [bad["train_loss"][0], bad["val_loss"][-1], good["val_loss"][-1], bad["val_accuracy"][-1], good["val_accuracy"][-1]]
+assert [f"{v:.3f}" for v in quoted] == ["31.064", "0.599", "0.186", "0.886", "0.942"]  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -186,6 +188,7 @@ for where, i in (("lowest validation loss", best), ("end of training", -1)):
     print(f"{where:>22}: step {h['step'][i]:3d}  validation loss {h['val_loss'][i]:.4f}  "
           f"accuracy {h['val_accuracy'][i]:.3f}  (training loss {h['train_loss'][i]:.4f})")
 assert h["val_loss"][-1] > h["val_loss"][best] + 0.015 and h["val_accuracy"][-1] >= h["val_accuracy"][best]
+assert (h["step"][best], f"{h['val_loss'][best]:.4f}", f"{h['val_loss'][-1]:.4f}") == (25, "0.2200", "0.2419")
 
 # %% [markdown]
 # <details><summary>Answer</summary>

@@ -124,6 +124,7 @@ print(f"test NLL {ct.calibration.nll(logits_test, c_test):.4f} → {ct.calibrati
       f"{q_T.max(axis=1).mean():.4f} (accuracy {accuracy:.4f})")
 assert T > 1 and np.array_equal(q_T.argmax(axis=1), q.argmax(axis=1)) and ece_after < ece_before
 assert abs(ct.temperature_nll_derivative(logits_val, c_val, T)) < 1e-12
+assert [f"{v:.4f}" for v in (T, ece_before, ece_after)] == ["1.8736", "0.0253", "0.0150"]  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -183,6 +184,7 @@ for name, lg, qq in (("plain", logits_test, q), ("ε = 0.1", logits_s, q_s)):
           f"accuracy {np.mean(qq.argmax(axis=1) == c_test):.4f}, mean confidence {qq.max(axis=1).mean():.4f}, "
           f"ECE {ct.expected_calibration_error(qq, c_test):.4f}")
 assert ct.expected_calibration_error(q_s, c_test) > 3 * ece_before
+assert f"{ct.expected_calibration_error(q_s, c_test):.4f}" == "0.1413"  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -235,6 +237,7 @@ for gamma in (0.0, 1.0, 2.0, 5.0):
     print(f"  γ = {gamma:.0f}: w" + "".join(f"{v:9.2e}" for v in w))
 w2 = (1 - q_t) ** 2 + 2 * q_t * (1 - q_t) * -np.log(q_t)
 assert w2[0] > 1.2 and w2[2] < 0.03 and w2[3] < 3e-4
+assert [f"{v:.3g}" for v in w2] == ["1.22", "0.597", "0.029", "0.000299"]  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -265,11 +268,13 @@ print(f"focal γ = 2: accuracy {np.mean(q_f.argmax(axis=1) == c_test):.4f}, mean
 digits = ct.datasets.load_digits()
 X, is8 = digits.features, (digits.labels == 8).astype(float)
 tr, _, te = ct.datasets.digits_split()
+quoted = {"BCE": "0.740 0.761", "pos_weight 9": "0.849 0.579", "focal γ=2 α=.25": "0.603 0.830"}
 for name, kw in (("BCE", {}), ("pos_weight 9", {"pos_weight": 9.0}), ("focal γ=2 α=.25", {"gamma": 2.0, "alpha": 0.25})):
     wb = ct.classifier.train_binary(X[tr], is8[tr], steps=300, **kw)
     said = ct.sigmoid(X[te] @ wb[:-1] + wb[-1]) > 0.5
     recall, precision = said[is8[te] == 1].mean(), is8[te][said].mean()
     print(f"{name:>16}: recall {recall:.3f}  precision {precision:.3f}  ({said.sum()} flagged, {int(is8[te].sum())} are 8s)")
+    assert f"{recall:.3f} {precision:.3f}" == quoted[name]  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
