@@ -226,7 +226,18 @@ def _backward(net: Network, features, h: np.ndarray, dx: np.ndarray) -> tuple:
 
 
 def accuracy(net: Network, features, labels) -> float:
-    """Fraction of examples whose largest logit is the label's (ties: the first class)."""
+    """Fraction of examples whose largest logit is the label's.
+
+    Formula: (1/N)·Σ_n [argmax_j x_nj = c_n], ties going to the first class (``np.argmax``).
+
+    Shapes: ``features`` (N, D) finite, ``labels`` (N,) integers in [0, C). Result: a float in [0, 1].
+
+    Stability: no probabilities are formed; the argmax of the logits is the argmax of the softmax.
+
+    >>> import ce_teach as ct
+    >>> ct.classifier.accuracy(ct.classifier.init_network(2, 2, output_scale=0.0), [[1.0, 0.0]], [0])
+    1.0
+    """
     logits = net.logits(features)
     return float(np.mean(np.argmax(logits, axis=1) == _labels(labels, *logits.shape)))
 
