@@ -201,6 +201,11 @@ def fit_temperature(logits, labels) -> float:
     lo, hi = 0.0, 1.0
     while _derivatives(hi, x, y)[0] < 0:
         lo, hi = hi, 2 * hi
+        if not np.isfinite(hi * np.abs(x).max()):  # x / T would overflow before the NLL stops falling
+            raise ValueError(
+                "the NLL keeps falling as T → 0 until x / T overflows: the labels that are not the top logit lose "
+                "by margins too small to matter, so no temperature minimises it"
+            )
     beta = 0.5 * (lo + hi) if lo > 0 else 1.0
     for _ in range(200):
         g, h = _derivatives(beta, x, y)

@@ -61,11 +61,22 @@ def draw_reliability(probs, labels, *, n_bins: int = 15, title: str = "", ax=Non
     width = 1.0 / n_bins
     left = np.arange(n_bins) * width
     bar_container = ax.bar(
-        left, np.zeros(n_bins), width=width, align="edge", color=TARGET_COLOUR, edgecolor="white",
+        left,
+        np.zeros(n_bins),
+        width=width,
+        align="edge",
+        color=TARGET_COLOUR,
+        edgecolor="white",
         label="accuracy in bin",
     )
     gap_container = ax.bar(
-        left, np.zeros(n_bins), width=width, align="edge", facecolor="none", edgecolor=ACCENT_COLOUR, hatch="//",
+        left,
+        np.zeros(n_bins),
+        width=width,
+        align="edge",
+        facecolor="none",
+        edgecolor=ACCENT_COLOUR,
+        hatch="//",
         label="gap to mean confidence",
     )
     bars, gaps = list(bar_container), list(gap_container)
