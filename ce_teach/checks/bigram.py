@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from .. import bigram
-from ._batteries import Batteries, float32_part
 from ._core import Exercise, wrong_base, wrong_sign
 
 __all__ = ["bits_per_char"]
@@ -102,10 +101,13 @@ def _cases():
     ]
 
 
-_bits_per_char_exercise = Exercise(
+# a float32 table: computed in float32 the answer is right to a few float32 ulps, not to 1e-9
+_CASES_32 = [(np.float32([[0.1, 0.6, 0.3], [0.7, 0.2, 0.1], [0.25, 0.25, 0.5]]), np.array([2, 2, 0, 1, 0, 2, 1]))]
+
+bits_per_char = Exercise(
     "bits per character",
     reference=_bits_per_char,
-    cases=_cases(),
+    cases=[*_cases(), *_CASES_32],
     diagnoses=[
         _perplexity_instead,
         wrong_sign,
@@ -119,9 +121,4 @@ _bits_per_char_exercise = Exercise(
     ],
     hint="the mean over t = 1 … n − 1 of −log2 probs[ids[t − 1], ids[t]].",
     package_answers=("bits_per_char", "perplexity", "losses"),
-)
-# a float32 table: computed in float32 the answer is right to a few float32 ulps, not to 1e-9
-_CASES_32 = [(np.float32([[0.1, 0.6, 0.3], [0.7, 0.2, 0.1], [0.25, 0.25, 0.5]]), np.array([2, 2, 0, 1, 0, 2, 1]))]
-bits_per_char = Batteries(
-    _bits_per_char_exercise.name, [_bits_per_char_exercise, float32_part(_bits_per_char_exercise, _CASES_32)]
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from .. import information as info
-from ._batteries import Batteries, float32_part
 from ._core import Exercise, nan_from_zero_probability, not_reduced, wrong_base, wrong_sign
 
 __all__ = ["entropy_bits", "kl_divergence_bits", "cross_entropy_nats", "perplexity"]
@@ -214,17 +213,14 @@ def _ce_delta_in_log(got, expected, args):
     return None
 
 
-_cross_entropy_nats = Exercise(
+cross_entropy_nats = Exercise(
     "H(p, q) in nats",
     reference=_ce_nats,
-    cases=_CE_CASES,
+    cases=[*_CE_CASES, *_CE_CASES_32],
     diagnoses=[_ce_summed_everything, _ce_wrong_axis, _ce_swapped, wrong_sign, wrong_base, nan_from_zero_probability,
                _ce_delta_in_log, not_reduced],
     hint="H(p, q) = −Σ p·ln q over the last axis, skipping outcomes with p = 0 (0·ln 0 counts as 0).",
     package_answers=("cross_entropy", "categorical_crossentropy", "softmax_cross_entropy_with_logits"),
-)
-cross_entropy_nats = Batteries(
-    _cross_entropy_nats.name, [_cross_entropy_nats, float32_part(_cross_entropy_nats, _CE_CASES_32)]
 )
 
 

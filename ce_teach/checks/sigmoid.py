@@ -14,7 +14,6 @@ import numpy as np
 from ..activations import sigmoid, softplus
 from ..gradients import sigmoid_cross_entropy_grad
 from ..losses import sigmoid_cross_entropy_with_logits
-from ._batteries import Batteries, float32_part
 from ._core import Exercise
 
 __all__ = ["bce_with_logits", "bce_gradient", "weighted_bce_gradient"]
@@ -146,10 +145,10 @@ def _averaged(got, expected, args):
     return None
 
 
-_bce_with_logits = Exercise(
+bce_with_logits = Exercise(
     "binary cross-entropy from logits",
     reference=sigmoid_cross_entropy_with_logits,
-    cases=_CASES,
+    cases=[*_CASES, *_CASES_32],
     diagnoses=[
         _averaged,
         _naive,
@@ -168,7 +167,6 @@ _bce_with_logits = Exercise(
     hint="loss = max(x, 0) − x·z + log1p(exp(−|x|)), elementwise.",
     package_answers=("sigmoid_cross_entropy_with_logits", "binary_crossentropy", "weighted_cross_entropy_with_logits"),
 )
-bce_with_logits = Batteries(_bce_with_logits.name, [_bce_with_logits, float32_part(_bce_with_logits, _CASES_32)])
 
 
 def _gradient_negated(got, expected, args):
@@ -220,10 +218,10 @@ def _divided_by_count(got, expected, args):
     return None
 
 
-_bce_gradient = Exercise(
+bce_gradient = Exercise(
     "∂L/∂x of binary cross-entropy",
     reference=sigmoid_cross_entropy_grad,
-    cases=_CASES,
+    cases=[*_CASES, *_CASES_32],
     diagnoses=[
         _averaged,
         _nan_gradient,
@@ -235,11 +233,10 @@ _bce_gradient = Exercise(
     ],
     rtol=1e-9,
     atol=1e-15,
+    float32_atol=2.4e-7,  # float32 σ(x) − z near σ = 1 is exact only to the spacing of float32 at 1: 2 ulps of 1
     hint="∂L/∂x = σ(x) − z, elementwise.",
     package_answers=("sigmoid_cross_entropy_grad",),
 )
-# float32 σ(x) − z near σ = 1 is exact only to the spacing of float32 at 1: allow 2 ulps of 1
-bce_gradient = Batteries(_bce_gradient.name, [_bce_gradient, float32_part(_bce_gradient, _CASES_32, atol=2.4e-7)])
 
 
 # --- the transfer exercise: the gradient of the pos_weight loss -------------------------------------------
