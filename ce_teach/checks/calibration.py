@@ -150,6 +150,7 @@ _ECE_CASES = [
     (_P1, _Y1, 15),
     (_EDGES, np.array([1, 1, 0, 0, 0, 0]), 4),  # confidences on the edges 0.5, 0.75 and a wrong 1.0
     (np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]]), np.array([0, 1, 1, 1]), 10),
+    (_P1.astype(np.float32), _Y1, 7),  # float32 probabilities
 ]
 
 
@@ -198,6 +199,7 @@ ece = Exercise(
     diagnoses=[_ece_mistakes],
     hint="conf = max_j q_j, correct = argmax == label; bins (b/B, (b+1)/B]; ECE = Σ_b (n_b/N)·|acc_b − conf_b|.",
     package_answers=("expected_calibration_error", "reliability_curve"),
+    float32_atol=1e-6,
 )
 
 
@@ -213,6 +215,7 @@ _FOCAL_CASES = [
     (np.array([1, 0]), np.array([[0.3, -0.4, 2.0, 0.0], [1.5, 1.0, 0.0, -3.0]]), 0.5),
     (np.array([0, 1]), np.array([[800.0, 0.0, -800.0], [2.0, 0.0, 1.0]]), 0.5),  # a certain, correct row
     (np.array([2]), np.array([[1.0, 2.0, 0.0]]), 0.0),
+    (np.array([1, 2]), np.float32([[0.5, 3.0, -1.0], [4.0, 0.0, 1.0]]), 2.0),  # float32 logits
 ]
 
 
@@ -257,6 +260,7 @@ focal_grad = Exercise(
     diagnoses=[_focal_mistakes],
     hint="∂/∂x [−(1 − q_c)^γ·log q_c] = w·(S − y) with w = (1 − q_c)^γ + γ·q_c·(1 − q_c)^(γ−1)·(−log q_c).",
     package_answers=("sparse_softmax_focal_loss_grad",),
+    float32_atol=1e-7,
 )
 
 
