@@ -91,3 +91,59 @@ def test_softmax_mse_grad_rejects_typical_mistakes(wrong, hint):
     result = softmax_mse_grad.check(wrong)
     assert result.status == "wrong"
     assert hint in result.message, result.message
+
+
+# --- batteries added for the course: ±800, batches, alternative right forms ------------------------
+
+
+def tanh_form(labels, logits):
+    """An alternative correct form: σ(x) = (1 + tanh(x/2)) / 2, slope a(1 − a)."""
+    a = 0.5 * (1 + np.tanh(logits / 2))
+    return (a - labels) * a * (1 - a)
+
+
+def naive_slope(labels, logits):
+    slope = np.exp(-logits) / (1 + np.exp(-logits)) ** 2  # inf/inf = nan at x = −800
+    return (sigma(logits) - labels) * slope
+
+
+def step_four_form(labels, logits):
+    """An alternative correct form: s ⊙ (e − ⟨s, e⟩) with e = S − y (step 4 of notebook 06)."""
+    s = ct.softmax(logits)
+    e = s - labels
+    return s * (e - s @ e)
+
+
+def naive_softmax_grad(labels, logits):
+    s = np.exp(logits) / np.exp(logits).sum()  # inf/inf = nan at x = 800
+    return (np.diag(s) - np.outer(s, s)) @ (s - labels)
+
+
+def test_alternative_right_forms_pass():
+    assert sigmoid_mse_grad.check(tanh_form).passed
+    assert softmax_mse_grad.check(step_four_form).passed
+    assert "package's own answer" in sigmoid_mse_grad.check(lambda z, x: ct.sigmoid_squared_error_grad(z, x)).message
+
+
+@pytest.mark.parametrize(
+    ("checker", "wrong", "hint"),
+    [
+        (sigmoid_mse_grad, naive_slope, "overflows past |x| ≈ 709.8"),
+        (sigmoid_mse_grad, lambda y, x: hand_written_sigmoid_grad(y, x).sum(), "you summed or averaged"),
+        (sigmoid_mse_grad, lambda y, x: hand_written_sigmoid_grad(y, x).mean(axis=-1), "you summed or averaged"),
+        (softmax_mse_grad, naive_softmax_grad, "overflows past |x| ≈ 709.8"),
+        (softmax_mse_grad, lambda y, x: ct.softmax(x) * (1 - ct.softmax(x)) * (ct.softmax(x) - y),
+         "only the diagonal of the Jacobian"),
+        (softmax_mse_grad, lambda y, x: hand_written_softmax_grad(y, x).sum(), "you summed or averaged"),
+    ],
+)
+def test_batteries_catch_overflow_reduction_and_the_diagonal(checker, wrong, hint):
+    result = checker.check(wrong)
+    assert result.status == "wrong"
+    assert hint in result.message.partition("Hint: ")[2], result.message
+
+
+def test_cases_contain_logits_past_the_overflow_point_and_a_batch():
+    for checker in (sigmoid_mse_grad, softmax_mse_grad):
+        assert any(np.abs(logits).max() >= 800 for _, logits in checker.cases)
+    assert any(np.ndim(logits) == 2 for _, logits in sigmoid_mse_grad.cases)

@@ -25,7 +25,7 @@ from .pitfalls import (
     pitfall_softmax_twice,
 )
 from .sigmoid import bce_gradient, bce_with_logits
-from .softmax import sparse_cross_entropy, stable_log_softmax
+from .softmax import initial_loss, sparse_cross_entropy, stable_log_softmax
 
 __all__ = [
     "CheckResult",
@@ -43,6 +43,7 @@ __all__ = [
     # 05
     "stable_log_softmax",
     "sparse_cross_entropy",
+    "initial_loss",
     # 06
     "sigmoid_mse_grad",
     "softmax_mse_grad",

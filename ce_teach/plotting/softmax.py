@@ -4,6 +4,7 @@
   target y (as outlines) and the gradient S(x) − y as bars, with the loss in the title.
 * ``draw_jacobian``: the softmax Jacobian diag(s) − s·sᵀ as a heat map with its values written in.
 * ``draw_temperature``: the entropy of S(x/T) against the temperature T.
+* ``draw_temperature_bars``: the distribution S(x/T) itself at one temperature, as bars, next to S(x).
 
 Every ``draw_*`` takes ``ax=None``, returns a small dataclass of what it drew, and its ``update`` changes
 those artists in place (the widgets in ``ce_teach.widgets.softmax`` call it on every slider move).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colorbar import Colorbar
@@ -25,15 +27,18 @@ from ..activations import softmax
 from ..gradients import softmax_cross_entropy_grad, softmax_jacobian
 from ..information import entropy
 from ..losses import sparse_softmax_cross_entropy_with_logits
-from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes
+from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
 
 __all__ = [
     "JacobianPlot",
     "SoftmaxLossPlot",
+    "TemperatureBarsPlot",
     "TemperaturePlot",
     "draw_jacobian",
     "draw_softmax_loss",
     "draw_temperature",
+    "draw_temperature_bars",
+    "draw_temperature_panels",
 ]
 
 GRADIENT_COLOUR = "#55A868"  # ∂loss/∂x
@@ -219,3 +224,77 @@ def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max:
     plot = TemperaturePlot(ax, marker, label, x)
     plot.update(temperature)
     return plot
+
+
+def _temperature(value) -> float:
+    """A positive finite temperature, or a ValueError naming ``temperature``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"temperature must be a positive number, got {value!r}")
+    value = float(value)
+    if not 0.0 < value < np.inf:
+        raise ValueError(f"temperature must be a positive finite number, got {value!r}")
+    return value
+
+
+@dataclass
+class TemperatureBarsPlot:
+    """Bars of S(x/T) at one temperature, over outlines of S(x) (T = 1) for comparison."""
+
+    ax: Axes
+    bars: BarContainer
+    reference: BarContainer
+    x: np.ndarray
+    t_in_title: bool = True  # a live figure gives T in its readout instead: a changing title is redrawn per move
+
+    def update(self, temperature: float) -> tuple[np.ndarray, float]:
+        """Set the bars to S(x/T) for ``temperature``; return (S(x/T), its entropy in nats)."""
+        t = _temperature(temperature)
+        q = softmax(self.x / t)
+        for bar, height in zip(self.bars, q, strict=True):
+            bar.set_height(height)
+        if self.t_in_title:
+            set_title_text(self.ax, f"T = {t:g}")
+        return q, float(entropy(q)) + 0.0  # + 0.0: no "-0.000"
+
+
+def draw_temperature_bars(x, temperature: float = 1.0, *, names=None, ax=None) -> TemperatureBarsPlot:
+    """Bars of the probabilities S(x/T) per class at ``temperature``, over outlines of S(x) (T = 1).
+
+    Dividing the logits by T keeps their order: T < 1 sharpens the bars towards the largest logit,
+    T > 1 flattens them towards 1/C (a dotted line). ``update(temperature)`` redraws in place; a row of
+    these, one per T, is the static figure.
+    """
+    ax = axes(ax)
+    x = _logit_row(x)
+    names = _names(names, x.size)
+    where = np.arange(x.size)
+    reference = ax.bar(where, softmax(x), width=0.7, fill=False, edgecolor=TARGET_COLOUR, linewidth=1.2,
+                       linestyle="--", label="S(x), T = 1")
+    bars = ax.bar(where, np.zeros(x.size), width=0.5, color=MODEL_COLOUR, alpha=0.85, label="S(x/T)")
+    ax.axhline(1 / x.size, color="0.5", linestyle=":", linewidth=1)
+    ax.set_xticks(where, names)
+    ax.set_xlabel("class")
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel("probability")
+    ax.set_title("")
+    plot = TemperatureBarsPlot(ax, bars, reference, x)
+    plot.update(temperature)
+    return plot
+
+
+def draw_temperature_panels(x, temperatures=(0.25, 1.0, 4.0, 16.0), *, names=None,
+                            axs=None) -> list[TemperatureBarsPlot]:
+    """One ``draw_temperature_bars`` panel per temperature, side by side on a shared probability axis."""
+    temperatures = [_temperature(t) for t in temperatures]
+    if not 1 <= len(temperatures) <= 8:
+        raise ValueError(f"temperatures must give 1 to 8 values, got {len(temperatures)}")
+    if axs is None:
+        _, axs = plt.subplots(1, len(temperatures), figsize=FIGSIZE, layout="constrained", sharey=True, squeeze=False)
+        axs = axs[0]
+    if len(axs) != len(temperatures):
+        raise ValueError(f"axs must give one axes per temperature ({len(temperatures)}), got {len(axs)}")
+    plots = [draw_temperature_bars(x, t, names=names, ax=ax) for t, ax in zip(temperatures, axs, strict=True)]
+    for plot in plots[1:]:
+        plot.ax.set_ylabel("")
+    legend_above(plots[0].ax.figure, [plots[0].reference, plots[0].bars])
+    return plots
