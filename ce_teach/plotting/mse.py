@@ -108,9 +108,10 @@ class GradientRacePlot:
         if self.ce_clip_text is not None:
             self.ce_clip_text.set_visible(clipped)
             if clipped:
-                self.ce_clip_text.set_position((shown_x, top))
+                self.ce_clip_text.set_position((shown_x + 0.04 * (hi - lo) * (1 if shown_x < (lo + hi) / 2 else -1),
+                                                top * 0.97))
                 self.ce_clip_text.set_horizontalalignment("left" if shown_x < (lo + hi) / 2 else "right")
-                self.ce_clip_text.set_text(f"  CE = {ce:.3g} (off the top)  ")
+                self.ce_clip_text.set_text(f"CE = {ce:.3g} (off the top)")
         self.mse_loss_marker.set_data([shown_x], [mse])
         self.ce_grad_marker.set_data([shown_x], [g_ce])
         self.mse_grad_marker.set_data([shown_x], [g_mse])
@@ -160,7 +161,8 @@ def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: f
     legend_above(loss_ax.figure, list(curves))
     text = grad_ax.text(0.03, 0.5 if z == 1 else 0.45, "", transform=grad_ax.transAxes, fontsize="x-small",
                         va="center", color=ACCENT_COLOUR)
-    clip_text = loss_ax.text(0.0, loss_ymax, "", va="top", fontsize="x-small", color=CE_COLOUR, visible=False)
+    clip_text = loss_ax.text(0.0, loss_ymax, "", va="top", fontsize="x-small", color=CE_COLOUR, visible=False,
+                             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0})
     plot = GradientRacePlot(loss_ax, grad_ax, *markers, text, z, clip_text)
     plot.update(logit)
     return plot
