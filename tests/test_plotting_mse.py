@@ -37,7 +37,7 @@ def test_gradients_vs_logit_reports_the_ratio():
     g_mse, g_ce, ratio = plot.update(-8.0)
     a = float(ct.sigmoid(-8.0))
     assert ratio == pytest.approx(a * (1 - a), rel=1e-12) and g_mse / g_ce == pytest.approx(ratio, rel=1e-12)
-    assert "ratio a(1−a) = 3.35e-04" in plot.label_text.get_text()
+    assert "ratio q(1−q) = 3.35e-04" in plot.label_text.get_text()
 
 
 def test_plots_can_share_a_given_figure():
@@ -90,7 +90,7 @@ def test_a_loss_above_the_panel_is_marked_at_the_top_edge_with_its_value():
     (x,), (y,) = plot.ce_loss_marker.get_data()
     assert (x, y) == (-8.0, 4.0) and plot.ce_loss_marker.get_marker() == "^"
     assert plot.ce_clip_text.get_visible() and "CE = 8 (off the top)" in plot.ce_clip_text.get_text()
-    assert "CE = 8, ½(a−z)² = 0.5" in plot.label_text.get_text()
+    assert "CE = 8, ½(q−z)² = 0.5" in plot.label_text.get_text()
     plot.update(-1.0)  # back inside: an ordinary marker at the true height, no label
     (x,), (y,) = plot.ce_loss_marker.get_data()
     assert y == pytest.approx(float(ct.sigmoid_cross_entropy_with_logits(1.0, -1.0)), rel=1e-15)

@@ -32,7 +32,7 @@ def marker_xy(marker) -> tuple[float, float]:
 def expected_gradients(x: float, z: float):
     g_ce = float(ct.sigmoid_cross_entropy_grad(z, x))
     g_mse = float(ct.sigmoid_squared_error_grad(z, x))
-    return g_mse, g_ce, float(ct.sigmoid(x) * ct.sigmoid(-x))  # a(1 − a), with 1 − σ(x) = σ(−x) exactly
+    return g_mse, g_ce, float(ct.sigmoid(x) * ct.sigmoid(-x))  # q(1 − q), with 1 − σ(x) = σ(−x) exactly
 
 
 def shown(value: float) -> float:
@@ -53,7 +53,7 @@ def test_gradients_vs_logit_over_the_whole_range(label):
         x = w.x.value
         assert abs(x) <= 10.0, "the slider clamps"
         g_mse, g_ce, ratio = expected_gradients(x, label)
-        # readout: both losses, |∂CE/∂x|, |∂MSE/∂x|, and their ratio a(1 − a), rounded for display
+        # readout: both losses, |∂CE/∂x|, |∂MSE/∂x|, and their ratio q(1 − q), rounded for display
         ce, mse = float(ct.sigmoid_cross_entropy_with_logits(label, x)), float(ct.sigmoid_squared_error(label, x))
         assert readout_numbers(w) == [float(f"{ce:.3g}"), float(f"{mse:.3g}"), shown(g_ce), shown(g_mse),
                                       shown(ratio)], w.readout.value

@@ -13,7 +13,7 @@ from ._core import CheckResult, Exercise, compare
 from .bigram import bits_per_char
 from .choosing import loss_choice, pos_weight
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
-from .mse import sigmoid_mse_grad, softmax_mse_grad
+from .mse import clipped_bce_grad, sigmoid_mse_grad, softmax_mse_grad
 from .pitfalls import (
     pitfall_batch_max,
     pitfall_epsilon_in_log,
@@ -47,6 +47,7 @@ __all__ = [
     # 06
     "sigmoid_mse_grad",
     "softmax_mse_grad",
+    "clipped_bce_grad",
     # 07
     "loss_choice",
     "pos_weight",

@@ -57,7 +57,7 @@ def magnitude(value: float) -> str:
 
 
 def binary_gradients(logit: float, label: float) -> tuple[float, float, float]:
-    """(∂MSE/∂x, ∂CE/∂x, ratio a(1 − a)) at one logit: the ratio |∂MSE/∂x| / |∂CE/∂x| without dividing 0 by 0."""
+    """(∂MSE/∂x, ∂CE/∂x, ratio q(1 − q)) at one logit: the ratio |∂MSE/∂x| / |∂CE/∂x| without dividing 0 by 0."""
     error, slope = sigmoid_error_and_slope(np.array(label), np.array(logit))
     return float(error * slope), float(error), float(slope)
 
@@ -89,10 +89,10 @@ class GradientRacePlot:
     label_text: Text
     label: float
     ce_clip_text: Text | None = None
-    losses: tuple[float, float] = (float("nan"), float("nan"))  # (CE, ½(a − z)²) at the last update
+    losses: tuple[float, float] = (float("nan"), float("nan"))  # (CE, ½(q − z)²) at the last update
 
     def update(self, logit: float) -> tuple[float, float, float]:
-        """Move the markers to ``logit``; return (∂MSE/∂x, ∂CE/∂x, a(1 − a)). ``losses`` holds (CE, MSE)."""
+        """Move the markers to ``logit``; return (∂MSE/∂x, ∂CE/∂x, q(1 − q)). ``losses`` holds (CE, MSE)."""
         x = _logit(logit)
         z = self.label
         g_mse, g_ce, ratio = binary_gradients(x, z)
@@ -116,8 +116,8 @@ class GradientRacePlot:
         self.ce_grad_marker.set_data([shown_x], [g_ce])
         self.mse_grad_marker.set_data([shown_x], [g_mse])
         self.label_text.set_text(
-            f"x = {round(x, 1) + 0.0:.1f}\nCE = {ce:.3g}, ½(a−z)² = {mse:.3g}\n|∂CE/∂x| = {magnitude(g_ce)}\n"
-            f"|∂MSE/∂x| = {magnitude(g_mse)}\nratio a(1−a) = {magnitude(ratio)}"
+            f"x = {round(x, 1) + 0.0:.1f}\nCE = {ce:.3g}, ½(q−z)² = {mse:.3g}\n|∂CE/∂x| = {magnitude(g_ce)}\n"
+            f"|∂MSE/∂x| = {magnitude(g_mse)}\nratio q(1−q) = {magnitude(ratio)}"
         )
         return g_mse, g_ce, ratio
 
@@ -137,9 +137,9 @@ def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: f
     labels = np.full_like(grid, z)
     error, slope = sigmoid_error_and_slope(labels, grid)
     curves = (loss_ax.plot(grid, sigmoid_cross_entropy_with_logits(labels, grid), color=CE_COLOUR,
-                           label="cross-entropy; gradient a − z")[0],
+                           label="cross-entropy; gradient q − z")[0],
               loss_ax.plot(grid, sigmoid_squared_error(labels, grid), color=MSE_COLOUR,
-                           label="½(a − z)²; gradient (a − z)·a(1 − a)")[0])
+                           label="½(q − z)²; gradient (q − z)·q(1 − q)")[0])
     grad_ax.plot(grid, error, color=CE_COLOUR)
     grad_ax.plot(grid, error * slope, color=MSE_COLOUR)
     markers = [ax.plot([], [], "o", color=colour, markersize=7, clip_on=False)[0]
@@ -202,7 +202,7 @@ def draw_training_race(mse_run: TrainingHistory, ce_run: TrainingHistory, *, axs
     acc_lines = (acc_ax.plot([], [], color=MSE_COLOUR)[0], acc_ax.plot([], [], color=CE_COLOUR)[0])
     se_ax.set_ylim(0, 0.52)
     se_ax.set_xlabel("gradient-descent step")
-    se_ax.set_ylabel("mean ½(a − z)²")
+    se_ax.set_ylabel("mean ½(q − z)²")
     se_ax.set_title("squared error (both runs)", fontsize="medium")
     acc_ax.title.set_fontsize("medium")
     legend_above(se_ax.figure, list(se_lines))

@@ -37,9 +37,9 @@ def gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: float 
         g_mse, g_ce, ratio = plot.update(box.x.value)
         ce, mse = plot.losses
         box.show(
-            f"x = {box.x.value + 0.0:.1f}: loss CE = <b>{ce:.3g}</b> nats, ½(a − z)² = <b>{mse:.3g}</b> &nbsp; "
+            f"x = {box.x.value + 0.0:.1f}: loss CE = <b>{ce:.3g}</b> nats, ½(q − z)² = <b>{mse:.3g}</b> &nbsp; "
             f"|∂CE/∂x| = <b>{magnitude(g_ce)}</b> &nbsp; |∂MSE/∂x| = <b>{magnitude(g_mse)}</b> &nbsp; "
-            f"ratio |∂MSE/∂x| / |∂CE/∂x| = a(1 − a) = <b>{magnitude(ratio)}</b>"
+            f"ratio |∂MSE/∂x| / |∂CE/∂x| = q(1 − q) = <b>{magnitude(ratio)}</b>"
         )
 
     box.x.observe(update, names="value")
@@ -74,7 +74,7 @@ def training_race(x, y, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, 
         final_mse, final_ce = plot.update(mse_run, ce_run)
         box.show(
             f"after {steps} steps: accuracy <b>{final_mse:.0%}</b> (MSE) vs <b>{final_ce:.0%}</b> (CE); "
-            f"½(a − z)² = {float(mse_run.squared_error[-1]):.4f} vs {float(ce_run.squared_error[-1]):.4f}; "
+            f"½(q − z)² = {float(mse_run.squared_error[-1]):.4f} vs {float(ce_run.squared_error[-1]):.4f}; "
             f"CE = {float(mse_run.cross_entropy[-1]):.3f} vs {float(ce_run.cross_entropy[-1]):.3f}"
         )
 
