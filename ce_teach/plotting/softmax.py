@@ -193,7 +193,8 @@ class TemperaturePlot:
             raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
         h = float(entropy(softmax(self.x / temperature))) + 0.0  # + 0.0: no "-0.000"
         self.marker.set_data([temperature], [h])
-        self.label.set_text(f"T = {temperature:.3g}:  H = {h:.3f} nats")
+        if self.label.get_visible():  # a live figure hides it (its readout gives the numbers): leave it untouched
+            self.label.set_text(f"T = {temperature:.3g}:  H = {h:.3f} nats")
         return h
 
 
@@ -202,7 +203,7 @@ def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max:
     """Plot H(S(x/T)) in nats for T from ``t_min`` to ``t_max`` (log scale), marking ``temperature``.
 
     T → 0 sharpens S(x/T) towards a one-hot on the largest logit (entropy → 0, if that logit is unique);
-    T → ∞ flattens it towards uniform (entropy → ln C, drawn as a dashed line).
+    T → ∞ flattens it towards uniform (entropy → ln C, a dashed line, marked on the entropy axis).
     """
     ax = axes(ax)
     x = _logit_row(x)
@@ -212,12 +213,15 @@ def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max:
     curve = entropy(softmax(x[None, :] / grid[:, None]))
     ax.plot(grid, curve, color=MODEL_COLOUR)
     ax.axhline(np.log(x.size), color=TARGET_COLOUR, linestyle="--", linewidth=1)
-    ax.text(t_min * 1.1, np.log(x.size) * 0.97, f"ln C = ln {x.size} (uniform)", va="top", fontsize=8)
     (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=8)
     label = ax.text(0.97, 0.08, "", transform=ax.transAxes, ha="right")
     ax.set_xscale("log")
     ax.set_xlim(t_min, t_max)
     ax.set_ylim(0, np.log(x.size) * 1.08)
+    # ln C is marked on the axis, not written in the plot: text inside the axes would be repainted at every
+    # move of the marker in a live figure
+    ticks = [t for t in ax.get_yticks() if 0 <= t < np.log(x.size) * 0.85] + [np.log(x.size)]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks[:-1]] + [f"ln {x.size}"])
     ax.set_xlabel("temperature T (log scale)")
     ax.set_ylabel("entropy H(S(x/T)) [nats]")
     ax.set_title("Temperature: S(x/T) sharpens (T < 1) or flattens (T > 1)")
