@@ -164,8 +164,8 @@ ct.checks.compare("ct.log_softmax vs the max-shift formula", ct.log_softmax(x_ra
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · The Jacobian of softmax
 #
-# Raising $x_j$ raises $S_j$ and takes probability from all the others. With $Z = \sum_k e^{x_k}$, so that $S_i = e^{x_i}/Z$ and $\partial Z/\partial x_j = e^{x_j}$, and $[i = j]$ meaning 1 if
-# $i = j$ and 0 otherwise:
+# Raising $x_j$ raises $S_j$ and takes probability from all the others. With $Z = \sum_k e^{x_k}$, so that
+# $S_i = e^{x_i}/Z$ and $\partial Z/\partial x_j = e^{x_j}$, and $[i = j]$ meaning 1 if $i = j$ and 0 otherwise:
 #
 # $$
 # \begin{aligned}
@@ -237,9 +237,9 @@ for name, y_g in labels_g.items():
 # log-likelihood** (NLL) picks $-\ln S(x_n)_{c_n}$ from each row and averages. PyTorch names both:
 # `CrossEntropyLoss(x, c)` is `NLLLoss(log_softmax(x), c)`.
 #
-# The gradient of the **batch mean** with respect to row $n$'s logits: only $\ell_n$ depends on $x_n$, so
-# $\partial L / \partial x_n = \frac1N (S(x_n) - y_n)$. With a summed loss instead, the same learning rate takes $N$
-# times larger steps.
+# The gradient of the **batch mean** with respect to row $n$'s logits: only the loss of example $n$,
+# $\ell_n = -\ln S(x_n)_{c_n}$, depends on $x_n$, so $\partial L / \partial x_n = \frac1N (S(x_n) - y_n)$, with $y_n$
+# the one-hot row of $c_n$. With a summed loss instead, the same learning rate takes $N$ times larger steps.
 
 # %%
 x_batch = 2 * rng.normal(size=(4, 5))
@@ -379,7 +379,7 @@ print("row 0 and the mean agree with TensorFlow to the digits shown; rows 1 and 
 # PyTorch measured here.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 11 · Soft labels, and the bias of an $\varepsilon$ in the log
+# ## 11 · Soft labels, and the bias of a $\delta$ in the log
 #
 # **Reproduce:** soft labels $y = [[1, 0, 0], [0, 0.8, 0.2]]$, logits $[[4, 2, 1], [0, 5, 1]]$ → exact loss
 # $[0.16984601955628565, 0.82474489013882270]$. A common hand-written loss, $-\sum y \ln(\text{softmax} + 10^{-6})$
@@ -488,9 +488,9 @@ ct.sparse_softmax_cross_entropy_with_logits(next_tokens, lm_logits)
 # | library / mode | what happens |
 # |---|---|
 # | TensorFlow eager on CPU, `tf.nn.sparse_softmax_cross_entropy_with_logits` | error: `InvalidArgumentError: Received a label value of 11 which is outside the valid range of [0, 9)` |
-# | the same op **on a GPU** | **silent NaN** for that row's loss and gradient: only the CPU kernel checks the labels first (`CheckInvalidLabelIndex` in `sparse_xent_op.cc`); the shared kernel returns `quiet_NaN` for a label out of bounds (`sparse_xent_op.h`) |
+# | the same op **on a GPU** | **silent NaN** for that row's loss and gradient: only the CPU kernel checks the labels first (`CheckInvalidLabelIndex` in `sparse_xent_op.cc`); the shared kernel returns `quiet_NaN` for a label out of bounds (`sparse_xent_op.h`); the likely origin of the `nan` in the source material |
 # | the same under XLA, `tf.function(jit_compile=True)` | **silent NaN**: `[2.1972246, nan, nan]` on a 3-row example (its valid row is $\ln 9$: uniform over 9 classes) |
-# | Keras 3, TensorFlow backend, `compile(jit_compile=True)` (XLA, the default on a GPU) | training loss `nan`: the likely origin of a `nan` loss reported for this kind of bug |
+# | Keras 3, TensorFlow backend, `compile(jit_compile=True)` (XLA, the default on a GPU) | training loss `nan` |
 # | PyTorch `F.cross_entropy` | error: `IndexError: Target 9 is out of bounds.` |
 # | Keras 3, JAX backend | **silent 0**: every out-of-range label contributes loss 0, and training continues |
 # | `ct` (this package) | `ValueError` naming the label, its index and the range |
@@ -538,7 +538,7 @@ for t, h in zip(temperatures, entropies, strict=True):
 # <details><summary>Answer</summary>
 #
 # $T = 0.25$ multiplies the logit gaps by 4: $[0.9997, 0.0003, 0.0000]$, nearly one-hot on the largest logit.
-# $T = 16$ divides them by 16: $[0.40, 0.35, 0.25]$, close to uniform. The order of the classes never changes,
+# $T = 16$ divides them by 16: $[0.39, 0.34, 0.27]$, close to uniform. The order of the classes never changes,
 # because $x_i / T > x_j / T$ exactly when $x_i > x_j$. As $T \to 0$ the entropy goes to 0 (a one-hot, if the largest
 # logit is unique); as $T \to \infty$ it grows to $\ln C$ (uniform), the dashed line of the right panel.
 #
@@ -549,6 +549,8 @@ assert np.all(np.diff(entropies) > 0), "entropy grows with T"
 ct.checks.compare("T → ∞: uniform", ct.softmax(x_t / 1e8), np.full(3, 1 / 3), rtol=1e-7)
 ct.checks.compare("T → 0: one-hot on the largest logit", ct.softmax(x_t / 1e-3), [1.0, 0.0, 0.0], rtol=0, atol=1e-300)
 assert all(np.argmax(ct.softmax(x_t / t)) == 0 for t in temperatures), "T never changes the most probable class"
+assert [f"{v:.4f}" for v in ct.softmax(x_t / 0.25)] == ["0.9997", "0.0003", "0.0000"]
+assert [f"{v:.2f}" for v in ct.softmax(x_t / 16)] == ["0.39", "0.34", "0.27"]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 15 · Slider: probabilities, loss and gradient
@@ -581,6 +583,7 @@ print("S(x) =", np.array2string(s_man, precision=3, separator=", "), " gradient 
       np.array2string(s_man - [0, 0, 1], precision=3, separator=", "))
 loss_minus_20 = float(ct.sparse_softmax_cross_entropy_with_logits(np.array(2), [2.0, 1.0, -20.0]))
 ct.checks.compare("loss at man = -20", loss_minus_20, np.log(np.exp(2) + np.exp(1) + np.exp(-20)) + 20, rtol=1e-15)
+assert f"{loss_minus_20:.1f}" == "22.3"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
@@ -643,8 +646,9 @@ ct.checks.initial_loss(my_initial_loss)
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
-# Every example gets $S(b)$; a fraction $n_i / N$ of them are class $i$, each costing $-\ln S(b)_i$. With
-# $b_i = \ln(n_i / N)$, $S(b)$ equals the class frequencies and the loss is their entropy, below $\ln C$.
+# Every example gets $S(b)$; with $k_i$ = `counts[i]` and $N = \sum_i k_i$, a fraction $k_i / N$ of them are class
+# $i$, each costing $-\ln S(b)_i$. With $b_i = \ln(k_i / N)$, $S(b)$ equals the class frequencies and the loss is
+# their entropy, below $\ln C$.
 #
 # ```python
 # def my_initial_loss(counts, biases):
