@@ -12,7 +12,9 @@
 from ._core import CheckResult, Exercise, compare
 from .bigram import bits_per_char
 from .choosing import loss_choice, pos_weight
+from .coding import huffman_lengths
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
+from .kl import kl_normals_nats
 from .mse import clipped_bce_grad, sigmoid_mse_grad, softmax_mse_grad
 from .pitfalls import (
     pitfall_batch_max,
@@ -23,6 +25,7 @@ from .pitfalls import (
     pitfall_log_of_softmax,
     pitfall_logits_as_probabilities,
     pitfall_softmax_twice,
+    pitfall_test_batch,
 )
 from .sigmoid import bce_gradient, bce_with_logits
 from .softmax import initial_loss, sparse_cross_entropy, stable_log_softmax
@@ -36,6 +39,8 @@ __all__ = [
     "kl_divergence_bits",
     "cross_entropy_nats",
     "perplexity",
+    "huffman_lengths",
+    "kl_normals_nats",
     "bits_per_char",
     # 04
     "bce_with_logits",
@@ -60,4 +65,5 @@ __all__ = [
     "pitfall_integer_labels",
     "pitfall_label_range",
     "pitfall_kl_order",
+    "pitfall_test_batch",
 ]
