@@ -195,3 +195,21 @@ def test_temperature_started_outside_the_slider_shows_the_clamped_state():
 def test_temperature_explorer_rejects_degenerate_settings(kwargs, error, words):
     with pytest.raises(error, match=words):
         temperature_explorer(**kwargs)
+
+
+@pytest.mark.parametrize("limit", [np.int64(5), np.float32(5.0), 5])
+def test_softmax_explorer_accepts_numpy_scalars_as_limit(limit):
+    widget = softmax_explorer(logits=(2.0, 1.0, -1.0), limit=limit)
+    assert (widget.x0.min, widget.x0.max) == (-5.0, 5.0)
+    assert_consistent(widget)
+
+
+@pytest.mark.parametrize(
+    ("limit", "error", "words"),
+    [(0.0, ValueError, "limit must be between 1 and 10000"), (np.nan, ValueError, "limit must be between"),
+     (0.05, ValueError, "limit must be between"), (True, TypeError, "limit must be a positive number"),
+     ("20", TypeError, "limit must be a positive number")],
+)
+def test_softmax_explorer_rejects_degenerate_limits(limit, error, words):
+    with pytest.raises(error, match=words):
+        softmax_explorer(logits=(0.5, 0.0), limit=limit)

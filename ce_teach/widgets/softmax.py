@@ -25,8 +25,11 @@ def softmax_explorer(logits=(2.0, 1.0, -1.0), label: int = 0, *, names=None, lim
     start = np.asarray(logits, dtype=float)
     if start.ndim != 1 or not 2 <= start.size <= 6:
         raise ValueError(f"logits must be 2 to 6 numbers (one per class), got shape {start.shape}")
-    if not (isinstance(limit, (int, float)) and 0 < limit < np.inf):
-        raise ValueError(f"limit must be a positive finite number, got {limit!r}")
+    if isinstance(limit, bool) or not isinstance(limit, (int, float, np.integer, np.floating)):
+        raise TypeError(f"limit must be a positive number, got {limit!r}")
+    if not 1.0 <= limit <= 1e4:
+        raise ValueError(f"limit must be between 1 and 10000 (the sliders move in steps of 0.1), got {limit!r}")
+    limit = float(limit)
     if not (np.abs(start) <= limit).all():
         raise ValueError(f"every starting logit must lie in [-{limit}, {limit}], got {start.tolist()}")
     fig = live_figure()
