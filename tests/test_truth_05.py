@@ -190,3 +190,10 @@ def test_initial_loss_is_ln_c():
 
 def test_temperature_section_has_distributions_and_a_slider():
     assert "widgets.temperature_explorer(" in SOURCE and "plotting.draw_temperature_panels(" in SOURCE
+
+
+def test_every_static_figure_is_stored_as_a_png():
+    """A static figure shown after a live widget loses its PNG if ipympl was imported before the first inline
+    figure (the cell then stores only '<Figure ...>'): the notebook shows a static figure before any widget."""
+    cells = [c for c in NOTEBOOK.cells if c.cell_type == "code" and "plt.show()" in c.source]
+    assert cells and all(any("image/png" in o.get("data", {}) for o in c.outputs) for c in cells)

@@ -121,12 +121,12 @@ assert f"{mse_sizes[0]:.2f}" == "0.09" and f"{mse_sizes[-1]:.0e}" == "2e-09"
 # $|\partial L_\text{MSE}/\partial x|$): at a confident mistake ($x \ll 0$), at the decision boundary $x = 0$, or
 # somewhere else? Predict, then move the slider to find it.
 
-# %%
-widgets.gradients_vs_logit(logit=-8.0)
-
 # %% jupyter={"outputs_hidden": true}
 plotting.draw_gradients_vs_logit(-8.0)
 plt.show()
+
+# %%
+widgets.gradients_vs_logit(logit=-8.0)
 
 # %% [markdown]
 # <details><summary>Answer</summary>
