@@ -9,7 +9,7 @@ that do, for demonstrations.
     1.0
 """
 
-from . import bigram, checks, coding, fitting, naive, sampling
+from . import bigram, checks, coding, fitting, naive, sampling, ulp
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence
@@ -79,6 +79,8 @@ __all__ = [
     "bigram",
     # one normal bump fitted to a target by forward or reverse KL on a 1-D grid (notebook 02)
     "fitting",
+    # exact losses and errors in ulps: the tools of 04's "Going deeper"
+    "ulp",
     # prefix codes: Huffman codes, Kraft sums, block coding (notebook 01)
     "coding",
     # a one-line-per-module map of the package (notebook 00)

@@ -20,7 +20,14 @@ SPEC.loader.exec_module(build_notebooks)
 
 # The notebooks rewritten to the course rules. Every notebook belongs here once it passes.
 COURSE: set[str] = {
-    "00_start_here", "01_entropy", "02_kl_divergence", "05_softmax_ce", "06_mse_vs_ce", "07_choosing_a_loss",
+    "00_start_here",
+    "01_entropy",
+    "02_kl_divergence",
+    "03_cross_entropy",
+    "04_sigmoid_bce",
+    "05_softmax_ce",
+    "06_mse_vs_ce",
+    "07_choosing_a_loss",
     "08_pitfalls",
 }
 

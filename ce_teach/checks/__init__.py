@@ -27,7 +27,8 @@ from .pitfalls import (
     pitfall_softmax_twice,
     pitfall_test_batch,
 )
-from .sigmoid import bce_gradient, bce_with_logits
+from .scoring import best_report
+from .sigmoid import bce_gradient, bce_with_logits, weighted_bce_gradient
 from .softmax import initial_loss, sparse_cross_entropy, stable_log_softmax
 
 __all__ = [
@@ -42,9 +43,11 @@ __all__ = [
     "huffman_lengths",
     "kl_normals_nats",
     "bits_per_char",
+    "best_report",
     # 04
     "bce_with_logits",
     "bce_gradient",
+    "weighted_bce_gradient",
     # 05
     "stable_log_softmax",
     "sparse_cross_entropy",

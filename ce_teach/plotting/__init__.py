@@ -6,17 +6,22 @@ artists in place. A notebook's static figure is ``draw_*(...)``; its slider call
 same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
+from .bigram import BigramCountsPlot, LossVsKPlot, draw_bigram_counts, draw_loss_vs_k
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
 from .coding import BlockRatePlot, CodeTreePlot, draw_block_rates, draw_code_tree
 from .information import (
     BinaryEntropyPlot,
+    CrossEntropyCurve,
     DistributionBars,
     PairBars,
+    SurpriseLogPlot,
     SurprisePlot,
     draw_binary_entropy,
+    draw_cross_entropy_vs_q,
     draw_distribution,
     draw_pair,
     draw_surprise,
+    draw_surprise_log,
 )
 from .kl import KLFitsPlot, PointwiseKLPlot, draw_kl_fits, draw_pointwise_kl
 from .mse import (
@@ -27,7 +32,7 @@ from .mse import (
     draw_training_race,
     draw_zero_one_vs_ce,
 )
-from .sigmoid import BCECurves, BCEPoint, draw_bce_curves, naive_bce_grad
+from .sigmoid import BCECurves, BCEPoint, SigmoidPlot, draw_bce_curves, draw_sigmoid, naive_bce_grad
 from .softmax import (
     JacobianPlot,
     SoftmaxLossPlot,
@@ -41,6 +46,14 @@ from .softmax import (
 )
 
 __all__ = [
+    "BigramCountsPlot",
+    "LossVsKPlot",
+    "draw_bigram_counts",
+    "draw_loss_vs_k",
+    "CrossEntropyCurve",
+    "SurpriseLogPlot",
+    "draw_cross_entropy_vs_q",
+    "draw_surprise_log",
     "BinaryEntropyPlot",
     "DistributionBars",
     "PairBars",
@@ -69,7 +82,9 @@ __all__ = [
     # 04 sigmoid and binary cross-entropy
     "BCECurves",
     "BCEPoint",
+    "SigmoidPlot",
     "draw_bce_curves",
+    "draw_sigmoid",
     "naive_bce_grad",
     # 05 softmax and categorical cross-entropy
     "JacobianPlot",
