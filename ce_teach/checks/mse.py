@@ -1,5 +1,10 @@
 """Exercises for notebook 06: the gradient of squared error through a sigmoid and through a softmax, and
-(transfer) the gradient of a cross-entropy whose probability is clipped to [δ, 1 − δ]."""
+(transfer) the gradient of a cross-entropy whose probability is clipped to [δ, 1 − δ].
+
+    >>> import ce_teach as ct
+    >>> ct.checks.clipped_bce_grad.check(lambda z, x: ct.sigmoid(x) - z).status  # forgets the clip
+    'wrong'
+"""
 
 from __future__ import annotations
 

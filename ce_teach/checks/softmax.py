@@ -4,6 +4,10 @@ loss of a model at initialisation.
 Each diagnosis recomputes one typical wrong answer on the failing input and compares it with what the
 learner returned, so the hint names the actual mistake (log of the softmax, no max shift, one max for
 the whole batch, labels off by one, the wrong gather, ...).
+
+    >>> import numpy as np, ce_teach as ct
+    >>> ct.checks.initial_loss.check(lambda counts, biases: np.log(len(counts))).status
+    'wrong'
 """
 
 from __future__ import annotations

@@ -70,6 +70,10 @@ def temperature_explorer(logits=(3.0, 1.0, -3.0), temperature: float = 1.0, *, n
 
     A ``temperature`` outside the slider's range is clamped by the slider; the figure and the readout
     always show the slider's value.
+
+    >>> widget = temperature_explorer(temperature=100.0)
+    >>> widget.T.value, widget.readout.value.startswith("T = <b>10.00</b>")
+    (10.0, True)
     """
     start = np.asarray(logits, dtype=float)
     if start.ndim != 1 or not 2 <= start.size <= 6:
