@@ -25,6 +25,8 @@ COURSE: set[str] = {
     "02_kl_divergence",
     "03_cross_entropy",
     "04_sigmoid_bce",
+    "05_softmax_ce",
+    "06_mse_vs_ce",
     "07_choosing_a_loss",
     "08_pitfalls",
 }

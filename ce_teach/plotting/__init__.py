@@ -44,10 +44,13 @@ from .sigmoid import BCECurves, BCEPoint, SigmoidPlot, draw_bce_curves, draw_sig
 from .softmax import (
     JacobianPlot,
     SoftmaxLossPlot,
+    TemperatureBarsPlot,
     TemperaturePlot,
     draw_jacobian,
     draw_softmax_loss,
     draw_temperature,
+    draw_temperature_bars,
+    draw_temperature_panels,
 )
 
 __all__ = [
@@ -98,6 +101,9 @@ __all__ = [
     "draw_jacobian",
     "draw_softmax_loss",
     "draw_temperature",
+    "TemperatureBarsPlot",
+    "draw_temperature_bars",
+    "draw_temperature_panels",
     # 07 choosing a loss: sampled softmax and NCE
     "SampledBiasPlot",
     "NCEObjectivePlot",

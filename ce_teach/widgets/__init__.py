@@ -10,7 +10,7 @@ from .information import coin_entropy, kl_explorer, softmax_entropy, true_class_
 from .kl import kl_fits
 from .mse import gradients_vs_logit, training_race
 from .sigmoid import bce_explorer
-from .softmax import softmax_explorer
+from .softmax import softmax_explorer, temperature_explorer
 
 __all__ = [
     "LiveWidget", "live_figure", "coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss",
@@ -19,5 +19,6 @@ __all__ = [
     "gradients_vs_logit", "training_race",  # 06
     "bce_explorer",  # 04
     "softmax_explorer",  # 05
+    "temperature_explorer",  # 05
     "calibration_explorer",  # 10
 ]
