@@ -5,7 +5,6 @@ inline backend's hook that sends figures after each cell is lost on the way, eve
 is stored as the text ``<Figure ...>`` only, and readers on GitHub and the static site see no figure.
 """
 
-import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
