@@ -21,6 +21,7 @@ import numpy as np
 
 from . import _validate as v
 from ._chunks import to_rows
+from .activations import softplus_tail
 from .losses import sigmoid_cross_entropy_with_logits, soft_label_loss, sparse_label_loss
 
 __all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"]
@@ -77,14 +78,22 @@ def binary_crossentropy(y_true, y_pred, *, from_logits: bool = False, label_smoo
     v.check_same_shape(z, "y_true", p, "y_pred")
     v.check_in_unit_interval(z, "y_true")
     v.check_class_axis(p, "y_pred", -1)
-    z64 = z.astype(np.float64) * (1.0 - s) + 0.5 * s
+    z64 = z.astype(np.float64)
+    # The weights of the two terms, each formed as a sum of non-negative parts: 1 − (smoothed z) would
+    # cancel for z near 1 (19-fold error amplification at z = 1, s = 0.1). For s = 0 they are z and 1 − z.
+    pos = z64 * (1.0 - s) + 0.5 * s
+    neg = (1.0 - z64) * (1.0 - s) + 0.5 * s
     dtype = v.result_dtype(p)
-    if from_logits:
+    if from_logits and s == 0:
         loss = sigmoid_cross_entropy_with_logits(z64, p.astype(np.float64))
+    elif from_logits:  # L + neg·max(x, 0) + pos·max(−x, 0), as sigmoid_cross_entropy_with_logits
+        x = p.astype(np.float64)
+        with np.errstate(invalid="ignore"):  # 0·inf at x = ±inf: not possible here, both weights ≥ s/2 > 0
+            loss = softplus_tail(x) + neg * np.maximum(x, 0.0) + pos * np.maximum(-x, 0.0)
     else:
         lo, hi = _clip_bounds(dtype)
         p64 = np.clip(p.astype(np.float64), lo, hi)
-        loss = -(z64 * np.log(p64) + (1.0 - z64) * np.log1p(-p64))
+        loss = -(pos * np.log(p64) + neg * np.log1p(-p64))
     return loss.mean(axis=-1).astype(dtype, copy=False)
 
 

@@ -177,6 +177,14 @@ def soft_label_loss(labels, logits, axis: int, label_name: str, logit_name: str)
     v.check_distribution(y, label_name, axis)
     rows, restore, dtype = _softmax_rows(x, axis, logit_name)
     y_rows = np.ascontiguousarray(np.moveaxis(y, axis, -1).reshape(rows.shape), dtype=np.float64)
+    return restore(weighted_neg_log_softmax_sum(y_rows, rows)).astype(dtype, copy=False)
+
+
+def weighted_neg_log_softmax_sum(y_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Σ_j y_j·(−log S(x)_j) per row for validated logit rows and weights y ≥ 0 (float64, same shape).
+
+    The sum is L·Σ_j y_j + Σ_j y_j·(−D_j), see ``soft_label_loss``; +inf where some y_j > 0 meets x_j = −inf.
+    """
     out = np.empty(rows.shape[0])
     for b in row_blocks(*rows.shape):
         block, yb = rows[b], y_rows[b]
@@ -192,7 +200,7 @@ def soft_label_loss(labels, logits, axis: int, label_name: str, logit_name: str)
         normaliser = np.log1p(exp_sum_without_max(d, low, imax, d))
         pl, el = split_product(normaliser, row_sum_exact(yb))
         out[b] = np.where(dead, np.inf, pl + (shifted + el))
-    return restore(out).astype(dtype, copy=False)
+    return out
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits):

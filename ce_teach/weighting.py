@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _validate as v
 from .activations import _log_normaliser, _softmax_rows
-from .losses import sparse_softmax_cross_entropy_with_logits
+from .losses import sparse_softmax_cross_entropy_with_logits, weighted_neg_log_softmax_sum
 
 __all__ = ["weighted_mean", "balanced_class_weights", "pos_weight_from_labels", "class_weighted_sparse_cross_entropy"]
 
@@ -214,11 +214,11 @@ def class_weighted_sparse_cross_entropy(
         nll = sparse_softmax_cross_entropy_with_logits(safe_labels, x.astype(np.float64))
         smooth = np.zeros(nll.shape)
     else:
-        rows, restore, _ = _softmax_rows(x.astype(np.float64), -1, "logits")
+        rows, restore, _ = _softmax_rows(x, -1, "logits")
         neg_log_probs = -restore(_log_normaliser(rows))  # (..., C), every entry ≥ 0
         nll = np.take_along_axis(neg_log_probs, safe_labels[..., None], axis=-1)[..., 0]
-        terms = np.multiply(w, neg_log_probs, out=np.zeros(neg_log_probs.shape), where=w > 0)  # 0·inf = 0
-        smooth = terms.sum(axis=-1)
+        # Σ_c w_c·ℓ_c with every product's and every addition's rounding error kept (C terms of one sign)
+        smooth = restore(weighted_neg_log_softmax_sum(np.broadcast_to(w, rows.shape).astype(np.float64), rows))
     weighted_nll = np.multiply(label_weight, nll, out=np.zeros(nll.shape), where=label_weight > 0)  # 0·inf = 0
     loss = (1.0 - eps) * weighted_nll + (eps / n_classes) * np.where(kept, smooth, 0.0)
     dtype = v.result_dtype(x)
