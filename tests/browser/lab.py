@@ -2,7 +2,8 @@
 
 ``serve_lab`` runs JupyterLab (JupyterLab's Galata test configuration, with a random token, the XSRF
 check on and no terminals) on 127.0.0.1 over a scratch copy of the notebooks; ``launch_chromium`` starts
-/usr/bin/chromium headless through Python Playwright (Playwright's own browser download is never used); ``open_and_run`` opens a notebook and runs all cells.
+/usr/bin/chromium headless through Python Playwright (Playwright's own browser download is never used);
+``open_and_run`` opens a notebook and runs all cells.
 """
 
 from __future__ import annotations
