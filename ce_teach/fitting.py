@@ -50,20 +50,17 @@ def _grid(grid) -> np.ndarray:
 
 def _log_normal(grid: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """log q_i for normals with the given (broadcast) means and stds: shape (..., n), normalised on the grid."""
-    with np.errstate(over="ignore"):  # a tiny std: the squares overflow; handled below
-        exponent = -0.5 * ((grid - mean[..., None]) / std[..., None]) ** 2
-    top = exponent.max(axis=-1, keepdims=True)  # 0 if the mean lies inside the grid, negative otherwise
-    if not np.isfinite(top).all():
-        exponent, top = _exponent_from_nearest(grid, mean, std), 0.0
-    return exponent - (top + np.log(np.exp(exponent - top).sum(axis=-1, keepdims=True)))
+    shifted = _exponent_from_nearest(grid, mean, std)  # ≤ 0, and exactly 0 at the grid point nearest the mean
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def _exponent_from_nearest(grid: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """−((x_i − μ)² − (x_t − μ)²)/(2σ²), x_t the grid point nearest μ: the exponent shifted so its top is 0.
 
-    Written as −½·((x_i − x_t)/σ)·(((x_i − μ) + (x_t − μ))/σ), two factors that do not overflow together
-    for any finite μ and σ > 0 (an infinite factor only meets a finite non-zero one, giving −inf: q_i = 0),
-    for the bumps narrower than float64's squares can describe (σ = 1e-200 on a grid of step 0.04).
+    Written as −½·((x_i − x_t)/σ)·(((x_i − μ) + (x_t − μ))/σ): no difference of two large squares (which
+    cancels for a mean far from the grid, μ = 4.5e15 made two points tie at probability 1 each), and no
+    square that overflows (σ = 1e-200 on a grid of step 0.04 made every point NaN). An infinite factor only
+    meets a finite non-zero one, giving −inf: q_i = 0.
     """
     right = np.clip(np.searchsorted(grid, mean), 1, grid.size - 1)  # the grid is increasing
     left = right - 1
@@ -98,8 +95,10 @@ def normal_on_grid(grid, mean, std) -> np.ndarray:
     result (..., n). The normal is cut off at the ends of the grid and renormalised, so a wide one is a
     truncated normal.
 
-    Stability: normalised by log-sum-exp (the largest exponent is subtracted first), so a narrow bump whose
-    unnormalised density underflows at every grid point still comes out as a distribution, not 0/0.
+    Stability: normalised by log-sum-exp, the exponent taken relative to the grid point nearest the mean
+    as a product of differences (no cancelling squares, no overflow), so a narrow bump whose unnormalised
+    density underflows at every grid point, or a mean far outside the grid, still comes out as a
+    distribution, not 0/0.
 
     >>> import numpy as np, ce_teach as ct
     >>> q = ct.fitting.normal_on_grid(np.linspace(-8, 8, 400), 0.0, 1.0)
