@@ -9,7 +9,7 @@ that do, for demonstrations.
     1.0
 """
 
-from . import bigram, checks, fitting, naive, sampling
+from . import bigram, checks, coding, fitting, naive, sampling
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence
@@ -27,6 +27,7 @@ from .mse import (
     softmax_squared_error_grad,
     zero_one_loss,
 )
+from .overview import package_map
 from .training import TrainingHistory, logistic_gradient, train_logistic, train_logistic_runs
 from .weighting import (
     balanced_class_weights,
@@ -78,6 +79,10 @@ __all__ = [
     "bigram",
     # one normal bump fitted to a target by forward or reverse KL on a 1-D grid (notebook 02)
     "fitting",
+    # prefix codes: Huffman codes, Kraft sums, block coding (notebook 01)
+    "coding",
+    # a one-line-per-module map of the package (notebook 00)
+    "package_map",
     # weights and reductions: class weights, ignored labels, label smoothing as PyTorch does them (notebook 07)
     "weighted_mean",
     "balanced_class_weights",

@@ -12,7 +12,9 @@
 from ._core import CheckResult, Exercise, compare
 from .bigram import bits_per_char
 from .choosing import loss_choice, pos_weight
+from .coding import huffman_lengths
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
+from .kl import kl_normals_nats
 from .mse import sigmoid_mse_grad, softmax_mse_grad
 from .pitfalls import (
     pitfall_batch_max,
@@ -36,6 +38,8 @@ __all__ = [
     "kl_divergence_bits",
     "cross_entropy_nats",
     "perplexity",
+    "huffman_lengths",
+    "kl_normals_nats",
     "bits_per_char",
     # 04
     "bce_with_logits",

@@ -14,6 +14,22 @@ _P = [
     np.array([0.1, 0.2, 0.3, 0.4]),
     np.array([1.0, 0.0, 0.0]),
     np.array([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5]]),
+    # a square batch: summing over axis 0 gives the right shape but the wrong numbers
+    np.array([[0.7, 0.2, 0.1], [0.25, 0.25, 0.5], [0.0, 0.9, 0.1]]),
+]
+# D_KL in bits: the first cases are also cross_entropy_nats'; the rest add p = q = 0 at one outcome
+# (0·log(0/0) must count 0), q = 0 < p (D = +∞), and batches (one of them square)
+_PQ_KL = [
+    (np.array([0.5, 0.5]), np.array([0.9, 0.1])),
+    (np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.3, 0.4])),
+    (np.array([0.0, 0.4, 0.6]), np.array([0.2, 0.4, 0.4])),
+    (np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.75, 0.0])),
+    (np.array([0.5, 0.5]), np.array([1.0, 0.0])),
+    (np.array([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5]]), np.array([[0.4, 0.6, 0.0], [0.3, 0.3, 0.4]])),
+    (
+        np.array([[0.7, 0.2, 0.1], [0.25, 0.25, 0.5], [0.0, 0.9, 0.1]]),
+        np.array([[0.5, 0.3, 0.2], [0.2, 0.4, 0.4], [0.1, 0.8, 0.1]]),
+    ),
 ]
 _PQ = [
     (np.array([0.5, 0.5]), np.array([0.9, 0.1])),
@@ -32,6 +48,79 @@ def _swapped(reference):
     return diagnose
 
 
+def _shape_safe(diagnose):
+    """A diagnosis that only looks at results of the expected shape (a mismatch has its own hints)."""
+
+    def safe(got, expected, args):
+        if np.shape(got) != np.shape(expected):
+            return None
+        return diagnose(got, expected, args)
+
+    return safe
+
+
+def _entropy_terms(p, *_):
+    p = np.asarray(p, dtype=float)
+    return -p * np.log2(p, out=np.zeros_like(p), where=p > 0)
+
+
+def _kl_terms(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    with np.errstate(divide="ignore"):
+        ratio = np.divide(p, q, out=np.ones_like(p), where=p > 0)
+        return p * np.log2(ratio)
+
+
+def _batch_mistakes(terms, finish=lambda h: h):
+    """Hints for a sum over the wrong axis, over everything, kept dimensions, or no sum at all.
+
+    ``terms(*args)`` are the per-outcome terms whose sum over the last axis is the answer before ``finish``.
+    """
+
+    def diagnose(got, expected, args):
+        t = terms(*args)
+        with np.errstate(all="ignore"):
+            wrong = {
+                "you kept the summed axis (keepdims=True): return one value per distribution, shape "
+                f"{expected.shape}.": finish(t.sum(axis=-1, keepdims=True)),
+                "you returned one value per outcome: sum the terms along the last axis (axis=-1).": finish(t),
+            }
+            if t.ndim >= 2:
+                wrong[
+                    "you summed over axis 0, down the batch: each row is one distribution, so sum along "
+                    "the last axis (axis=-1)."
+                ] = finish(t.sum(axis=0))
+                wrong[
+                    "you summed over every entry of the batch: with no axis, np.sum adds all rows "
+                    "together. Sum along the last axis (axis=-1) to get one value per row."
+                ] = finish(t.sum())
+        for hint, value in wrong.items():
+            if got.shape == np.shape(value) and np.allclose(got, value, equal_nan=True):
+                return hint
+        return None
+
+    return diagnose
+
+
+def _kl_zero_zero(got, expected, args):
+    p, q = (np.asarray(a) for a in args)
+    if np.isnan(got).any() and np.any((p == 0) & (q == 0)):
+        return (
+            "nan where p = q = 0: that outcome's term 0·log(0/0) must count 0. Skip every outcome with "
+            "p = 0 before taking any log (np.log2(q) alone is −inf there, and 0·∞ is nan)."
+        )
+    return None
+
+
+def _kl_infinite(got, expected, args):
+    if np.shape(got) == np.shape(expected) and np.any(np.isinf(expected) & np.isfinite(got)):
+        return (
+            "where q = 0 but p > 0 the divergence is +∞ (q's code has no codeword for an outcome that "
+            "happens): skip only outcomes with p = 0, never those with q = 0."
+        )
+    return None
+
+
 def _kl_bits(p, q):
     return info.kl_divergence(p, q, base=2)
 
@@ -48,16 +137,28 @@ entropy_bits = Exercise(
     "entropy in bits",
     reference=lambda p: info.entropy(p, base=2),
     cases=[(p,) for p in _P],
-    diagnoses=[wrong_sign, wrong_base, nan_from_zero_probability, not_reduced],
+    diagnoses=[
+        _batch_mistakes(_entropy_terms),
+        *(_shape_safe(d) for d in (wrong_sign, wrong_base, nan_from_zero_probability)),
+        not_reduced,
+    ],
     hint="H(p) = −Σ p·log2(p), summed over the last axis, with 0·log 0 = 0.",
+    package_answers=("entropy",),
 )
 
 kl_divergence_bits = Exercise(
     "D_KL(p‖q) in bits",
     reference=_kl_bits,
-    cases=_PQ,
-    diagnoses=[_swapped(_kl_bits), wrong_sign, wrong_base, nan_from_zero_probability, not_reduced],
+    cases=_PQ_KL,
+    diagnoses=[
+        _batch_mistakes(_kl_terms),
+        _kl_zero_zero,
+        _kl_infinite,
+        *(_shape_safe(d) for d in (_swapped(_kl_bits), wrong_sign, wrong_base, nan_from_zero_probability)),
+        not_reduced,
+    ],
     hint="D_KL(p‖q) = Σ p·log2(p/q), skipping outcomes with p = 0.",
+    package_answers=("kl_divergence", "cross_entropy", "entropy"),
 )
 
 cross_entropy_nats = Exercise(
@@ -93,6 +194,11 @@ perplexity = Exercise(
     "perplexity",
     reference=_perplexity,
     cases=[(p,) for p in _P],
-    diagnoses=[_perplexity_as_entropy, _perplexity_mixed_bases, nan_from_zero_probability, not_reduced],
+    diagnoses=[
+        _batch_mistakes(_entropy_terms, finish=lambda h: 2.0**h),
+        *(_shape_safe(d) for d in (_perplexity_as_entropy, _perplexity_mixed_bases, nan_from_zero_probability)),
+        not_reduced,
+    ],
     hint="perplexity = 2 ** H_bits(p) = e ** H_nats(p).",
+    package_answers=("entropy",),
 )

@@ -7,6 +7,7 @@ same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
+from .coding import BlockRatePlot, CodeTreePlot, draw_block_rates, draw_code_tree
 from .information import (
     BinaryEntropyPlot,
     DistributionBars,
@@ -17,7 +18,7 @@ from .information import (
     draw_pair,
     draw_surprise,
 )
-from .kl import KLFitsPlot, draw_kl_fits
+from .kl import KLFitsPlot, PointwiseKLPlot, draw_kl_fits, draw_pointwise_kl
 from .mse import (
     GradientRacePlot,
     TrainingRacePlot,
@@ -45,9 +46,16 @@ __all__ = [
     "draw_distribution",
     "draw_pair",
     "draw_surprise",
+    # 01 prefix codes
+    "BlockRatePlot",
+    "CodeTreePlot",
+    "draw_block_rates",
+    "draw_code_tree",
     # 02 forward vs reverse KL
     "KLFitsPlot",
     "draw_kl_fits",
+    "PointwiseKLPlot",
+    "draw_pointwise_kl",
     # 06 MSE vs cross-entropy
     "GradientRacePlot",
     "TrainingRacePlot",
