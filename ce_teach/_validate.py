@@ -76,6 +76,18 @@ def check_smoothing(label_smoothing) -> float:
     return s
 
 
+def check_names(names, n: int, name: str = "names", what: str = "class") -> list[str]:
+    """One label per item: ``names`` as a list of ``n`` strings, or a clear error (for plots and widgets).
+
+    A wrong length would otherwise reach matplotlib ("shape mismatch: objects cannot be broadcast").
+    """
+    if isinstance(names, str) or not hasattr(names, "__len__"):
+        raise TypeError(f"{name} must be a list of {n} labels, one per {what}, got {names!r}")
+    if len(names) != n:
+        raise ValueError(f"{name} must give one label per {what} ({n}), got {len(names)}: {list(names)!r}")
+    return [str(label) for label in names]
+
+
 def check_flag(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {value!r}")

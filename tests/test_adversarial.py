@@ -70,9 +70,13 @@ def finite_close(expected, rtol=1e-12):
 # --- verdicts -----------------------------------------------------------------------------------------
 
 
+# Messages NumPy or matplotlib raise from C code (the last Python frame is then ours): never the user's to decode.
+FOREIGN = ("inhomogeneous", "setting an array element", "could not be broadcast", "shape mismatch", "could not convert")
+
+
 def _raised_in_package(exc: BaseException) -> bool:
     frames = traceback.extract_tb(exc.__traceback__)
-    return bool(frames) and frames[-1].filename.startswith(PACKAGE)
+    return bool(frames) and frames[-1].filename.startswith(PACKAGE) and not any(f in str(exc) for f in FOREIGN)
 
 
 def verdict(call, expect) -> tuple[str, str]:
