@@ -134,8 +134,10 @@ def count(text: str, *, order: int = 2, alphabet: str = ALPHABET) -> np.ndarray:
     """
     order = _check_order(order)
     _check_text(text, min_length=order)
-    ids = encode(text, alphabet)
+    _check_alphabet(alphabet)
     n = len(alphabet)
+    v.check_size(8.0 * n**order, "alphabet", f"the counts of {n}**{order} = {n**order} pairs (int64)")
+    ids = encode(text, alphabet)
     if order == 1:
         return np.bincount(ids, minlength=n)
     return np.bincount(ids[:-1] * n + ids[1:], minlength=n * n).reshape(n, n)

@@ -754,6 +754,11 @@ case("train_logistic 10**9 steps", lambda: ct.train_logistic([1.0, -1.0], [1, 0]
 case("train_logistic_runs 10**9 steps", lambda: ct.train_logistic_runs([1.0, -1.0], [1, 0], steps=10**9), err("steps"))
 case("numerical_gradient huge x", lambda: ct.numerical_gradient(lambda a: 0.0, np.zeros(10**7)), err("x", "entries"))
 case("bigram sample huge length", lambda: bigram.sample(MODEL(), 10**10, rng=RNG()), err("length"))
+case(
+    "bigram count huge alphabet",
+    lambda: bigram.count("ab", alphabet="".join(map(chr, range(0x4E00, 0x4E00 + 20000)))),
+    err("alphabet", "GiB"),
+)
 case("fitter huge table", lambda: fitting.NormalFitter(GRID, n_means=10**6, n_stds=10**3), err("n_means", "GiB"))
 case("fitter huge rounds", lambda: fitting.NormalFitter(GRID, rounds=10**9), err("rounds"))
 case("sample_candidates unique k > V", lambda: sampling.sample_candidates(RNG(), 6, 5), err("num_sampled", "5"))
