@@ -1,4 +1,5 @@
-"""Cache-sized chunks on every core, and the compensated max-shift used by every softmax-family function.
+"""Cache-sized chunks on every core, the compensated max-shift used by every softmax-family function, and
+error-free sums and products (TwoSum, TwoProduct) for the soft-label losses.
 
 Why chunks: a formula such as ``log1p(exp(-|x|)) + x*(H(x) - z)`` written on whole arrays creates one
 full-size temporary per operation and streams each through main memory. Running the same ufuncs on

@@ -62,8 +62,10 @@ def binary_crossentropy(y_true, y_pred, *, from_logits: bool = False, label_smoo
     A 1-D input gives a scalar (0-d array).
 
     Stability: with probabilities, the clip keeps log away from 0 at the price of a bias: a perfect
-    prediction costs −log(1 − 1e-7) ≈ 1e-7 (1.19e-7 in float32), a certain wrong one at most 16.118.
-    Prefer ``from_logits=True``, which is exact.
+    prediction costs −log(1 − 1e-7) ≈ 1e-7 (1.19e-7 in float32), a certain wrong one at most 16.118
+    (in float16, where 1 − 1e-7 rounds to 1, the upper bound is 0.99951 and the cap 7.62). Prefer
+    ``from_logits=True``, which is exact. With label smoothing both weights z·(1 − s) + s/2 and
+    (1 − z)·(1 − s) + s/2 are formed directly, never as 1 minus the other.
 
     See also: ``keras.losses.binary_crossentropy``, ``keras.losses.BinaryCrossentropy`` (which then
     averages over the batch), ``torch.nn.functional.binary_cross_entropy`` (clamps each log at −100).
@@ -106,7 +108,8 @@ def categorical_crossentropy(
     or the stable softmax form of ``softmax_cross_entropy_with_logits`` (``from_logits=True``);
     y = y_true·(1 − s) + s/C with s = ``label_smoothing``.
 
-    Shapes: ``y_true`` and ``y_pred`` of the same shape (..., C), class axis ``axis``; result (...).
+    Shapes: ``y_true`` and ``y_pred`` of the same shape (..., C), class axis ``axis``; each row of
+    ``y_true`` a distribution (sums to 1; an all-zero padding row is an error). Result (...).
 
     Stability: from probabilities, the renormalisation makes an unnormalised row such as
     [.50, .89, .60] (sum 1.99) count as [.251, .447, .302]; the clip bounds each loss by 16.118.

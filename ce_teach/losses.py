@@ -142,11 +142,14 @@ def softmax_cross_entropy_with_logits(labels, logits, *, axis: int = -1):
     with m = max_j x_j and S = Σ_{k≠argmax} e^{x_k − m}.
 
     Shapes: ``labels`` y and ``logits`` x of the same shape (..., C) with the class axis at ``axis``;
-    y_j ∈ [0, 1] (a one-hot row, or a probability row such as a smoothed label). Result: shape (...).
+    each row of y a distribution: entries in [0, 1] summing to 1 up to rounding (a one-hot row, or a
+    probability row such as a smoothed label). An all-zero (padding) row is an error naming the row.
+    Result: shape (...).
 
     Stability: the log-sum-exp is taken after subtracting the row max (no overflow), with log1p and a
     compensated subtraction (a confident correct row keeps its ~1e-20 loss instead of returning 0);
-    classes with y_j = 0 contribute exactly 0, even if their logit is −inf.
+    classes with y_j = 0 contribute exactly 0, even if their logit is −inf. The sum over classes keeps
+    every rounding error (TwoProduct, pairwise TwoSum), so 10⁴ smoothed classes stay within 2 ulp.
 
     v1 vs v2: TensorFlow's ``softmax_cross_entropy_with_logits_v2`` also lets gradients flow into the
     labels (∂loss/∂y_j = −log S(x)_j); the forward value, computed here, is the same.
