@@ -14,6 +14,15 @@ from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, 
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence
 from .keras import binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy
+from .lm import (
+    distillation_loss,
+    info_nce,
+    linear_cross_entropy,
+    linear_cross_entropy_grad,
+    round_to_bfloat16,
+    softcap,
+    z_loss,
+)
 from .losses import (
     sigmoid_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits,
@@ -85,6 +94,14 @@ __all__ = [
     "class_weighted_sparse_cross_entropy",
     # huge class counts: log-uniform candidate sampling, sampled softmax and NCE (notebook 07)
     "sampling",
+    # language-model scale: the loss from hidden states without the logits, distillation, InfoNCE (notebook 11)
+    "linear_cross_entropy",
+    "linear_cross_entropy_grad",
+    "distillation_loss",
+    "info_nce",
+    "z_loss",
+    "softcap",
+    "round_to_bfloat16",
     # the textbook formulas, for demonstrations only
     "naive",
     # self-checks for the notebooks (plotting and widgets are imported explicitly: ce_teach.plotting, ce_teach.widgets)
