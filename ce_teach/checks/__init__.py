@@ -13,6 +13,7 @@ from ._core import CheckResult, Exercise, compare
 from .bigram import bits_per_char
 from .choosing import loss_choice, pos_weight
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
+from .lm import distillation_t2, kept_token_mean
 from .mse import sigmoid_mse_grad, softmax_mse_grad
 from .pitfalls import (
     pitfall_batch_max,
@@ -49,6 +50,9 @@ __all__ = [
     # 07
     "loss_choice",
     "pos_weight",
+    # 11
+    "kept_token_mean",
+    "distillation_t2",
     # 08 (the bug hunt)
     "pitfall_softmax_twice",
     "pitfall_logits_as_probabilities",
