@@ -3,6 +3,7 @@
     python scripts/build_notebooks.py                 # every notebook
     python scripts/build_notebooks.py 01_entropy      # some notebooks
     python scripts/build_notebooks.py --check         # change nothing; fail if any notebook is stale
+    python scripts/build_notebooks.py --budget        # main-path words and longest code cell per notebook
 
 Each ``notebooks/src/NN_name.py`` (jupytext percent format: reviewable diffs) becomes
 ``notebooks/NN_name.ipynb``: converted, executed top to bottom in a fresh kernel in ``notebooks/``, then
@@ -15,6 +16,7 @@ splits them depends on timing. Static figures (PNG) and printed numbers stay, fo
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -53,9 +55,12 @@ def normalise(nb) -> None:
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
-    for cell in nb.cells:
+    deeper_start = len(main_path(nb.cells))
+    for i, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         cell.pop("id", None)
+        if i >= deeper_start:  # "Going deeper" stays out of the lecture deck
+            cell.metadata["slideshow"] = {"slide_type": "skip"}
         if cell.cell_type == "code" and has_widget_output(cell):
             cell.outputs = []
             cell.execution_count = None
@@ -123,10 +128,127 @@ def is_widget_cell(cell) -> bool:
     return cell.cell_type == "code" and not cell.outputs and cell.source.strip().startswith("widgets.")
 
 
+# --- the course rules (notebooks/AUTHORING.md; tests/test_course.py) ---------------------------------
+
+GOING_DEEPER = "## Going deeper"
+PROMPT = "**Predict first:**"
+REVEAL = re.compile(r"^\s*<details>\s*<summary>")
+MAX_WORDS = 2000
+MAX_CODE_LINES = 15
+
+
+def main_path(cells) -> list:
+    """The cells before the one whose first line is ``## Going deeper`` (all cells if there is none)."""
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith(GOING_DEEPER):
+            return list(cells[:i])
+    return list(cells)
+
+
+def prose_words(markdown: str) -> int:
+    """Words a learner reads: markdown without LaTeX math, HTML tags, link targets and code blocks."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = re.sub(r"\$[^$\n]*\$", " ", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    return len(re.findall(r"[^\W_][\w'’-]*", text))
+
+
+def code_lines(cell) -> int:
+    """Non-blank lines that are not comments."""
+    return sum(1 for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#"))
+
+
+def budget(nb) -> tuple[int, int]:
+    """(main-path prose words, lines of the longest code cell anywhere in the notebook)."""
+    words = sum(prose_words(c.source) for c in main_path(nb.cells) if c.cell_type == "markdown")
+    longest = max((code_lines(c) for c in nb.cells if c.cell_type == "code"), default=0)
+    return words, longest
+
+
+def is_prompt(cell) -> bool:
+    return cell.cell_type == "markdown" and PROMPT in cell.source
+
+
+def is_reveal(cell) -> bool:
+    return cell.cell_type == "markdown" and bool(REVEAL.match(cell.source))
+
+
+def shows_output(cell) -> bool:
+    """A code cell whose stored output is on screen when the notebook is opened."""
+    hidden = cell.metadata.get("jupyter", {}).get("outputs_hidden", False)
+    return cell.cell_type == "code" and bool(cell.get("outputs")) and not hidden
+
+
+def predict_first_problems(cells) -> list[str]:
+    """Where an answer is on screen before the learner commits to a prediction (AUTHORING.md, step 5)."""
+    problems = []
+    open_prompt = None  # index of the prompt waiting for its reveal
+    for i, cell in enumerate(cells):
+        if is_prompt(cell):
+            if open_prompt is not None:
+                problems.append(f"cell {open_prompt}: prediction prompt without a <details> reveal before cell {i}")
+            open_prompt = i
+            if "<details" in cell.source:
+                problems.append(f"cell {i}: the prompt and its reveal must be separate cells")
+        elif open_prompt is not None:
+            if is_reveal(cell):
+                open_prompt = None
+            elif cell.cell_type == "markdown":
+                problems.append(f"cell {i}: markdown between the prompt in cell {open_prompt} and its reveal")
+            elif shows_output(cell):
+                problems.append(f"cell {i}: its output is on screen before the reveal of the prompt in cell "
+                                f"{open_prompt} (add jupyter={{\"outputs_hidden\": true}})")
+        if is_widget_cell(cell) and open_prompt is None:
+            problems.append(f"cell {i}: a live widget with no prediction prompt before it")
+    if open_prompt is not None:
+        problems.append(f"cell {open_prompt}: prediction prompt without a <details> reveal")
+    return problems
+
+
+def answer_problems(cells) -> list[str]:
+    """Each answer in its own closed <details> block with one <summary>; every solution inside one."""
+    problems = []
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        opened, closed = cell.source.count("<details"), cell.source.count("</details>")
+        if opened != closed:
+            problems.append(f"cell {i}: {opened} <details> but {closed} </details>")
+        for block in re.findall(r"<details.*?</details>", cell.source, flags=re.S):
+            if block.count("<summary") != 1:
+                summaries = block.count("<summary")
+                problems.append(f"cell {i}: a <details> block with {summaries} <summary> (one per answer)")
+        outside = re.sub(r"<details.*?</details>", "", cell.source, flags=re.S)
+        if re.search(r"\*\*(Solution|Answer)s?\b|^#+\s*(Solution|Answer)", outside, flags=re.M):
+            problems.append(f"cell {i}: a solution or answer outside a <details> block")
+    return problems
+
+
+def course_problems(nb) -> list[str]:
+    """Every way ``nb`` breaks the course rules of notebooks/AUTHORING.md."""
+    problems = predict_first_problems(nb.cells) + answer_problems(nb.cells)
+    words, longest = budget(nb)
+    if words > MAX_WORDS:
+        problems.append(f"main path has {words} words of prose (at most {MAX_WORDS})")
+    if longest > MAX_CODE_LINES:
+        problems.append(f"a code cell has {longest} lines (at most {MAX_CODE_LINES})")
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    if "(transfer)" not in text:
+        problems.append("no exercise is marked (transfer)")
+    if "badge_logo.svg" in text:
+        problems.append("the Binder badge image loads from the network: use a plain link")
+    if not any(is_prompt(c) for c in nb.cells):
+        problems.append("no prediction prompt")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="notebook names without extension (default: all)")
     parser.add_argument("--check", action="store_true", help="only check that notebooks are built and normalised")
+    parser.add_argument("--budget", action="store_true", help="print main-path words and the longest code cell")
     args = parser.parse_args(argv)
     sources = sorted(SOURCES.glob("*.py"))
     if args.names:
@@ -134,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
         missing = set(args.names) - {s.stem for s in sources}
         if missing:
             parser.error(f"no source notebooks/src/NAME.py for: {', '.join(sorted(missing))}")
+    if args.budget:
+        for source in sources:
+            words, longest = budget(from_source(source))
+            print(f"{source.stem:<28} main path {words:>5} words (≤ {MAX_WORDS})   "
+                  f"longest code cell {longest:>3} lines (≤ {MAX_CODE_LINES})")
+        return 0
     if args.check:
         problems = [p for s in sources for p in stale(s)]
         print("\n".join(problems) or f"{len(sources)} notebooks are built from their sources and normalised.")

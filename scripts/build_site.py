@@ -114,6 +114,28 @@ def note_live_widgets(nb) -> None:
             cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": LIVE_NOTE})]
 
 
+def output_html(output) -> str:
+    """One stored output as HTML: a figure, or text in a <pre> block."""
+    data = output.get("data", {})
+    if "image/png" in data:
+        return f'<img alt="figure" src="data:image/png;base64,{data["image/png"].strip()}">'
+    if "text/html" in data:
+        return data["text/html"]
+    text = output.get("text") or data.get("text/plain") or "\n".join(output.get("traceback", []))
+    return f"<pre>{html.escape(text)}</pre>"
+
+
+def fold_hidden_outputs(nb) -> None:
+    """A cell whose outputs are hidden in JupyterLab (the answer to a prediction prompt) shows them here
+    in a closed <details> block, so the answer is not on screen until the reader opens it."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.outputs and cell.metadata.get("jupyter", {}).get("outputs_hidden"):
+            inner = "\n".join(output_html(output) for output in cell.outputs)
+            summary = "<summary>Show the output (after you have predicted)</summary>"
+            folded = f'<details class="ce-reveal">{summary}{inner}</details>'
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": folded})]
+
+
 def local_page(body: str, pages: list[Path]) -> str:
     """No external scripts (require.js is only for widget state, which the notebooks do not store), and
     links between notebooks point to their pages."""
@@ -144,6 +166,7 @@ def build(out: Path) -> list[Path]:
     for i, path in enumerate(pages):
         nb = nbformat.read(path, as_version=4)
         note_live_widgets(nb)
+        fold_hidden_outputs(nb)
         body, _ = exporter.from_notebook_node(nb)
         body = local_page(body, pages)
         start = body.index(">", body.index("<body")) + 1

@@ -4,13 +4,16 @@
 arrays are not close, so a derivation that goes wrong stops the notebook instead of scrolling by.
 
 An ``Exercise`` runs a learner's function on a few inputs against the package's own implementation,
-and prints one of: ✓ correct; ✗ the first input that failed, expected vs got, and a hint from the
-diagnoses (the typical mistakes: wrong log base, missing minus sign, nan from 0·log 0, …); or
-"not attempted yet" for a stub that still raises NotImplementedError or returns None.
+and prints one of: ✓ correct; ✗ the first input that failed, expected vs got (with as many digits as it
+takes to see them differ, and the relative error), and a hint from the diagnoses (the typical mistakes:
+wrong log base, missing minus sign, nan from 0·log 0, …); or "not attempted yet" for a stub that still
+raises NotImplementedError or returns None. A checker never raises: whatever goes wrong, in the
+learner's code or in the checker's own diagnoses, ends as a verdict.
 """
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -58,7 +61,12 @@ class Checker:
         raise NotImplementedError
 
     def __call__(self, candidate: Callable) -> None:
-        print(self.check(candidate).message)
+        try:
+            result = self.check(candidate)
+        except Exception as error:  # the checker's own failure is still a verdict, never a traceback
+            result = CheckResult("wrong", f"✗ {self.name}: your answer could not be checked ({type(error).__name__}: "
+                                          f"{error}). Does it return one number or array for the inputs shown?")
+        print(result.message)
 
     def _not_attempted(self) -> CheckResult:
         return CheckResult(
@@ -70,7 +78,11 @@ class Checker:
 
 @dataclass
 class Exercise(Checker):
-    """A checkable exercise: ``exercise(my_function)`` prints a verdict; ``exercise.check(f)`` returns it."""
+    """A checkable exercise: ``exercise(my_function)`` prints a verdict; ``exercise.check(f)`` returns it.
+
+    ``package_answers`` names the ``ct`` functions that answer the exercise outright: a correct answer
+    that calls one of them still gets ✓, with a note that it is the package's answer, not the learner's.
+    """
 
     name: str
     reference: Callable
@@ -79,6 +91,7 @@ class Exercise(Checker):
     rtol: float = 1e-9
     atol: float = 1e-12
     hint: str = ""
+    package_answers: Sequence[str] = ()
 
     def check(self, candidate: Callable) -> CheckResult:
         if not callable(candidate):
@@ -91,7 +104,8 @@ class Exercise(Checker):
             except NotImplementedError:
                 return self._not_attempted()
             except Exception as error:  # a learner's bug: report it, do not crash the notebook
-                return CheckResult("wrong", f"✗ {self.name}({shown}) raised {type(error).__name__}: {error}")
+                return CheckResult("wrong", f"✗ {self.name}({shown}) raised {type(error).__name__}: {error}"
+                                   + self._hint(None, None, args, error=error))
             if got is None:
                 return self._not_attempted()
             expected = np.asarray(self.reference(*args), dtype=float)
@@ -107,19 +121,72 @@ class Exercise(Checker):
                 )
             if not np.allclose(got, expected, rtol=self.rtol, atol=self.atol):
                 return CheckResult(
-                    "wrong",
-                    f"✗ {self.name}({shown}):\n    expected {_short(expected)}\n    got      {_short(got)}"
-                    + self._hint(got, expected, args),
+                    "wrong", f"✗ {self.name}({shown}):\n{difference(got, expected)}" + self._hint(got, expected, args)
                 )
-        return CheckResult("correct", f"✓ {self.name}: correct on all {len(self.cases)} test inputs.")
+        message = f"✓ {self.name}: correct on all {len(self.cases)} test inputs."
+        used = calls_package(candidate, self.package_answers)
+        if used:
+            message += (f"\n  Note: your function calls ct.{used}, the package's own answer. That proves the checker "
+                        "works, not that you can write it: try it with NumPy alone.")
+        return CheckResult("correct", message)
 
-    def _hint(self, got, expected, args) -> str:
+    def _hint(self, got, expected, args, *, error: Exception | None = None) -> str:
+        """The first diagnosis that recognises the mistake. Diagnoses see arrays of any shape (or, with
+        ``error``, none: they are skipped); one that fails is passed over, never raised."""
+        if error is not None:
+            return f"\n  Hint: {self.hint}" if self.hint else ""
         for diagnose in self.diagnoses:
-            with np.errstate(all="ignore"):
-                message = diagnose(got, expected, args)
+            try:
+                with np.errstate(all="ignore"):
+                    message = diagnose(got, expected, args)
+            except Exception:  # a diagnosis written for another shape of mistake
+                continue
             if message:
                 return f"\n  Hint: {message}"
         return f"\n  Hint: {self.hint}" if self.hint else ""
+
+
+def difference(got: np.ndarray, expected: np.ndarray) -> str:
+    """Expected and got, printed with as many digits as it takes to see them differ, and the largest
+    relative error (``got`` and ``expected`` have the same shape)."""
+    for digits in range(6, 18):
+        def fmt(v, d=digits):
+            return f"{v:.{d}g}"
+
+        a, b = (np.array2string(np.asarray(v), separator=", ", formatter={"float_kind": fmt}) for v in (expected, got))
+        if a != b:
+            break
+    with np.errstate(all="ignore"):
+        error = np.abs(got - expected) / np.where(expected == 0, 1.0, np.abs(expected))
+    finite = error[np.isfinite(error)]
+    if (~np.isfinite(got) & np.isfinite(expected)).any():
+        worst = "you returned nan or inf where the answer is finite"
+    else:
+        worst = f"largest relative error {np.max(finite):.2e}" if finite.size else ""
+    lines = f"    expected {a}\n    got      {b}"
+    return lines + (f"\n    ({worst})" if worst else "")
+
+
+def calls_package(candidate: Callable, names: Sequence[str]) -> str | None:
+    """The first of ``names`` that ``candidate`` reaches as ``ct.<name>`` (or a ce_teach function bound to that
+    name), looking into nested functions and lambdas too; None if it calls none of them."""
+    code = getattr(candidate, "__code__", None)
+    if code is None or not names:
+        return None
+    used: set[str] = set()
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        used.update(current.co_names)
+        stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+    namespace = getattr(candidate, "__globals__", {})
+    modules = [v for v in namespace.values() if isinstance(v, types.ModuleType)]
+    from_package = any(module.__name__.startswith("ce_teach") for module in modules)
+    for name in names:
+        bound = namespace.get(name)
+        if name in used and (from_package or getattr(bound, "__module__", "").startswith("ce_teach")):
+            return name
+    return None
 
 
 def _short(value) -> str:

@@ -39,6 +39,13 @@ def test_static_site_pages_render(browser, tmp_path):
             )
             assert broken == 0, f"{path.stem}: {broken} figures did not load"
             assert page.locator("nav.ce-nav a[href='index.html']").count() == 1
+            hidden = sum(bool(c.get("outputs")) and c.metadata.get("jupyter", {}).get("outputs_hidden", False)
+                         for c in cells)
+            folded = page.locator("details.ce-reveal")
+            assert folded.count() == hidden, f"{path.stem}: {folded.count()} folded outputs, {hidden} hidden ones"
+            answers = page.locator("details:not([open]) img, details:not([open]) pre")
+            on_screen = [i for i in range(answers.count()) if answers.nth(i).is_visible()]
+            assert not on_screen, f"{path.stem}: an answer inside a closed <details> is on screen"
             widget_cells = sum(map(build_site.is_widget_cell, cells))
             assert page.locator(".ce-live-note").count() == widget_cells, f"{path.stem}: a widget cell left bare"
             all_widget_cells += widget_cells
