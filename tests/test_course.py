@@ -19,7 +19,7 @@ build_notebooks = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(build_notebooks)
 
 # The notebooks rewritten to the course rules. Every notebook belongs here once it passes.
-COURSE: set[str] = set()
+COURSE: set[str] = {"11_language_model_scale"}
 
 PROMPT = new_markdown_cell("**Predict first:** where is the entropy of a coin largest?")
 REVEAL = new_markdown_cell("<details><summary>Answer</summary>\n\nAt p = 1/2.\n\n</details>")
