@@ -375,14 +375,13 @@ logits_mib = 1024 * V * 4 / 2**20
 naive_mib = peak_mib(lambda: ct.sparse_softmax_cross_entropy_with_logits(y7, h7 @ w7.T).mean())
 tiled_mib = peak_mib(lambda: ct.linear_cross_entropy(h7, w7, y7))
 print(f"the logits: {logits_mib:.0f} MiB; from the logits: {naive_mib / logits_mib:.1f} × that; "
-      f"without them: {tiled_mib:.1f} MiB ({tiled_mib / logits_mib:.1%})")
+      f"without them: {int(tiled_mib)} MiB and a fraction")  # the fraction: buffers, one per core
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
 # Built from the logits, the loss needs at least the logits themselves, 128 MiB here (4 GiB at the sizes above).
-# Without them it needs one tile of 256 × 4096 logits and a few numbers per token, about 4 MiB whatever $N$ and
-# $V$. `benchmarks/bench_linear_ce.py` measures the gradient too, against PyTorch's
+# Without them it needs one tile of 256 × 4096 logits (4 MiB in float32, whatever $V$) and three numbers per token. `benchmarks/bench_linear_ce.py` measures the gradient too, against PyTorch's
 # `F.cross_entropy(h @ W.T, y)` with backward (see `benchmarks/README.md`).
 #
 # </details>
