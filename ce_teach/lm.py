@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from ._chunks import CHUNK, in_parallel, row_max, shift
+from ._chunks import CHUNK, row_max, shift
 from .activations import log_softmax, logsumexp
 from .losses import sparse_softmax_cross_entropy_with_logits
 
@@ -149,6 +149,8 @@ def _row_statistics(h: np.ndarray, w: np.ndarray, y: np.ndarray, dtype: np.dtype
     n, n_vocab = h.shape[0], w.shape[0]
     rows, cols, sub = _tile_shape(n, n_vocab)
     x = np.empty((rows, cols), dtype=dtype)
+    d = np.empty((sub, cols))
+    dl = np.empty((sub, cols)) if dtype == np.float64 else None  # TwoSum low parts: float64 only
     m_all, s_all, xy_all = np.full(n, -np.inf), np.zeros(n), np.empty(n)
     for r0 in range(0, n, rows):
         r1 = min(r0 + rows, n)
@@ -156,18 +158,12 @@ def _row_statistics(h: np.ndarray, w: np.ndarray, y: np.ndarray, dtype: np.dtype
         for c0 in range(0, n_vocab, cols):
             c1 = min(c0 + cols, n_vocab)
             tile = np.matmul(h[r0:r1], w[c0:c1].T, out=x[: r1 - r0, : c1 - c0])
-
-            def fold(part: slice, tile=tile, r0=r0) -> None:
-                """The rows ``part`` of the tile, a working block at a time, with this thread's own buffers."""
-                d = np.empty((min(sub, part.stop - part.start), tile.shape[1]))
-                dl = np.empty(d.shape) if dtype == np.float64 else None  # TwoSum low parts: float64 only
-                for b0 in range(part.start, part.stop, sub):
-                    b1 = min(b0 + sub, part.stop)
-                    low = None if dl is None else dl[: b1 - b0]
-                    rr = slice(r0 + b0, r0 + b1)
-                    _accumulate(tile[b0:b1], m_all[rr], s_all[rr], d[: b1 - b0], low)
-
-            in_parallel(fold, r1 - r0, cost_per_item=c1 - c0)
+            for b0 in range(0, r1 - r0, sub):
+                b1 = min(b0 + sub, r1 - r0)
+                low = None if dl is None else dl[: b1 - b0, : c1 - c0]
+                _accumulate(
+                    tile[b0:b1], m_all[r0 + b0 : r0 + b1], s_all[r0 + b0 : r0 + b1], d[: b1 - b0, : c1 - c0], low
+                )
             here = np.flatnonzero((yk >= c0) & (yk < c1))
             xy_all[r0 + here] = tile[here, yk[here] - c0]
     return m_all, s_all, xy_all
@@ -204,13 +200,17 @@ def linear_cross_entropy(hidden, weight, labels, *, ignore_index: int = -100):
     (TwoSum) for float64, and the maximum's term stays out of S so that log1p keeps tiny losses.
 
     Precision: float64 inputs give the loss of ``sparse_softmax_cross_entropy_with_logits(labels,
-    hidden @ weight.T)`` to within a few ulp. float32 inputs do the products h·w in float32, as torch does
-    (so the logits carry float32 rounding, ≤ d·ε₃₂·Σ|h_i w_i| each); everything after the products (max,
-    sums, log1p, mean) is float64, so the result is the cross-entropy of *those* float32 logits rounded once
-    to float32: no error beyond the logits' own. float16 inputs are multiplied in float32.
+    hidden @ weight.T)`` to within a few ulp (≤ 4 per token in the tests, where the products are exact; a
+    tile's product may round a logit differently from one big product, by an ulp of that logit).
+    float32 inputs do the products h·w in float32, as torch does (so the logits carry float32 rounding,
+    ≤ d·ε₃₂·Σ|h_i w_i| each); everything after the products (max, sums, log1p, mean) is float64, so
+    the result is the cross-entropy of *those* float32 logits rounded once to float32: no error beyond
+    the logits' own. float16 inputs are multiplied in float32.
 
     Errors: a label outside [0, V) that is not ``ignore_index``, an all-ignored batch (0/0, where PyTorch
-    returns nan), non-finite inputs, and mismatched shapes raise a ``ValueError`` naming the argument.
+    returns nan), non-finite inputs and mismatched shapes raise a ``ValueError``, a wrong dtype a
+    ``TypeError``, each naming the argument. The matrix products use BLAS's threads; the float64 work on a
+    tile runs in the calling thread (splitting it between threads cost more CPU time than it saved here).
 
     See also: ``torch.nn.functional.cross_entropy(hidden @ weight.T, labels, ignore_index=-100)``,
     Liger-Kernel's ``LigerFusedLinearCrossEntropyLoss``, Apple's Cut Cross-Entropy (Wijmans et al., 2024),
@@ -260,6 +260,7 @@ def linear_cross_entropy_grad(hidden, weight, labels, *, ignore_index: int = -10
     (n, dim), n_vocab = hk.shape, w.shape[0]
     rows, cols, sub = _tile_shape(n, n_vocab)
     x = np.empty((rows, cols), dtype=dtype)
+    g = np.empty((sub, cols))
     d_hidden = np.zeros((n, dim))  # float64 sums of the tiles' products
     d_weight = np.empty(w.shape, dtype=dtype)
     slab = np.empty((cols, dim))
@@ -271,22 +272,16 @@ def linear_cross_entropy_grad(hidden, weight, labels, *, ignore_index: int = -10
         for r0 in range(0, n, rows):
             r1 = min(r0 + rows, n)
             tile = np.matmul(hk[r0:r1], wc[c0:c1].T, out=x[: r1 - r0, : c1 - c0])
-
-            def to_gradient(part: slice, tile=tile, r0=r0, c0=c0) -> None:
-                """Replace the rows ``part`` of the tile by G = (softmax − one-hot)/N, rounded once."""
-                g = np.empty((min(sub, part.stop - part.start), tile.shape[1]))
-                for b0 in range(part.start, part.stop, sub):
-                    b1 = min(b0 + sub, part.stop)
-                    gb = g[: b1 - b0]
-                    np.subtract(tile[b0:b1], lse[r0 + b0 : r0 + b1, None], out=gb)
-                    np.exp(gb, out=gb)  # softmax probabilities
-                    yb = yk[r0 + b0 : r0 + b1]
-                    here = np.flatnonzero((yb >= c0) & (yb < c0 + tile.shape[1]))
-                    gb[here, yb[here] - c0] -= 1.0
-                    gb *= inv_n
-                    tile[b0:b1] = gb  # G, rounded once to the product dtype, in place of the logits
-
-            in_parallel(to_gradient, r1 - r0, cost_per_item=c1 - c0)
+            for b0 in range(0, r1 - r0, sub):
+                b1 = min(b0 + sub, r1 - r0)
+                gb = g[: b1 - b0, : c1 - c0]
+                np.subtract(tile[b0:b1], lse[r0 + b0 : r0 + b1, None], out=gb)
+                np.exp(gb, out=gb)  # softmax probabilities
+                yb = yk[r0 + b0 : r0 + b1]
+                here = np.flatnonzero((yb >= c0) & (yb < c1))
+                gb[here, yb[here] - c0] -= 1.0
+                gb *= inv_n
+                tile[b0:b1] = gb  # G, rounded once to the product dtype, in place of the logits
             d_hidden[r0:r1] += np.matmul(tile, wc[c0:c1], out=part_h[: r1 - r0])
             slab[: c1 - c0] += np.matmul(tile.T, hk[r0:r1], out=part_w[: c1 - c0])
         d_weight[c0:c1] = slab[: c1 - c0]

@@ -388,20 +388,3 @@ def test_bfloat16_rounding_is_the_nearest_of_its_two_neighbours():
     assert np.all(err <= np.minimum(np.abs(down.astype(np.float64) - x), np.abs(up.astype(np.float64) - x)))
     assert np.array_equal(ct.round_to_bfloat16(r), r), "rounding twice changes nothing"
     assert ct.round_to_bfloat16(np.float16([1.5])).dtype == np.float32
-
-
-def test_threads_change_nothing(monkeypatch, small_tiles):
-    """Rows of a tile are split between threads; each row goes through the same operations either way."""
-    from ce_teach import _chunks
-
-    rng = np.random.default_rng(20)
-    h, w, y = problem(rng, 23, 4, 17)
-    y[3] = -100
-    monkeypatch.setattr(_chunks, "THREADS", 1)
-    serial = ct.linear_cross_entropy_grad(h, w, y)
-    monkeypatch.setattr(_chunks, "THREADS", 3)
-    monkeypatch.setattr(_chunks, "PARALLEL_MIN", 1)
-    threaded = ct.linear_cross_entropy_grad(h, w, y)
-    for a, b in zip(serial, threaded, strict=True):
-        assert np.array_equal(a, b)
-    assert float(ct.linear_cross_entropy(h, w, y)) == float(serial[0])

@@ -375,7 +375,7 @@ logits_mib = 1024 * V * 4 / 2**20
 naive_mib = peak_mib(lambda: ct.sparse_softmax_cross_entropy_with_logits(y7, h7 @ w7.T).mean())
 tiled_mib = peak_mib(lambda: ct.linear_cross_entropy(h7, w7, y7))
 print(f"the logits: {logits_mib:.0f} MiB; from the logits: {naive_mib / logits_mib:.1f} × that; "
-      f"without them: {int(tiled_mib)} MiB and a fraction")  # the fraction: buffers, one per core
+      f"without them: {int(tiled_mib)} MiB and a fraction")  # the fraction: a working block, 3 numbers per token
 
 # %% [markdown]
 # <details><summary>Answer</summary>
