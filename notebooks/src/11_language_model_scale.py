@@ -60,6 +60,7 @@ bits = model.losses(held_out)  # bits for each predicted character
 bits = bits[: len(bits) // 2 * 2]  # an even number of them, to pair up
 n_bytes = len(held_out[1 : 1 + len(bits)].encode("utf-8"))  # the characters predicted, in bytes
 tokenizers = {"1 character per token": bits, "2 characters per token": bits.reshape(-1, 2).sum(axis=1)}
+print("The same model on the same text, read with two tokenizers:")
 for name, per_token in tokenizers.items():
     print(f"{name}: {per_token.mean():.4f} bits/token, perplexity/token {2 ** per_token.mean():6.2f}, "
           f"{per_token.sum() / n_bytes:.4f} bits/byte")
@@ -95,6 +96,7 @@ tokens = rng.integers(0, V, size=N)
 w_small = rng.normal(scale=0.01, size=(V, d))
 loss_small = ct.linear_cross_entropy(hidden, w_small, tokens)
 loss_large = ct.linear_cross_entropy(hidden, 100 * w_small, tokens)
+print("The loss at the first step, before any training:")
 print(f"ln V = {np.log(V):.4f} nats")
 print(f"weights sd 0.01: loss {loss_small:.4f} nats, perplexity {np.exp(loss_small):9,.0f}")
 print(f"weights sd 1   : loss {loss_large:.4f} nats, perplexity {np.exp(loss_large):9.3g}")
@@ -199,6 +201,7 @@ x3 = rng.normal(0.0, 3.0, size=(2000, 1000)).astype(np.float32)
 y3 = rng.integers(0, 1000, size=2000)
 x3[:200][np.arange(200), y3[:200]] += 25.0  # 200 confident, correct predictions
 confident, errors = np.arange(2000) < 200, {}
+print("Low-precision logits, and their loss computed two ways:")
 print(f"confident tokens' loss: median {np.median(ct.sparse_softmax_cross_entropy_with_logits(y3, x3)[:200]):.0e}")
 for name, r in {"bfloat16": to_bf16, "float16": to_f16}.items():
     logits = r(x3)  # what the model outputs
@@ -378,6 +381,7 @@ h7 = rng.normal(size=(1024, 32)).astype(np.float32)
 w7 = rng.normal(0.0, 0.1, size=(V, 32)).astype(np.float32)
 y7 = rng.integers(0, V, size=1024)
 logits_mib = 1024 * V * 4 / 2**20
+print("Extra memory of the loss, beyond its inputs:")
 naive_mib = peak_mib(lambda: ct.sparse_softmax_cross_entropy_with_logits(y7, h7 @ w7.T).mean())
 tiled_mib = peak_mib(lambda: ct.linear_cross_entropy(h7, w7, y7))
 print(f"the logits: {logits_mib:.0f} MiB; from the logits: {naive_mib / logits_mib:.1f} × that; "
