@@ -31,6 +31,7 @@ COURSE: set[str] = {
     "08_pitfalls",
 }
 COURSE |= {"09_training_a_classifier", "10_calibration"}
+COURSE |= {"11_language_model_scale"}
 
 PROMPT = new_markdown_cell("**Predict first:** where is the entropy of a coin largest?")
 REVEAL = new_markdown_cell("<details><summary>Answer</summary>\n\nAt p = 1/2.\n\n</details>")
