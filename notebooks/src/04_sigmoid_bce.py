@@ -40,7 +40,8 @@ rng = np.random.default_rng(0)
 # for $q$ to pass 0.99?
 
 # %% jupyter={"outputs_hidden": true}
-sigmoid_plot = plotting.draw_sigmoid([-4.6, 0.0, 4.6])
+q_marks = np.array([0.01, 0.5, 0.99])  # mark the logits where q is 1 %, 50 % and 99 %
+sigmoid_plot = plotting.draw_sigmoid(np.log(q_marks / (1 - q_marks)))
 plt.show()
 
 # %% [markdown]
@@ -439,17 +440,17 @@ plt.show()
 # %% jupyter={"outputs_hidden": true}
 at = curves.update(16.5, 1.0, dtype="float32")  # the numbers the readout shows at x = 16.5, z = 1, float32
 print("z = 1, float32 (what the readout shows):")
-print(f"x = 16.5: naive loss {at.naive_loss:.4g}, true {at.loss:.4g}: {at.naive_loss / at.loss:.2f} times too high")
+print(f"x = 16.5: naive loss {at.naive_loss:.4g}, true loss {at.loss:.4g}, naive / true = {at.naive_loss / at.loss:.2f}")
 grid32 = np.arange(10.0, 16.6, 0.01, dtype=np.float32)
 ones = np.ones_like(grid32)
 off = np.abs(plotting.naive_bce_grad(ones, grid32) / ct.sigmoid_cross_entropy_grad(ones, grid32) - 1)
-print(f"the naive gradient is first more than 10 % off at x = {grid32[np.argmax(off > 0.1)]:.2f}")
-assert f"{at.naive_loss / at.loss:.2f}" == "1.75" and 14 < grid32[np.argmax(off > 0.1)] < 15
+first_off = grid32[np.argmax(off > 0.1)]  # the first logit where the naive gradient is more than 10 % off
+print(f"the naive gradient is first more than 10 % off at x = {first_off:.2f}")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# (a) Wrong, and too high: 1.75 times the true loss (the cell above computes it). The true loss is
+# (a) Wrong, and too high: 1.75 times the true loss (the hidden output above prints it). The true loss is
 # $-\log\sigma(16.5) \approx e^{-16.5} = 6.8\cdot10^{-8}$, but float32 cannot hold $1 + e^{-16.5}$: its numbers just
 # above 1 are $1.19\cdot10^{-7}$ apart, so the sum rounds up to $1 + 1.19\cdot10^{-7}$, and the loss comes out as
 # $1.19\cdot10^{-7}$. (b) Well before: the naive gradient $-(1 - \sigma)$ is built from the same rounded sum, so it is
@@ -457,6 +458,9 @@ assert f"{at.naive_loss / at.loss:.2f}" == "1.75" and 14 < grid32[np.argmax(off 
 # before anything turns `nan`. Move $z$ between 0 and 1: the minimum of the loss sits at $x = \ln\frac{z}{1-z}$,
 # where the gradient crosses zero.
 # </details>
+
+# %%
+assert f"{at.naive_loss / at.loss:.2f}" == "1.75" and 14 < first_off < 15 and at.naive_loss > at.loss
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
