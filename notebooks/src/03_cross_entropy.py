@@ -186,7 +186,8 @@ assert np.nextafter(loss_true, 0) == float(exact), "float64 ends one unit in the
 #
 # Why this loss and not another? Because it measures how probable the model found the data. The **likelihood** of a
 # batch of $N$ independent examples is the product of the probabilities the model gave to what actually happened:
-# $\prod_n q_n[c_n]$, where $c_n$ is example $n$'s true class and $q_n[c_n]$ the probability the model gave it. A better model makes the data more probable, so training *maximises* it. Products of many small numbers are awkward,
+# $\prod_n q_n[c_n]$, where $c_n$ is example $n$'s true class and $q_n[c_n]$ the probability the model gave it. A
+# better model makes the data more probable, so training *maximises* it. Products of many small numbers are awkward,
 # so take $-\log$ and divide by $N$:
 #
 # | step | because |

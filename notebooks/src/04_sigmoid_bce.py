@@ -227,7 +227,7 @@ assert np.isnan(chain_rule[1]) and ct.sigmoid_cross_entropy_grad(z[1], x[1]) == 
 # losses from logits differentiate a stable form instead.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Reproduce: five logits, three ways
+# ## 5. A worked example: five logits, three ways
 #
 # Logits $[-1, -1, 0, 1, 2]$ with labels $[0, 0, 1, 1, 1]$. The mean loss, from probabilities (the textbook form),
 # with form 8, and with the package, against the exact value (60 digits, `ct.ulp.exact_bce`):
@@ -294,7 +294,7 @@ ct.checks.compare("mean of per-image Keras BCE vs overall mean",
 #
 # **Integer class labels do not fit.** If each image had exactly one of 5 classes, labelled $0 \dots 4$, passing those
 # integers as $z$ breaks the loss: the factor $1 - z$ becomes negative for $z \ge 2$, the loss goes negative, and it
-# decreases without bound as the logit grows. Form 8 applied to $z = 4$ is $x - 4x + \log(1 + e^{-|x|})$:
+# decreases without bound as the logit grows. Form 8 applied to $z = 4$ is, for $x \ge 0$, $x - 4x + \log(1 + e^{-|x|})$:
 
 # %%
 classes = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
@@ -304,7 +304,7 @@ for x_value in (2.0, 10.0, 30.0):
 
 # %% [markdown]
 # Training, which moves each logit a small step against its gradient (gradient descent), would push the logits of
-# every class-4 example to $+\infty$. The package refuses such labels:
+# every example labelled 2 or more to $+\infty$. The package refuses such labels:
 
 # %% tags=["raises-exception"]
 ct.sigmoid_cross_entropy_with_logits(classes, np.full(5, 2.0))
@@ -370,7 +370,7 @@ mean_losses = {
     "weights 9 / 1": (w_n * ct.sigmoid_cross_entropy_with_logits(Z, X)).mean(axis=1),
 }
 best = {name: float(ct.sigmoid(shared[np.argmin(m), 0])) for name, m in mean_losses.items()}
-print("  ".join(f"{name}: best shared σ(x) = {value:.3f}" for name, value in best.items()))
+print("best shared σ(x) with " + ";  ".join(f"{name}: {value:.3f}" for name, value in best.items()))
 assert abs(best["plain"] - 0.1) < 1e-3 and abs(best["pos_weight = 9"] - 0.5) < 1e-3 and abs(best["weights 9 / 1"] - 0.5) < 1e-3
 
 # %% [markdown]
