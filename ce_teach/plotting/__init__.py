@@ -7,6 +7,14 @@ same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
 from .bigram import BigramCountsPlot, LossVsKPlot, draw_bigram_counts, draw_loss_vs_k
+from .calibration import (
+    ReliabilityPlot,
+    TrainingCurves,
+    draw_digits,
+    draw_loss_curves,
+    draw_reliability,
+    draw_training_curves,
+)
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
 from .coding import BlockRatePlot, CodeTreePlot, draw_block_rates, draw_code_tree
 from .information import (
@@ -36,10 +44,13 @@ from .sigmoid import BCECurves, BCEPoint, SigmoidPlot, draw_bce_curves, draw_sig
 from .softmax import (
     JacobianPlot,
     SoftmaxLossPlot,
+    TemperatureBarsPlot,
     TemperaturePlot,
     draw_jacobian,
     draw_softmax_loss,
     draw_temperature,
+    draw_temperature_bars,
+    draw_temperature_panels,
 )
 
 __all__ = [
@@ -90,9 +101,19 @@ __all__ = [
     "draw_jacobian",
     "draw_softmax_loss",
     "draw_temperature",
+    "TemperatureBarsPlot",
+    "draw_temperature_bars",
+    "draw_temperature_panels",
     # 07 choosing a loss: sampled softmax and NCE
     "SampledBiasPlot",
     "NCEObjectivePlot",
     "draw_sampled_bias",
     "draw_nce_objective",
+    # 09 and 10: training curves, digits, reliability diagrams
+    "ReliabilityPlot",
+    "TrainingCurves",
+    "draw_digits",
+    "draw_loss_curves",
+    "draw_reliability",
+    "draw_training_curves",
 ]
