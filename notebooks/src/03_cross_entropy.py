@@ -244,7 +244,7 @@ assert abs(q_scan[np.argmin(nll)] - h / n_tosses) < 1e-4
 # $$\ell_i = -z_i \log q_i - (1 - z_i) \log(1 - q_i),$$
 #
 # $H(p, q)$ with $p = (z_i, 1 - z_i)$ and $q = (q_i, 1 - q_i)$ (often written $-y\log\hat y - (1-y)\log(1-\hat y)$).
-# [04](04_sigmoid_bce.ipynb) computes it stably from logits.
+# [04](04_sigmoid_bce.ipynb) computes it stably from the logits $\ln\frac{q_i}{1 - q_i}$ (the log-odds), as the check below does.
 
 # %%
 tags = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])  # photo 0: cat and man; photo 1: a dog
