@@ -132,6 +132,7 @@ plt.show()
 
 # %% jupyter={"outputs_hidden": true}
 qs = [1, 0.5, 0.25, 0.02, 0.01, 1e-16, 0]
+print("The loss −ln q at the probabilities of the prompt, in nats:")
 with np.errstate(divide="ignore"):
     print("q:     " + "  ".join(f"{q:>7g}" for q in qs))
     print("−ln q: " + "  ".join(f"{-np.log(q) + 0.0:>7.4f}" for q in qs))

@@ -439,7 +439,7 @@ plt.show()
 
 # %% jupyter={"outputs_hidden": true}
 at = curves.update(16.5, 1.0, dtype="float32")  # the numbers the readout shows at x = 16.5, z = 1, float32
-print("z = 1, float32 (what the readout shows):")
+print("What the readout shows at the point of the prompt:")
 print(f"x = 16.5: naive loss {at.naive_loss:.4g}, true loss {at.loss:.4g}, naive / true = {at.naive_loss / at.loss:.2f}")
 grid32 = np.arange(10.0, 16.6, 0.01, dtype=np.float32)
 ones = np.ones_like(grid32)
