@@ -146,7 +146,7 @@ def count(text: str, *, order: int = 2, alphabet: str = ALPHABET) -> np.ndarray:
 def add_k(counts, *, k: float = 0.0) -> np.ndarray:
     """Add-k smoothed probabilities along the last axis: (count + k) / (row total + k·V).
 
-    Formula: q(b | a) = (c(a, b) + k) / (Σ_b' c(a, b') + k·V); k = 0 is the maximum-likelihood estimate
+    Formula: q(b | a) = (count(a, b) + k) / (Σ_b' count(a, b') + k·V); k = 0 is the maximum-likelihood estimate
     (the observed frequencies), k = 1 is Laplace's add-one rule, and k → ∞ tends to uniform 1/V.
 
     Shapes: ``counts`` (..., V) of non-negative numbers; result of the same shape, each row summing to 1.
@@ -240,7 +240,7 @@ class CharModel:
 def fit(text: str, *, order: int = 2, k: float = 0.0, alphabet: str = ALPHABET) -> CharModel:
     """Count the training text and smooth: a unigram (order 1) or bigram (order 2) ``CharModel``.
 
-    Formula: probs = add_k(count(text, order=order), k=k), i.e. q(b | a) = (c(a, b) + k) / (c(a) + k·V).
+    Formula: probs = add_k(count(text, order=order), k=k), i.e. q(b | a) = (count(a, b) + k) / (count(a) + k·V).
 
     The alphabet, not the training text, fixes which characters exist: a character of the alphabet that
     never occurs in training has count 0 (probability 0 at k = 0); one outside it cannot be scored.

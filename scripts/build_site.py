@@ -135,7 +135,8 @@ def title_and_subtitle(nb) -> tuple[str, str]:
 
 LIVE_NOTE = (
     '<p class="ce-live-note"><em>A live widget: in JupyterLab (locally or on Binder) its sliders move the '
-    "figure. The static figure above shows its starting state.</em></p>"
+    "figure. The static figure next to this cell shows its starting state (folded away where it answers a "
+    "prediction).</em></p>"
 )
 
 
