@@ -55,6 +55,15 @@ def real_number(value, name: str, what: str = "a number") -> float:
     return float(value)
 
 
+def positive_number(value, name: str, what: str = "") -> float:
+    """A Python or NumPy real number in (0, ∞) as a float (temperatures, caps, plot limits), or a clear error."""
+    what = f" ({what})" if what else ""
+    x = real_number(value, name, f"a positive number{what}")
+    if not 0.0 < x < np.inf:  # also rejects NaN
+        raise ValueError(f"{name} must be a positive finite number{what}, got {x!r}")
+    return x
+
+
 def whole_number(value, name: str, *, minimum: int, maximum: int | None = None, why: str = "") -> int:
     """A Python or NumPy integer in [minimum, maximum], or a clear error naming ``name``."""
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
@@ -214,10 +223,27 @@ def check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> 
         )
 
 
+def check_ignore_index(ignore_index, *, allow_none: bool = False) -> int | None:
+    """PyTorch's ``ignore_index``: an integer label value (None too, where nothing ignored is allowed)."""
+    if ignore_index is None and allow_none:
+        return None
+    if isinstance(ignore_index, (bool, np.bool_)) or not isinstance(ignore_index, (int, np.integer)):
+        none = "None or " if allow_none else ""
+        raise TypeError(f"ignore_index must be {none}an integer label (PyTorch uses -100), got {ignore_index!r}")
+    return int(ignore_index)
+
+
 def check_sparse_labels(
-    labels: np.ndarray, logits_shape: tuple[int, ...], name: str = "labels", logit_name: str = "logits"
-) -> None:
-    """Integer class indices of shape ``logits_shape[:-1]``, each in [0, C)."""
+    labels: np.ndarray,
+    logits_shape: tuple[int, ...],
+    name: str = "labels",
+    logit_name: str = "logits",
+    *,
+    ignore_index: int | None = None,
+) -> np.ndarray:
+    """Integer class indices of shape ``logits_shape[:-1]``, each in [0, C) or equal to ``ignore_index``.
+
+    Returns the mask of the labels that are kept (not ``ignore_index``)."""
     if labels.dtype.kind not in "iu":
         raise TypeError(
             f"{name} must be integer class indices, got dtype {labels.dtype}; for one-hot or probability "
@@ -228,13 +254,17 @@ def check_sparse_labels(
             f"{name} must have shape {logit_name}.shape[:-1] = {logits_shape[:-1]}, got {labels.shape}"
         )
     n_classes = logits_shape[-1]
+    kept = np.ones(labels.shape, dtype=bool) if ignore_index is None else labels != ignore_index
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        bad = (labels < 0) | (labels >= n_classes)
-        where = first_index(bad)
-        raise ValueError(
-            f"{name} contains {int(labels[where])} at index {where}, outside the valid range [0, {n_classes}) "
-            f"for {n_classes} classes"
-        )
+        bad = kept & ((labels < 0) | (labels >= n_classes))
+        if bad.any():
+            where = first_index(bad)
+            ignored = "" if ignore_index is None else f", and not equal to ignore_index = {ignore_index}"
+            raise ValueError(
+                f"{name} contains {int(labels[where])} at index {where}, outside the valid range [0, {n_classes}) "
+                f"for {n_classes} classes{ignored}"
+            )
+    return kept
 
 
 def check_positive(x: np.ndarray, name: str) -> None:

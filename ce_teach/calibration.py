@@ -237,16 +237,12 @@ def smooth_labels(labels, num_classes: int, *, label_smoothing: float):
     >>> ct.smooth_labels([1], 4, label_smoothing=0.1).tolist()
     [[0.025, 0.925, 0.025, 0.025]]
     """
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
-        raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}")
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.integer, np.floating)):
-        raise TypeError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    num_classes = v.whole_number(num_classes, "num_classes", minimum=1)
+    eps = v.check_smoothing(label_smoothing)
     y = v.as_real_array(labels, "labels")
-    v.check_sparse_labels(y, (*y.shape, int(num_classes)))
-    eps = float(label_smoothing)
-    out = np.full((*y.shape, int(num_classes)), eps / num_classes)
+    v.check_size(8.0 * y.size * num_classes, "num_classes", f"{y.size} smoothed rows of {num_classes} classes")
+    v.check_sparse_labels(y, (*y.shape, num_classes))
+    out = np.full((*y.shape, num_classes), eps / num_classes)
     np.put_along_axis(out, y[..., None].astype(np.int64), 1.0 - eps + eps / num_classes, axis=-1)
     return out
 

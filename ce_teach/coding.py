@@ -30,6 +30,9 @@ __all__ = [
 ]
 
 
+MAX_CODE_BITS = 10**7  # canonical_code writes out every codeword: at most this many bits in all
+
+
 def _probabilities(p, name: str = "p") -> np.ndarray:
     """One distribution as a 1-D float64 array, or a ValueError naming what is wrong."""
     p = v.as_real_array(p, name)
@@ -92,7 +95,12 @@ def canonical_code(lengths) -> list[str]:
     >>> canonical_code([1, 2, 3, 3])
     ['0', '10', '110', '111']
     """
-    lengths = _lengths(lengths)
+    lengths = _lengths(lengths, "lengths")
+    if lengths.sum() > MAX_CODE_BITS:
+        raise ValueError(
+            f"lengths asks for {int(lengths.sum())} bits of codewords in all (largest length {int(lengths.max())}); "
+            f"canonical_code builds at most {MAX_CODE_BITS} bits"
+        )
     if kraft_sum(lengths) > 1:
         raise ValueError(f"no prefix code has the lengths {lengths.tolist()}: Kraft's sum Σ 2^−len is above 1")
     codewords = [""] * lengths.size
@@ -116,15 +124,17 @@ def code_lengths(codewords) -> np.ndarray:
     return np.array([len(word) for word in _codewords(codewords)], dtype=np.int64)
 
 
-def _lengths(code) -> np.ndarray:
+def _lengths(code, name: str = "code") -> np.ndarray:
     """Codewords or their lengths → lengths (positive integers)."""
     if isinstance(code, Sequence) and not isinstance(code, str) and code and isinstance(code[0], str):
         return code_lengths(code)
-    lengths = np.asarray(code)
+    if isinstance(code, str):
+        raise ValueError(f"{name} must be codewords or a 1-D array of code lengths, got {code!r}")
+    lengths = v.as_real_array(code, name)
     if lengths.ndim != 1 or lengths.size == 0 or lengths.dtype.kind not in "iuf":
-        raise ValueError(f"code must be codewords or a 1-D array of code lengths, got {code!r}")
+        raise ValueError(f"{name} must be codewords or a 1-D array of code lengths, got {code!r}")
     if not np.all(np.isfinite(lengths)) or np.any(lengths < 1) or np.any(lengths != np.round(lengths)):
-        raise ValueError(f"code lengths must be whole numbers ≥ 1, got {lengths.tolist()}")
+        raise ValueError(f"{name}: code lengths must be whole numbers ≥ 1, got {lengths.tolist()}")
     return lengths.astype(np.int64)
 
 
@@ -181,7 +191,7 @@ def encode(message, codewords) -> str:
     '01110'
     """
     words = _codewords(codewords)
-    message = np.asarray(message)
+    message = v.as_real_array(message, "message")
     if message.ndim != 1 or (message.size and message.dtype.kind not in "iu"):
         raise ValueError(f"message must be a 1-D array of symbol indices, got shape {message.shape}")
     bad = (message < 0) | (message >= len(words))

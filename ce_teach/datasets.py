@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _validate as v
+
 __all__ = ["Digits", "load_digits", "train_validation_split", "digits_split", "DIGITS_SHA256", "DIGITS_PATH"]
 
 DIGITS_PATH = Path(__file__).parent / "data" / "digits.npz"
@@ -82,6 +84,7 @@ def train_validation_split(n: int, n_validation: int, *, seed: int = 0) -> tuple
         raise ValueError(f"n must be ≥ 2 (something to train on and to validate on), got {n}")
     if not 1 <= n_validation < n:
         raise ValueError(f"n_validation must be in [1, {n - 1}] for n = {n}, got {n_validation}")
+    v.check_size(8.0 * n, "n", f"a permutation of {n} indices")
     order = np.random.default_rng(seed).permutation(n)
     return np.sort(order[n_validation:]), np.sort(order[:n_validation])
 

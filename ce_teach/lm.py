@@ -10,8 +10,8 @@ Also here: the other losses an LLM engineer meets (``distillation_loss``, ``info
 penalties against logit drift (``z_loss``, ``softcap``) and ``round_to_bfloat16``, an exact NumPy
 emulation of bfloat16 rounding (NumPy has no bfloat16 type).
 
-Local input checks (``_check_number``, ``_check_matrix``, ``_check_labels``) live in this module rather
-than in ``_validate`` because that file is shared and was being changed at the same time.
+Input checks are the shared ones of ``_validate``; ``_check_matrix`` and ``_check_labels`` only combine them
+for this module's (N, d) and (V, d) arguments.
 """
 
 from __future__ import annotations
@@ -40,15 +40,6 @@ VOCAB_PER_TILE = 4096  # its columns: a float32 tile is 4 MiB, large enough for 
 # --- input checks -------------------------------------------------------------------------------
 
 
-def _check_number(value, name: str, *, what: str) -> float:
-    """A finite real number > 0 (temperature, cap)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number > 0 ({what}), got {value!r}")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0 ({what}), got {value!r}")
-    return float(value)
-
-
 def _check_matrix(value, name: str, layout: str) -> np.ndarray:
     """A finite float-like 2-D array with at least one row and one column."""
     a = v.as_real_array(value, name)
@@ -58,29 +49,10 @@ def _check_matrix(value, name: str, layout: str) -> np.ndarray:
     return a
 
 
-def _check_ignore_index(ignore_index) -> int:
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(
-            f"ignore_index must be an integer label value (PyTorch's default is -100), got {ignore_index!r}"
-        )
-    return int(ignore_index)
-
-
 def _check_labels(labels, n_tokens: int, n_vocab: int, ignore_index: int) -> np.ndarray:
     """Integer labels of shape (N,), each in [0, V) or equal to ignore_index, not all ignored. Returns kept."""
     y = v.as_real_array(labels, "labels")
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"labels must be integer token ids, got dtype {y.dtype}")
-    if y.shape != (n_tokens,):
-        raise ValueError(f"labels must have shape (N,) = ({n_tokens},), one token id per row of hidden, got {y.shape}")
-    kept = y != ignore_index
-    bad = kept & ((y < 0) | (y >= n_vocab))
-    if bad.any():
-        where = int(np.argmax(bad))
-        raise ValueError(
-            f"labels contains {int(y[where])} at index {where}, outside the valid range [0, {n_vocab}) for a "
-            f"vocabulary of V = {n_vocab} (rows of weight), and not equal to ignore_index = {ignore_index}"
-        )
+    kept = v.check_sparse_labels(y, (n_tokens, n_vocab), "labels", "hidden", ignore_index=ignore_index)
     if not kept.any():
         raise ValueError(
             f"every label equals ignore_index = {ignore_index}, so the mean over kept tokens is 0/0, undefined "
@@ -98,7 +70,7 @@ def _linear_inputs(hidden, weight, labels, ignore_index):
             f"hidden (N, d) and weight (V, d) must share d, the hidden width: got hidden{h.shape} and "
             f"weight{w.shape} (weight is laid out as torch.nn.Linear's, one row per token of the vocabulary)"
         )
-    kept = _check_labels(labels, h.shape[0], w.shape[0], _check_ignore_index(ignore_index))
+    kept = _check_labels(labels, h.shape[0], w.shape[0], v.check_ignore_index(ignore_index))
     dtype = v.result_dtype(h, w)
     dtype = np.dtype(np.float32) if dtype == np.float16 else dtype  # float16 products are done in float32
     return h, w, np.asarray(labels), kept, dtype
@@ -327,7 +299,7 @@ def distillation_loss(student_logits, teacher_logits, *, temperature):
     [0.443776287]
     """
     s, t = _same_shape_logits(student_logits, "student_logits", teacher_logits, "teacher_logits")
-    temp = _check_number(temperature, "temperature", what="the softening temperature T; 1 is no softening")
+    temp = v.positive_number(temperature, "temperature", "the softening temperature T; 1 is no softening")
     v.check_not_nan(s, "student_logits")
     v.check_not_nan(t, "teacher_logits")
     log_q = log_softmax(s.astype(np.float64) / temp)
@@ -362,7 +334,7 @@ def info_nce(a, b, *, temperature):
     x = _check_matrix(a, "a", "(N, D)")
     z = _check_matrix(b, "b", "(N, D)")
     v.check_same_shape(x, "a", z, "b")
-    temp = _check_number(temperature, "temperature", what="CLIP learns 1/T, starting at T = 0.07")
+    temp = v.positive_number(temperature, "temperature", "CLIP learns 1/T, starting at T = 0.07")
     normed = []
     for arr, name in ((x, "a"), (z, "b")):
         arr64 = arr.astype(np.float64)
@@ -429,7 +401,7 @@ def softcap(logits, cap):
     [-30.0, 0.0, 2.99004, 30.0]
     """
     x = v.as_real_array(logits, "logits")
-    kappa = _check_number(cap, "cap", what="the soft cap κ; Gemma 2 uses 30")
+    kappa = v.positive_number(cap, "cap", "the soft cap κ; Gemma 2 uses 30")
     v.check_not_nan(x, "logits")
     out = kappa * np.tanh(x.astype(np.float64) / kappa)
     return out.astype(v.result_dtype(x), copy=False)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validate as v
+
 __all__ = ["weight_moments", "bias_expansion"]
 
 
@@ -36,9 +38,9 @@ def weight_moments(probabilities, proposal, labels) -> tuple[np.ndarray, np.ndar
     >>> round(float(mu2[0]), 12), round(float(mu3[0]), 12)
     (0.125, -0.03125)
     """
-    p = np.asarray(probabilities, dtype=float)
-    q = np.asarray(proposal, dtype=float)
-    c = np.asarray(labels)
+    p = v.as_real_array(probabilities, "probabilities").astype(float)
+    q = v.as_real_array(proposal, "proposal").astype(float)
+    c = v.as_real_array(labels, "labels")
     if p.ndim != 2 or not np.all(np.isfinite(p)) or np.any(p < 0) or not np.allclose(p.sum(axis=1), 1, atol=1e-9):
         raise ValueError(f"probabilities must be an (N, V) array of rows that sum to 1, got shape {p.shape}")
     if q.shape != (p.shape[1],) or not np.all(q > 0) or not np.isclose(q.sum(), 1, atol=1e-9):
@@ -66,8 +68,8 @@ def bias_expansion(mu2, mu3, k) -> tuple[np.ndarray, np.ndarray]:
     >>> second.tolist(), [round(v, 6) for v in third.tolist()]
     ([-0.25, -0.00390625], [-0.210938, -0.003897])
     """
-    mu2, mu3 = np.asarray(mu2, dtype=float), np.asarray(mu3, dtype=float)
-    k = np.asarray(k, dtype=float)
+    mu2, mu3 = v.as_real_array(mu2, "mu2").astype(float), v.as_real_array(mu3, "mu3").astype(float)
+    k = v.as_real_array(k, "k").astype(float)
     if mu2.ndim != 1 or mu2.shape != mu3.shape or not np.all(np.isfinite(mu2)) or np.any(mu2 < 0):
         raise ValueError(
             f"mu2 and mu3 must be finite (N,) arrays of moments with mu2 ≥ 0, got {mu2.shape}, {mu3.shape}"

@@ -17,6 +17,8 @@ from decimal import Decimal, localcontext
 
 import numpy as np
 
+from . import _validate as v
+
 __all__ = ["exact_bce", "ulp_error", "first_float", "float32_stepwise_bce"]
 
 _INT_OF = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
@@ -49,8 +51,7 @@ def exact_bce(x, z, *, digits: int = 60) -> Decimal:
     x, z = _finite_float("x", x), _finite_float("z", z)
     if not 0.0 <= z <= 1.0:
         raise ValueError(f"z must be a label in [0, 1], got {z!r}")
-    if not (isinstance(digits, int) and 20 <= digits <= 1000):
-        raise ValueError(f"digits must be an integer in [20, 1000], got {digits!r}")
+    digits = v.whole_number(digits, "digits", minimum=20, maximum=1000)
     with localcontext() as ctx:
         ctx.prec = digits
         dx, dz = Decimal(x), Decimal(z)  # the exact values of the two floats
@@ -150,8 +151,8 @@ def float32_stepwise_bce(labels, logits) -> tuple[np.ndarray, np.float32]:
     >>> str(mean)
     '0.6931472'
     """
-    z = np.asarray(labels, dtype=np.float64)
-    x = np.asarray(logits, dtype=np.float64)
+    z = v.as_real_array(labels, "labels").astype(np.float64)
+    x = v.as_real_array(logits, "logits").astype(np.float64)
     if z.shape != x.shape or z.ndim != 1 or z.size == 0:
         raise ValueError(f"labels and logits must be 1-D of the same non-zero length, got {z.shape} and {x.shape}")
     if not (np.isfinite(x).all() and np.isfinite(z).all()):

@@ -147,14 +147,6 @@ def pos_weight_from_labels(labels):
     return negatives / positives
 
 
-def _check_ignore_index(ignore_index):
-    if ignore_index is None:
-        return None
-    if isinstance(ignore_index, (bool, np.bool_)) or not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(f"ignore_index must be None or an integer label (PyTorch uses -100), got {ignore_index!r}")
-    return int(ignore_index)
-
-
 def class_weighted_sparse_cross_entropy(
     labels, logits, *, class_weight=None, ignore_index=None, label_smoothing: float = 0.0, reduction: str = "mean"
 ):
@@ -191,15 +183,12 @@ def class_weighted_sparse_cross_entropy(
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     eps = v.check_smoothing(label_smoothing)
-    ignore = _check_ignore_index(ignore_index)
+    ignore = v.check_ignore_index(ignore_index, allow_none=True)
     x = v.as_real_array(logits, "logits")
     y = v.as_real_array(labels, "labels")
     v.check_class_axis(x, "logits", -1)
     n_classes = x.shape[-1]
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"labels must be integer class indices, got dtype {y.dtype}")
-    kept = np.ones(y.shape, dtype=bool) if ignore is None else y != ignore
-    v.check_sparse_labels(np.where(kept, y, 0), x.shape)  # every label that is not ignored must be a class
+    kept = v.check_sparse_labels(y, x.shape, ignore_index=ignore)  # every label that is not ignored is a class
     if class_weight is None:
         w = np.ones(n_classes)
     else:

@@ -1137,6 +1137,248 @@ case("coding is_prefix_free not str", lambda: coding.is_prefix_free([0, 1]), err
 case("coding huffman one symbol", lambda: coding.huffman_code([1.0]), Holds(lambda r: len(r) == 1, "one codeword"))
 
 
+# --- 11. plotting and widgets: names, masked/ragged/NaN arrays, bools, degenerate limits, numpy scalars -----
+# A figure that is made is closed at once (``closing``); a widget is built as in a notebook (ipympl canvas).
+
+from ce_teach import calibration, datasets, plotting, sampled_bias, widgets  # noqa: E402
+
+
+def closing(call):
+    """``call`` with every figure it opens closed afterwards (the battery makes hundreds)."""
+
+    def run():
+        import matplotlib.pyplot as plt
+
+        try:
+            return call()
+        finally:
+            plt.close("all")
+
+    return run
+
+
+def pcase(name, call, expect):
+    case(name, closing(call), expect)
+
+
+RAGGED = [[0.5, 0.5], [1.0]]
+pcase("plot distribution names 3 for 2", lambda: plotting.draw_distribution([0.5, 0.5], names="abc"), err("names"))
+pcase(
+    "plot distribution names list 3 for 2",
+    lambda: plotting.draw_distribution([0.5, 0.5], names=["a", "b", "c"]),
+    err("names", "(2)", "got 3"),
+)
+pcase("plot distribution masked p", lambda: plotting.draw_distribution(M_P), err("p", "masked"))
+pcase("plot distribution ragged p", lambda: plotting.draw_distribution(RAGGED), err("p", "rows of different lengths"))
+pcase("plot distribution nan p", lambda: plotting.draw_distribution([nan, 1.0]), err("p", "NaN"))
+pcase("plot distribution 2-D p", lambda: plotting.draw_distribution([[0.5, 0.5]]), err("p", "1-D"))
+pcase(
+    "plot distribution update wrong length",
+    lambda: plotting.draw_distribution([0.5, 0.5]).update([0.2, 0.3, 0.5]),
+    err("p", "2"),
+)
+pcase(
+    "plot distribution value",
+    lambda: plotting.draw_distribution(np.array([0.5, 0.5]), names=np.array(["h", "t"])).update([0.5, 0.5]),
+    Value(1.0),
+)
+pcase("plot pair names 1 for 2", lambda: plotting.draw_pair([0.5, 0.5], [0.5, 0.5], names=["a"]), err("names", "got 1"))
+pcase("plot pair q length", lambda: plotting.draw_pair([0.5, 0.5], [0.2, 0.3, 0.5]), err("q", "p"))
+pcase("plot pair masked q", lambda: plotting.draw_pair([0.5, 0.5], M_P), err("q", "masked"))
+pcase("plot pair ragged p", lambda: plotting.draw_pair(RAGGED, [0.5, 0.5]), err("p", "rows of different lengths"))
+pcase("plot pair value", lambda: plotting.draw_pair([0.5, 0.5], [0.5, 0.5]).update([0.5, 0.5]), Value([0.0, 0.0]))
+pcase("plot binary_entropy p bool", lambda: plotting.draw_binary_entropy(True), err("p"))
+pcase("plot binary_entropy p nan", lambda: plotting.draw_binary_entropy(nan), err("p", "[0, 1]"))
+pcase("plot binary_entropy p np.float32", lambda: plotting.draw_binary_entropy(np.float32(0.5)).update(0.5), Value(1.0))
+pcase("plot surprise ymax 0", lambda: plotting.draw_surprise(0.5, ymax=0.0), err("ymax", "0.0"))
+pcase("plot surprise q np.int64", lambda: plotting.draw_surprise(np.int64(1)).update(np.int64(1)), Value(0.0))
+pcase("plot cross_entropy_vs_q ymax -1", lambda: plotting.draw_cross_entropy_vs_q(0.5, ymax=-1), err("ymax", "-1"))
+pcase(
+    "plot surprise_log qmin np.float32",
+    lambda: plotting.draw_surprise_log(0.5, qmin=np.float32(1e-8)).update(0.5),
+    Value(math.log(2)),
+)
+pcase("plot gradients_vs_logit limit 0", lambda: plotting.draw_gradients_vs_logit(limit=0), err("limit", "0"))
+pcase(
+    "plot gradients_vs_logit limit np.int64",
+    lambda: plotting.draw_gradients_vs_logit(0.0, limit=np.int64(5)).loss_ax.get_xlim(),
+    Value([-5.0, 5.0]),
+)
+pcase("plot zero_one limit -1", lambda: plotting.draw_zero_one_vs_ce(limit=-1), err("limit", "-1"))
+pcase("plot zero_one limit nan", lambda: plotting.draw_zero_one_vs_ce(limit=nan), err("limit", "nan"))
+pcase(
+    "plot zero_one limit np.int64",
+    lambda: plotting.draw_zero_one_vs_ce(1.0, limit=np.int64(5)).update(1.0),
+    Value(0.0),
+)
+pcase("plot zero_one logit bool", lambda: plotting.draw_zero_one_vs_ce(True), err("logit"))
+pcase("plot sigmoid limit np.int64", lambda: plotting.draw_sigmoid(limit=np.int64(5)).ax.get_xlim(), Value([-5.0, 5.0]))
+pcase("plot sigmoid limit 0", lambda: plotting.draw_sigmoid(limit=0), err("limit", "0"))
+pcase("plot sigmoid marked masked", lambda: plotting.draw_sigmoid(ma([0.0, 1.0], mask=[0, 1])), err("marked", "masked"))
+pcase(
+    "plot bce_curves limit np.int64",
+    lambda: plotting.draw_bce_curves(1.0, 1.0, limit=np.int64(20)).loss_ax.get_xlim(),
+    Value([-20.0, 20.0]),
+)
+pcase("plot bce_curves x bool", lambda: plotting.draw_bce_curves(True, 1.0), err("x"))
+pcase("plot softmax_loss masked x", lambda: plotting.draw_softmax_loss(M_X2[0]), err("x", "masked"))
+pcase("plot softmax_loss ragged x", lambda: plotting.draw_softmax_loss(RAGGED), err("x", "rows of different lengths"))
+pcase("plot softmax_loss names", lambda: plotting.draw_softmax_loss([1.0, 0.0], names=["a"]), err("names", "got 1"))
+pcase("plot jacobian names", lambda: plotting.draw_jacobian([1.0, 0.0], names="abc"), err("names"))
+pcase("plot temperature t_min bool", lambda: plotting.draw_temperature([1.0, 0.0], t_min=True), err("t_min"))
+pcase(
+    "plot temperature_bars np.int64 T",
+    lambda: plotting.draw_temperature_bars([1.0, 0.0], np.int64(1)).update(np.int64(1))[1],
+    Holds(lambda h: abs(h - float(ct.entropy(ct.softmax([1.0, 0.0])))) < 1e-15, "H(S(x))"),
+)
+
+
+def wcase(name, call, expect):
+    pcase(name, call, expect)
+
+
+wcase(
+    "widget softmax_entropy names 2 for 3",
+    lambda: widgets.softmax_entropy(names=("a", "b")),
+    err("names", "(3)", "got 2"),
+)
+wcase("widget softmax_entropy limit 0", lambda: widgets.softmax_entropy(limit=0), err("limit", "0"))
+wcase(
+    "widget softmax_entropy masked logits",
+    lambda: widgets.softmax_entropy(ma([1.0, 0.0, 0.0], mask=[0, 1, 0])),
+    err("logits", "masked"),
+)
+wcase(
+    "widget softmax_entropy readout matches clamped slider",
+    lambda: (lambda b: (b.x0.value, "0.667" in b.readout.value))(widgets.softmax_entropy((50.0, 0.0, 0.0), limit=10)),
+    Holds(lambda r: r == (10.0, False), "slider 10, readout for x0 = 10"),
+)
+wcase("widget kl_explorer ragged p", lambda: widgets.kl_explorer(p=RAGGED), err("p", "rows of different lengths"))
+wcase(
+    "widget kl_explorer masked p",
+    lambda: widgets.kl_explorer(p=ma([0.6, 0.3, 0.1], mask=[0, 1, 0])),
+    err("p", "masked"),
+)
+wcase("widget kl_explorer names", lambda: widgets.kl_explorer(names=("a", "b")), err("names", "got 2"))
+wcase("widget kl_explorer q_logits length", lambda: widgets.kl_explorer(q_logits=(0.0, 0.0)), err("q_logits", "3"))
+wcase("widget kl_explorer p nan", lambda: widgets.kl_explorer(p=(nan, 0.5, 0.5)), err("p", "NaN"))
+wcase("widget bce_explorer float32 yes", lambda: widgets.bce_explorer(float32="yes"), err("float32"))
+wcase("widget bce_explorer x nan", lambda: widgets.bce_explorer(x=nan), err("x"))
+wcase(
+    "widget bce_explorer float32 np.bool_",
+    lambda: widgets.bce_explorer(float32=np.bool_(True)).float32.value,
+    Holds(lambda r: r is True, "the checkbox on"),
+)
+wcase("widget coin_entropy p 2", lambda: widgets.coin_entropy(2.0), err("p", "[0, 1]"))
+wcase("widget true_class_loss q bool", lambda: widgets.true_class_loss(True), err("q"))
+wcase(
+    "widget softmax_explorer masked",
+    lambda: widgets.softmax_explorer(ma([1.0, 0.0], mask=[0, 1])),
+    err("logits", "masked"),
+)
+wcase(
+    "widget softmax_explorer ragged",
+    lambda: widgets.softmax_explorer(RAGGED),
+    err("logits", "rows of different lengths"),
+)
+wcase(
+    "widget temperature_explorer ragged",
+    lambda: widgets.temperature_explorer(RAGGED),
+    err("logits", "rows of different lengths"),
+)
+wcase("widget training_race lr 0", lambda: widgets.training_race([1.0, -1.0], [1, 0], lr=0.0), err("lr", "0"))
+
+
+# --- 12. coding, calibration, datasets, sampled_bias, ulp, bughunt, lm, focal, classifier ---------------
+
+case("coding canonical 10**9", lambda: coding.canonical_code([10**9]), err("lengths", "1000000000"))
+case(
+    "coding canonical value np.int64",
+    lambda: coding.canonical_code(np.array([1, 2, 2])),
+    Holds(lambda r: r == ["0", "10", "11"], "0, 10, 11"),
+)
+case("coding encode masked", lambda: coding.encode(ma([0, 1], mask=[0, 1]), ["0", "1"]), err("message", "masked"))
+case(
+    "coding encode ragged",
+    lambda: coding.encode([[0, 1], [1]], ["0", "1"]),
+    err("message", "rows of different lengths"),
+)
+case("coding encode symbol 2", lambda: coding.encode([0, 2], ["0", "1"]), err("message", "2"))
+case("coding kraft masked", lambda: coding.kraft_sum(ma([1, 2], mask=[0, 1])), err("code", "masked"))
+case("coding expected_length masked p", lambda: coding.expected_length(M_P, ["0", "1"]), err("p", "masked"))
+case(
+    "calibration smooth_labels 10**10",
+    lambda: calibration.smooth_labels([0], 10**10, label_smoothing=0.1),
+    err("num_classes", "GiB"),
+)
+case(
+    "calibration smooth_labels np.int64",
+    lambda: calibration.smooth_labels([1], np.int64(2), label_smoothing=np.float32(0.5)),
+    Value([[0.25, 0.75]]),
+)
+case(
+    "calibration smooth_labels bool",
+    lambda: calibration.smooth_labels([0], True, label_smoothing=0.1),
+    err("num_classes"),
+)
+case("calibration nll masked", lambda: calibration.nll(M_X2, [0, 1]), err("logits", "masked"))
+case("datasets split 10**12", lambda: datasets.train_validation_split(10**12, 5), err("n", "GiB"))
+case(
+    "datasets split np.int64",
+    lambda: [len(a) for a in datasets.train_validation_split(np.int64(5), np.int64(2))],
+    Value([3, 2]),
+)
+case(
+    "sampled_bias weight_moments masked",
+    lambda: sampled_bias.weight_moments(ma([[0.5, 0.5]], mask=[[0, 1]]), [0.5, 0.5], [0]),
+    err("probabilities", "masked"),
+)
+case(
+    "sampled_bias weight_moments ragged",
+    lambda: sampled_bias.weight_moments(RAGGED, [0.5, 0.5], [0]),
+    err("probabilities", "rows of different lengths"),
+)
+case(
+    "sampled_bias weight_moments masked proposal",
+    lambda: sampled_bias.weight_moments([[0.5, 0.5]], M_P, [0]),
+    err("proposal", "masked"),
+)
+case(
+    "sampled_bias bias_expansion masked",
+    lambda: sampled_bias.bias_expansion(ma([1.0], mask=[1]), [1.0], 2),
+    err("mu2", "masked"),
+)
+case(
+    "sampled_bias bias_expansion k masked",
+    lambda: sampled_bias.bias_expansion([1.0], [1.0], ma([2, 3], mask=[0, 1])),
+    err("k", "masked"),
+)
+case(
+    "ulp float32_stepwise masked",
+    lambda: ct.ulp.float32_stepwise_bce([1.0], ma([2.0], mask=[1])),
+    err("logits", "masked"),
+)
+case(
+    "ulp exact_bce digits np.int64", lambda: float(ct.ulp.exact_bce(0.0, 1.0, digits=np.int64(30))), Value(math.log(2))
+)
+case("lm softcap cap bool", lambda: ct.lm.softcap([1.0], True), err("cap"))
+case("lm softcap masked", lambda: ct.lm.softcap(M1, 5.0), err("logits", "masked"))
+case("lm z_loss masked", lambda: ct.lm.z_loss(M_X2), err("logits", "masked"))
+case("lm distillation temperature 0", lambda: ct.lm.distillation_loss(X2, X2, temperature=0), err("temperature", "0"))
+case(
+    "lm distillation temperature np.int64",
+    lambda: float(np.mean(ct.lm.distillation_loss(X2, X2, temperature=np.int64(2)))),
+    Value(0.0),
+)
+case("lm info_nce ragged", lambda: ct.lm.info_nce(RAGGED, X2, temperature=1.0), err("a", "rows of different lengths"))
+case(
+    "focal gamma np.int64",
+    lambda: float(ct.focal.sigmoid_focal_loss([1.0], [0.0], gamma=np.int64(0), alpha=0.5)[0]),
+    Value(0.5 * math.log(2)),
+)
+case("focal sparse masked", lambda: ct.focal.sparse_softmax_focal_loss([0, 1], M_X2), err("logits", "masked"))
+
+
 def counts() -> dict[str, int]:
     tally = {"good": 0, "silent wrong": 0, "unclear error": 0, "crash": 0}
     for call, expect in CASES.values():

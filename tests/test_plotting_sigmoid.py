@@ -113,7 +113,7 @@ def test_bad_input_is_a_clear_error(x, z, dtype, message):
 
 
 def test_bad_limit():
-    with pytest.raises(ValueError, match="limit must be a positive number"):
+    with pytest.raises(ValueError, match="limit must be a positive finite number"):
         draw_bce_curves(limit=0)
 
 

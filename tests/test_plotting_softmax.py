@@ -76,7 +76,7 @@ def test_softmax_loss_update_rejects_a_different_class_count():
     plot = draw_softmax_loss([1.0, 0.0, 2.0], 0)
     with pytest.raises(ValueError, match="must have 3 logits"):
         plot.update([1.0, 0.0], 0)
-    with pytest.raises(ValueError, match="one name per class"):
+    with pytest.raises(ValueError, match="one label per class"):
         draw_softmax_loss([1.0, 0.0], 0, names=["a", "b", "c"])
 
 

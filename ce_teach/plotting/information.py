@@ -10,6 +10,7 @@ from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from .. import _validate as v
 from ..information import cross_entropy, entropy, kl_divergence
 from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, log, set_title_text, unit
 
@@ -35,10 +36,19 @@ def _binary_entropy(p: float, base) -> float:
 
 def _probability(value, name: str) -> float:
     """A single probability in [0, 1], or a ValueError naming the argument (a marker off the curve is a bug)."""
-    value = float(value)
+    value = v.real_number(value, name, "a probability in [0, 1]")
     if not 0.0 <= value <= 1.0:  # also rejects NaN
         raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
     return value
+
+
+def _bars(values, name: str, n: int | None = None) -> np.ndarray:
+    """One row of bar heights (1-D; ``n`` of them if given) as floats, or an error naming ``name``."""
+    row = v.as_real_array(values, name)
+    if row.ndim != 1 or row.size == 0 or (n is not None and row.size != n):
+        size = f"{n} entries" if n is not None else "at least one entry"
+        raise ValueError(f"{name} must be a 1-D array with {size}, got shape {row.shape}")
+    return row.astype(float)
 
 
 def _shown(value: float, digits: int = 3) -> str:
@@ -91,7 +101,7 @@ class DistributionBars:
     base: object = 2
 
     def update(self, p) -> float:
-        p = np.asarray(p, dtype=float)
+        p = _bars(p, "p", len(self.bars))
         for bar, height in zip(self.bars, p, strict=True):
             bar.set_height(height)
         h = float(entropy(p, base=self.base))
@@ -101,9 +111,9 @@ class DistributionBars:
 
 def draw_distribution(p, *, names=None, title="p", base=2, ax=None) -> DistributionBars:
     """Bar chart of a distribution p over named outcomes, with H(p) in the title."""
+    p = _bars(p, "p")
+    names = v.check_names(names, p.size) if names is not None else [str(i) for i in range(p.size)]
     ax = axes(ax)
-    p = np.asarray(p, dtype=float)
-    names = list(names) if names is not None else [str(i) for i in range(p.size)]
     bars = ax.bar(names, p, color=TARGET_COLOUR)
     ax.set_ylim(0, 1)
     ax.set_ylabel("probability")
@@ -123,7 +133,7 @@ class PairBars:
     base: object = 2
 
     def update(self, q) -> tuple[float, float]:
-        q = np.asarray(q, dtype=float)
+        q = _bars(q, "q", len(self.q_bars))
         for bar, height in zip(self.q_bars, q, strict=True):
             bar.set_height(height)
         forward = float(kl_divergence(self.p, q, base=self.base))
@@ -135,10 +145,10 @@ class PairBars:
 
 def draw_pair(p, q, *, names=None, base=2, ax=None) -> PairBars:
     """Bars of p (target) and q (model) side by side, titled with both KL divergences."""
+    p = _bars(p, "p")
+    q = _bars(q, "q (one probability per entry of p)", p.size)
+    names = v.check_names(names, p.size) if names is not None else [str(i) for i in range(p.size)]
     ax = axes(ax)
-    p = np.asarray(p, dtype=float)
-    q = np.asarray(q, dtype=float)
-    names = list(names) if names is not None else [str(i) for i in range(p.size)]
     where = np.arange(p.size)
     p_bars = ax.bar(where - 0.2, p, width=0.4, color=TARGET_COLOUR, label="p (target)")
     q_bars = ax.bar(where + 0.2, q, width=0.4, color=MODEL_COLOUR, label="q (model)")
@@ -171,6 +181,7 @@ class SurprisePlot:
 
 def draw_surprise(q: float = 0.7, *, base=None, ymax: float = 8.0, ax=None) -> SurprisePlot:
     """Plot the surprise −log q (the one-hot cross-entropy loss) against the probability q of the truth."""
+    ymax = v.positive_number(ymax, "ymax", "the top of the loss axis")
     ax = axes(ax)
     grid = np.linspace(1e-4, 1.0, 500)
     ax.plot(grid, -log(grid, base), color=TARGET_COLOUR)
@@ -217,6 +228,7 @@ def draw_cross_entropy_vs_q(p: float = 0.7, *, base=None, ymax: float = 3.0, ax=
     The dashed line is the entropy H(p), the lowest the curve can go; the gap between them at any q is
     D_KL(p‖q). The dot marks the minimum, at q = p. ``ax`` is None (a new fixed-size figure) or the axes.
     """
+    ymax = v.positive_number(ymax, "ymax", "the top of the loss axis")
     ax = axes(ax)
     grid = np.linspace(0.001, 0.999, 999)
     (curve,) = ax.plot([], [], color=MODEL_COLOUR, label="H(p, q), the cross-entropy")
@@ -256,7 +268,7 @@ def draw_surprise_log(q: float = 0.7, *, base=None, qmin: float = 1e-16, ax=None
     On this axis −log q is a straight line: every factor of 10 taken off q adds ln 10 ≈ 2.3 nats, with no
     ceiling, down to q = 0 where the loss is infinite. The dotted guides mark q = 0.5 and q = 0.01.
     """
-    if not (isinstance(qmin, float) and 0 < qmin < 1e-3):
+    if not 0 < v.real_number(qmin, "qmin", "a float in (0, 1e-3)") < 1e-3:
         raise ValueError(f"qmin must be a float in (0, 1e-3), got {qmin!r}")
     ax = axes(ax)
     grid = np.logspace(np.log10(qmin), 0, 400)
@@ -265,7 +277,7 @@ def draw_surprise_log(q: float = 0.7, *, base=None, qmin: float = 1e-16, ax=None
         ax.axvline(guide, color="0.85", linewidth=0.8, linestyle=":")
     (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=9)
     ax.set_xscale("log")
-    ax.set_xlim(qmin, 1.0)
+    ax.set_xlim(float(qmin), 1.0)
     ax.set_ylim(0, 1.05 * float(-log(qmin, base)))
     ax.set_xlabel("q = probability the model gives the true class (log scale)")
     ax.set_ylabel(f"loss −log q [{unit(base)}]")

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from .. import _validate as v
 from ..losses import sigmoid_cross_entropy_with_logits
 from ..mse import sigmoid_error_and_slope, sigmoid_squared_error, zero_one_loss
 from ..training import TrainingHistory
@@ -37,14 +38,14 @@ def _two_axes(axs):
 
 
 def _logit(value, name: str = "logit") -> float:
-    value = float(value)
+    value = v.real_number(value, name, "a finite number")
     if not np.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return value
 
 
 def _label(value) -> float:
-    value = float(value)
+    value = v.real_number(value, "label", "0 or 1")
     if value not in (0.0, 1.0):
         raise ValueError(f"label must be 0 or 1, got {value!r}")
     return value
@@ -62,14 +63,7 @@ def binary_gradients(logit: float, label: float) -> tuple[float, float, float]:
     return float(error * slope), float(error), float(slope)
 
 
-def _positive(value, name: str) -> float:
-    """A positive finite number (numpy scalars included, bool refused), or an error naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a positive number, got {value!r}")
-    value = float(value)
-    if not 0.0 < value < np.inf:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return value
+_positive = v.positive_number  # a positive finite number (numpy scalars included, bool refused)
 
 
 @dataclass
@@ -234,6 +228,7 @@ class ZeroOnePlot:
 
 def draw_zero_one_vs_ce(logit: float = -1.0, *, limit: float = 4.0, ax=None) -> ZeroOnePlot:
     """Plot the 0-1 loss (a step: flat, then a jump at x = 0) next to cross-entropy (smooth), for label 1."""
+    limit = _positive(limit, "limit")
     ax = axes(ax)
     grid = np.linspace(-limit, limit, 801)
     ones = np.ones_like(grid)

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from .. import _validate as v
 from .. import naive
 from ..activations import sigmoid
 from ..gradients import sigmoid_cross_entropy_grad
@@ -74,7 +75,7 @@ def _dtype_name(dtype) -> str:
 
 
 def _point(x, z, dtype: str) -> BCEPoint:
-    x, z = float(x), float(z)
+    x, z = v.real_number(x, "x", "a finite logit"), v.real_number(z, "z", "a label in [0, 1]")
     if not np.isfinite(x):
         raise ValueError(f"x must be a finite logit, got {x!r}")
     if not 0.0 <= z <= 1.0:  # also rejects NaN
@@ -155,8 +156,7 @@ def draw_bce_curves(x: float = 2.0, z: float = 1.0, *, dtype="float64", limit: f
     Thin line: the stable form from ``ce_teach``; wide pale band: the naive σ-then-log form in ``dtype``,
     drawn only where it is finite, so it visibly stops at x ≈ 16.6 in float32 (36.7 in float64).
     """
-    if not (isinstance(limit, (int, float)) and 0 < limit < np.inf):
-        raise ValueError(f"limit must be a positive number, got {limit!r}")
+    limit = v.positive_number(limit, "limit")
     if ax is None:
         _, ax = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
     loss_ax, grad_ax = ax
@@ -198,7 +198,7 @@ class SigmoidPlot:
     markers: Line2D
 
     def update(self, marked) -> np.ndarray:
-        marked = np.atleast_1d(np.asarray(marked, dtype=float))
+        marked = np.atleast_1d(v.as_real_array(marked, "marked")).astype(float)
         if marked.ndim != 1 or not np.isfinite(marked).all():
             raise ValueError(f"marked must be a 1-D list of finite logits, got {marked!r}")
         q = sigmoid(marked)
@@ -212,8 +212,7 @@ def draw_sigmoid(marked=(-2.0, 0.0, 2.0), *, limit: float = 8.0, ax=None) -> Sig
     Dashed lines mark q = 0, ½ and 1 (σ approaches 0 and 1 but never reaches them); dots mark the
     logits in ``marked``. ``ax`` is None (a new fixed-size figure) or the axes to draw in.
     """
-    if not (isinstance(limit, (int, float)) and 0 < limit < np.inf):
-        raise ValueError(f"limit must be a positive number, got {limit!r}")
+    limit = v.positive_number(limit, "limit")
     ax = _axes(ax)
     grid = np.linspace(-limit, limit, 401)
     for level in (0.0, 0.5, 1.0):

@@ -23,6 +23,7 @@ from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from .. import _validate as v
 from ..activations import softmax
 from ..gradients import softmax_cross_entropy_grad, softmax_jacobian
 from ..information import entropy
@@ -47,7 +48,7 @@ JACOBIAN_LIMIT = 0.25  # |J_ij| ≤ 1/4: s(1 − s) ≤ 1/4 on the diagonal, s_i
 
 def _logit_row(x, name: str = "x") -> np.ndarray:
     """One row of finite logits (at least two classes), or a ValueError naming the argument."""
-    row = np.asarray(x, dtype=float)
+    row = v.as_real_array(x, name).astype(float)
     if row.ndim != 1 or row.size < 2:
         raise ValueError(f"{name} must be one row of logits with at least 2 classes, got shape {row.shape}")
     if not np.isfinite(row).all():
@@ -67,10 +68,7 @@ def _class_index(label, n_classes: int) -> int:
 def _names(names, n: int) -> list[str]:
     if names is None:
         return [str(i) for i in range(n)]
-    names = [str(name) for name in names]
-    if len(names) != n:
-        raise ValueError(f"names must give one name per class ({n}), got {len(names)}")
-    return names
+    return v.check_names(list(names) if isinstance(names, str) else names, n)  # "abc": one letter per class, as before
 
 
 @dataclass
@@ -188,9 +186,7 @@ class TemperaturePlot:
 
     def update(self, temperature: float) -> float:
         """Move the marker to ``temperature``; return H(S(x/T)) in nats."""
-        temperature = float(temperature)
-        if not 0.0 < temperature < np.inf:
-            raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+        temperature = _temperature(temperature)
         h = float(entropy(softmax(self.x / temperature))) + 0.0  # + 0.0: no "-0.000"
         self.marker.set_data([temperature], [h])
         if self.label.get_visible():  # a live figure hides it (its readout gives the numbers): leave it untouched
@@ -207,6 +203,7 @@ def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max:
     """
     ax = axes(ax)
     x = _logit_row(x)
+    t_min, t_max = v.positive_number(t_min, "t_min"), v.positive_number(t_max, "t_max")
     if not 0.0 < t_min < t_max < np.inf:
         raise ValueError(f"need 0 < t_min < t_max < inf, got t_min={t_min!r}, t_max={t_max!r}")
     grid = np.geomspace(t_min, t_max, 300)
@@ -232,12 +229,7 @@ def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max:
 
 def _temperature(value) -> float:
     """A positive finite temperature, or a ValueError naming ``temperature``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"temperature must be a positive number, got {value!r}")
-    value = float(value)
-    if not 0.0 < value < np.inf:
-        raise ValueError(f"temperature must be a positive finite number, got {value!r}")
-    return value
+    return v.positive_number(value, "temperature")
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate as v
 from ..activations import softmax
 from ..plotting import draw_binary_entropy, draw_distribution, draw_pair, draw_surprise, draw_surprise_log
 from ..plotting._common import unit
@@ -11,6 +12,18 @@ from ._live import LiveWidget, live_figure, number, slider
 
 __all__ = ["coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss"]
 __all__ += ["true_class_loss_log"]  # notebook 03
+
+
+def _logits(logits, name: str, limit) -> tuple[np.ndarray, float]:
+    """Starting logits (a 1-D row of finite numbers) and the sliders' range ``limit`` (≥ 0.1, one step)."""
+    start = v.as_real_array(logits, name).astype(float)
+    if start.ndim != 1 or start.size < 2:
+        raise ValueError(f"{name} must be one row of at least 2 logits, got shape {start.shape}")
+    v.check_finite(start, name)
+    limit = v.positive_number(limit, "limit", "the sliders' range ±limit")
+    if limit < 0.1:
+        raise ValueError(f"limit must be at least 0.1 (one step of the sliders), got {limit!r}")
+    return start, limit
 
 
 def coin_entropy(p: float = 0.5, *, base=2) -> LiveWidget:
@@ -30,8 +43,9 @@ def coin_entropy(p: float = 0.5, *, base=2) -> LiveWidget:
 
 def softmax_entropy(logits=(1.0, 0.0, -1.0), *, names=("a", "b", "c"), base=2, limit: float = 10.0) -> LiveWidget:
     """Three logit sliders → softmax probabilities as bars, and their entropy, live."""
+    start, limit = _logits(logits, "logits", limit)
+    names = v.check_names(names, start.size)
     fig = live_figure()
-    start = np.asarray(logits, dtype=float)
     plot = draw_distribution(softmax(start), names=names, title="softmax(x)", base=base, ax=fig.add_subplot())
     controls = {f"x{i}": slider(float(v), -limit, limit, 0.1, f"logit x{i} ({n})") for i, (v, n) in
                 enumerate(zip(start, names, strict=True))}
@@ -53,9 +67,12 @@ def softmax_entropy(logits=(1.0, 0.0, -1.0), *, names=("a", "b", "c"), base=2, l
 def kl_explorer(p=(0.6, 0.3, 0.1), q_logits=(0.0, 0.0, 0.0), *, names=("a", "b", "c"), base=2,
                 limit: float = 10.0) -> LiveWidget:
     """Move q's logits: bars of p and q = softmax(logits), with D(p‖q) and D(q‖p) live."""
+    p = v.as_real_array(p, "p").astype(float)
+    start, limit = _logits(q_logits, "q_logits", limit)
+    if p.shape != start.shape:
+        raise ValueError(f"p and q_logits must have one entry per class each, got shapes {p.shape} and {start.shape}")
+    names = v.check_names(names, start.size)
     fig = live_figure()
-    p = np.asarray(p, dtype=float)
-    start = np.asarray(q_logits, dtype=float)
     plot = draw_pair(p, softmax(start), names=names, base=base, ax=fig.add_subplot())
     controls = {f"x{i}": slider(float(v), -limit, limit, 0.1, f"q logit x{i} ({n})") for i, (v, n) in
                 enumerate(zip(start, names, strict=True))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 import numpy as np
 
+from .. import _validate as v
 from ..plotting.sigmoid import BCEPoint, draw_bce_curves
 from ._live import LiveWidget, live_figure, slider
 
@@ -46,6 +47,7 @@ def bce_explorer(x: float = 2.0, z: float = 1.0, *, float32: bool = False, limit
     then automatic differentiation through that graph) and the stable way (``ce_teach``). With float32
     on, the naive column turns to inf/nan for x ≥ 16.6; in float64 for x ≥ 36.7. The stable column never does.
     """
+    float32 = v.check_flag(float32, "float32")
     fig = live_figure()
     plot = draw_bce_curves(x, z, dtype="float32" if float32 else "float64", limit=limit, ax=fig.subplots(1, 2))
     controls = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 import numpy as np
 
+from .. import _validate as v
 from ..plotting.softmax import draw_softmax_loss, draw_temperature, draw_temperature_bars
 from ._live import LiveWidget, live_figure, slider
 
@@ -22,7 +23,7 @@ def softmax_explorer(logits=(2.0, 1.0, -1.0), label: int = 0, *, names=None, lim
     The figure shows S(x), the one-hot target and the gradient S(x) − y as bars; the readout gives
     S(x), the loss −ln S(x)_true in nats and the gradient. Controls: ``x0``, ``x1``, … and ``label``.
     """
-    start = np.asarray(logits, dtype=float)
+    start = v.as_real_array(logits, "logits").astype(float)
     if start.ndim != 1 or not 2 <= start.size <= 6:
         raise ValueError(f"logits must be 2 to 6 numbers (one per class), got shape {start.shape}")
     if isinstance(limit, bool) or not isinstance(limit, (int, float, np.integer, np.floating)):
@@ -75,7 +76,7 @@ def temperature_explorer(logits=(3.0, 1.0, -3.0), temperature: float = 1.0, *, n
     >>> widget.T.value, widget.readout.value.startswith("T = <b>10.00</b>")
     (10.0, True)
     """
-    start = np.asarray(logits, dtype=float)
+    start = v.as_real_array(logits, "logits").astype(float)
     if start.ndim != 1 or not 2 <= start.size <= 6:
         raise ValueError(f"logits must be 2 to 6 numbers (one per class), got shape {start.shape}")
     for name, value in (("t_min", t_min), ("t_max", t_max), ("temperature", temperature)):
