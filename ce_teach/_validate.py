@@ -88,9 +88,12 @@ def check_smoothing(label_smoothing) -> float:
 def check_names(names, n: int, name: str = "names", what: str = "class") -> list[str]:
     """One label per item: ``names`` as a list of ``n`` strings, or a clear error (for plots and widgets).
 
-    A wrong length would otherwise reach matplotlib ("shape mismatch: objects cannot be broadcast").
+    A wrong length would otherwise reach matplotlib ("shape mismatch: objects cannot be broadcast"). A string
+    gives one label per character (``"abc"`` is a, b, c), as ``list`` would.
     """
-    if isinstance(names, str) or not hasattr(names, "__len__"):
+    if isinstance(names, str):
+        names = list(names)
+    if not hasattr(names, "__len__"):
         raise TypeError(f"{name} must be a list of {n} labels, one per {what}, got {names!r}")
     if len(names) != n:
         raise ValueError(f"{name} must give one label per {what} ({n}), got {len(names)}: {list(names)!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 
-import numpy as np
+from . import _validate as v
 
 __all__ = ["call_showing_warnings", "format_row"]
 
@@ -55,9 +55,7 @@ def format_row(values, fmt: str = "9.4f") -> str:
     """
     if not isinstance(fmt, str):
         raise TypeError(f"fmt must be a format spec string such as '.4g', got {type(fmt).__name__}: {fmt!r}")
-    array = np.asarray(values)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"values must be real numbers, got an array of dtype {array.dtype}")
+    array = v.as_real_array(values, "values")
     try:
         format(0.0, fmt)
     except ValueError as error:

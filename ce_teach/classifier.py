@@ -19,7 +19,13 @@ from . import _validate as v
 from .activations import sigmoid
 from .calibration import smooth_labels
 from .datasets import digits_split, load_digits
-from .focal import sigmoid_focal_loss_grad, sparse_softmax_focal_loss, sparse_softmax_focal_loss_grad
+from .focal import (
+    _check_alpha,
+    _check_gamma,
+    sigmoid_focal_loss_grad,
+    sparse_softmax_focal_loss,
+    sparse_softmax_focal_loss_grad,
+)
 from .losses import softmax_cross_entropy_with_logits, sparse_softmax_cross_entropy_with_logits
 
 __all__ = [
@@ -68,17 +74,15 @@ class History:
         return {name: np.asarray(values) for name, values in vars(self).items()}
 
 
-def _int(value, name: str, lo: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < lo:
-        raise ValueError(f"{name} must be ≥ {lo}, got {value}")
-    return int(value)
+MAX_STEPS = 100_000  # training steps run one at a time in Python (about a millisecond each on the digits)
+
+
+def _steps(steps) -> int:
+    return v.whole_number(steps, "steps", minimum=0, maximum=MAX_STEPS, why=" (the steps run one at a time)")
 
 
 def _number(value, name: str, lo: float, hi: float = np.inf, *, open_low: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
+    value = v.real_number(value, name)
     ok = (lo < value if open_low else lo <= value) and value <= hi and np.isfinite(value)
     if not ok:
         bracket = "(" if open_low else "["
@@ -103,10 +107,11 @@ def init_network(
     >>> [w.shape for layer in net.layers for w in layer]
     [(64, 32), (32,), (32, 10), (10,)]
     """
-    d, c = _int(n_inputs, "n_inputs", 1), _int(n_classes, "n_classes", 2)
-    h = _int(hidden, "hidden", 0)
+    d, c = v.whole_number(n_inputs, "n_inputs", minimum=1), v.whole_number(n_classes, "n_classes", minimum=2)
+    h = v.whole_number(hidden, "hidden", minimum=0)
+    v.check_size(8.0 * ((d + 1) * h + ((h or d) + 1) * c), "n_inputs, hidden and n_classes", "the weights")
     scale = _number(output_scale, "output_scale", 0.0)
-    rng = np.random.default_rng(_int(seed, "seed", 0))
+    rng = np.random.default_rng(v.whole_number(seed, "seed", minimum=0))
     if h == 0:
         return Network(((scale * rng.standard_normal((d, c)) / np.sqrt(d), np.zeros(c)),))
     w1 = rng.standard_normal((d, h)) / np.sqrt(d)
@@ -282,7 +287,7 @@ def train(
     >>> hist.step, hist.train_accuracy[-1]
     ([0, 10, 20], 1.0)
     """
-    n_steps, every = _int(steps, "steps", 0), _int(every, "every", 1)
+    n_steps, every = _steps(steps), v.whole_number(every, "every", minimum=1)
     lr = _number(learning_rate, "learning_rate", 0.0, open_low=True)
     mu = _number(momentum, "momentum", 0.0, 1.0)
     eps = _number(label_smoothing, "label_smoothing", 0.0, 1.0)
@@ -428,10 +433,10 @@ def train_binary(
     if z.shape != (len(x),) or not np.isin(z, (0.0, 1.0)).all():
         raise ValueError(f"labels must be 0/1 of shape ({len(x)},), got shape {z.shape}")
     q = _number(pos_weight, "pos_weight", 0.0, open_low=True)
-    focal = gamma != 0 or alpha >= 0
+    focal = _check_gamma(gamma) != 0 or _check_alpha(alpha) >= 0
     if focal and q != 1.0:
         raise ValueError("use pos_weight or the focal loss (gamma, alpha), not both at once")
-    n_steps, lr = _int(steps, "steps", 0), _number(learning_rate, "learning_rate", 0.0, open_low=True)
+    n_steps, lr = _steps(steps), _number(learning_rate, "learning_rate", 0.0, open_low=True)
     mu = _number(momentum, "momentum", 0.0, 1.0)
     xb = np.hstack([x.astype(np.float64), np.ones((len(x), 1))])
     wb, vel = np.zeros(xb.shape[1]), np.zeros(xb.shape[1])

@@ -31,16 +31,14 @@ _LD = np.longdouble
 
 
 def _check_gamma(gamma) -> float:
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.integer, np.floating)):
-        raise TypeError(f"gamma must be a number ≥ 0 (the focusing exponent), got {gamma!r}")
+    v.real_number(gamma, "gamma", "a number ≥ 0 (the focusing exponent)")
     if not (0.0 <= gamma < np.inf):
         raise ValueError(f"gamma must be a finite number ≥ 0 (0 gives plain cross-entropy), got {gamma!r}")
     return float(gamma)
 
 
 def _check_alpha(alpha) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
-        raise TypeError(f"alpha must be a number in [0, 1], or negative for no class weight, got {alpha!r}")
+    v.real_number(alpha, "alpha", "a number in [0, 1], or negative for no class weight")
     if not (-np.inf < alpha <= 1.0):
         raise ValueError(f"alpha must be in [0, 1], or negative for no class weight (torchvision: -1), got {alpha!r}")
     return float(alpha)

@@ -14,6 +14,8 @@ import pkgutil
 import textwrap
 from pathlib import Path
 
+import numpy as np
+
 __all__ = ["package_map"]
 
 _PLATFORM = ("plotting", "widgets", "checks")
@@ -36,7 +38,7 @@ def package_map(*, width: int = 100) -> str:
     >>> print(package_map().splitlines()[0])  # doctest: +ELLIPSIS
     ct.activations ...
     """
-    if isinstance(width, bool) or not isinstance(width, int) or width < 40:
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 40:
         raise ValueError(f"width must be a whole number of characters ≥ 40, got {width!r}")
     package = importlib.import_module("ce_teach")
     root = Path(inspect.getfile(package)).parent

@@ -1140,7 +1140,7 @@ case("coding huffman one symbol", lambda: coding.huffman_code([1.0]), Holds(lamb
 # --- 11. plotting and widgets: names, masked/ragged/NaN arrays, bools, degenerate limits, numpy scalars -----
 # A figure that is made is closed at once (``closing``); a widget is built as in a notebook (ipympl canvas).
 
-from ce_teach import calibration, datasets, plotting, sampled_bias, widgets  # noqa: E402
+from ce_teach import bughunt, calibration, datasets, plotting, sampled_bias, widgets  # noqa: E402
 
 
 def closing(call):
@@ -1377,6 +1377,31 @@ case(
     Value(0.5 * math.log(2)),
 )
 case("focal sparse masked", lambda: ct.focal.sparse_softmax_focal_loss([0, 1], M_X2), err("logits", "masked"))
+
+case("classifier init_network huge", lambda: ct.classifier.init_network(10**6, 10**6), err("n_inputs", "GiB"))
+case(
+    "classifier init_network np.int64",
+    lambda: [w.shape for layer in ct.classifier.init_network(np.int64(3), np.int64(2)).layers for w in layer],
+    Holds(lambda r: r == [(3, 2), (2,)], "(3, 2), (2,)"),
+)
+case(
+    "classifier train steps 10**9",
+    lambda: ct.classifier.train(ct.classifier.init_network(2, 2), [[0.0, 1.0]], [0], [[0.0, 1.0]], [0], steps=10**9),
+    err("steps", "100000"),
+)
+case(
+    "classifier train_binary steps 10**9",
+    lambda: ct.classifier.train_binary([[0.0], [1.0]], [0.0, 1.0], steps=10**9),
+    err("steps", "100000"),
+)
+case(
+    "classifier train_binary alpha nan",
+    lambda: ct.classifier.train_binary([[0.0], [1.0]], [0.0, 1.0], alpha=nan, steps=1),
+    err("alpha", "nan"),
+)
+case("bughunt format_row masked", lambda: bughunt.format_row(M1), err("values", "masked"))
+case("bughunt format_row ragged", lambda: bughunt.format_row(RAGGED), err("values", "rows of different lengths"))
+case("overview package_map width np.int64", lambda: ct.package_map(width=np.int64(80)).startswith("ct."), Value(1.0))
 
 
 def counts() -> dict[str, int]:

@@ -337,5 +337,6 @@ def test_names_helper_for_plots_and_widgets():
     assert _validate.check_names(("a", "b"), 2) == ["a", "b"]
     with pytest.raises(ValueError, match=r"names must give one label per class \(3\), got 1"):
         _validate.check_names(["a"], 3)
+    assert _validate.check_names("ab", 2) == ["a", "b"]  # one label per character, as list("ab")
     with pytest.raises(TypeError, match="names must be a list of 2 labels"):
-        _validate.check_names("ab", 2)
+        _validate.check_names(5, 2)

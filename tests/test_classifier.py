@@ -103,8 +103,8 @@ def test_train_binary_matches_its_losses():
 @pytest.mark.parametrize(
     ("call", "words"),
     [
-        (lambda: cl.init_network(64, 1), "n_classes must be ≥ 2"),
-        (lambda: cl.init_network(64, 10, hidden=-1), "hidden must be ≥ 0"),
+        (lambda: cl.init_network(64, 1), "n_classes must be an integer ≥ 2"),
+        (lambda: cl.init_network(64, 10, hidden=-1), "hidden must be an integer ≥ 0"),
         (lambda: cl.init_network(64, 10, output_scale=-1.0), "output_scale must be in"),
         (lambda: cl.forward(cl.init_network(3, 2), [[1.0, 2.0]]), r"features must have shape \(N, 3\)"),
         (lambda: cl.loss_and_gradients(cl.init_network(2, 2), [[1.0, 2.0]], [2]), "outside the valid range"),

@@ -68,7 +68,7 @@ def _class_index(label, n_classes: int) -> int:
 def _names(names, n: int) -> list[str]:
     if names is None:
         return [str(i) for i in range(n)]
-    return v.check_names(list(names) if isinstance(names, str) else names, n)  # "abc": one letter per class, as before
+    return v.check_names(names, n)
 
 
 @dataclass
