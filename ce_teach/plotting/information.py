@@ -42,6 +42,12 @@ def _probability(value, name: str) -> float:
     return value
 
 
+def _surprise(q, base) -> tuple[float, float]:
+    """(q, −log q) for one probability q of the true class; −log 0 is ∞."""
+    q = _probability(q, "q")
+    return q, float(-log(q, base)) + 0.0  # + 0.0 turns −log 1 = −0.0 into 0.0, so no "-0.000" is shown
+
+
 def _bars(values, name: str, n: int | None = None) -> np.ndarray:
     """One row of bar heights (1-D; ``n`` of them if given) as floats, or an error naming ``name``."""
     row = v.as_real_array(values, name)
@@ -171,8 +177,7 @@ class SurprisePlot:
     base: object = None
 
     def update(self, q: float) -> float:
-        q = _probability(q, "q")
-        loss = float(-log(q, self.base)) + 0.0  # + 0.0 turns −log 1 = −0.0 into 0.0, so no "-0.000" is shown
+        q, loss = _surprise(q, self.base)
         shown = min(loss, self.ax.get_ylim()[1])  # an infinite loss is drawn at the top edge
         self.marker.set_data([q], [shown])
         self.label.set_text(f"q(true class) = {q:.3f}:  loss = {_shown(loss)} {unit(self.base)}")
@@ -255,8 +260,7 @@ class SurpriseLogPlot:
 
     def update(self, q: float) -> float:
         """Move the marker to q (q = 0 has no place on a log axis: the marker hides and the loss is ∞)."""
-        q = _probability(q, "q")
-        loss = float(-log(q, self.base)) + 0.0  # + 0.0: −log 1 is 0.0, not −0.0
+        q, loss = _surprise(q, self.base)
         lo = self.ax.get_xlim()[0]
         self.marker.set_data(([q], [loss]) if q >= lo else ([], []))
         return loss
