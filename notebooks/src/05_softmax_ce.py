@@ -140,8 +140,8 @@ ct.checks.compare("row 3 is -1000 + ln 3", logsumexp_by_hand(rows)[2], -1000.0 +
 #
 # Computing $S(x)$ first and then its log **underflows**: for $x = [0, -800]$, $S(x)_1 \approx e^{-800} \approx
 # 10^{-348}$ is below the smallest float64 ($4.9 \times 10^{-324}$), so it is stored as 0 and $\ln 0 = -\infty$,
-# although $\ln S(x)_1 \approx -800$ is an ordinary number. (A last-digit subtlety of confident rows, and how
-# `ct.log_softmax` avoids it, is in *Going deeper*.)
+# although $\ln S(x)_1 \approx -800$ is an ordinary number. (A last-digit subtlety of confident rows: *Going
+# deeper*, part C.)
 
 # %%
 def max_shift_log_softmax(x):
@@ -239,7 +239,7 @@ for name, y_g in labels_g.items():
 #
 # The gradient of the **batch mean** with respect to row $n$'s logits: only the loss of example $n$,
 # $\ell_n = -\ln S(x_n)_{c_n}$, depends on $x_n$, so $\partial L / \partial x_n = \frac1N (S(x_n) - y_n)$, with $y_n$
-# the one-hot row of $c_n$. With a summed loss instead, the same learning rate takes $N$ times larger steps.
+# the one-hot row of $c_n$. With a summed loss instead, the gradient, and so each training step, is $N$ times larger.
 
 # %%
 x_batch = 2 * rng.normal(size=(4, 5))
@@ -268,6 +268,7 @@ C = 10
 x_init = 0.01 * rng.normal(size=(1000, C))  # an untrained model: logits near 0
 c_init = rng.integers(0, C, size=1000)
 loss_init = ct.sparse_softmax_cross_entropy_with_logits(c_init, x_init).mean()
+print(f"An untrained {C}-class model on {c_init.size:,} examples:")
 print(f"loss before training: {loss_init:.4f} nats;  ln C = ln {C} = {np.log(C):.4f}")
 
 # %% [markdown]
@@ -352,8 +353,8 @@ CURRICULUM_FLOAT64 = np.array([2.0077196111839031, 0.0092813729779797, 0.6800677
 ct.checks.compare("float64 loss vs the curriculum's", loss64, CURRICULUM_FLOAT64, rtol=1e-15, atol=5e-17)
 
 # %% [markdown]
-# TensorFlow computes in float32 on float32 inputs. So does `ct`: it computes in float64 and rounds once, which gives
-# the **correctly rounded** float32 result, the float32 nearest to the exact value. TensorFlow's printed values are
+# TensorFlow computes in float32 on float32 inputs. `ct` also returns float32, but computes in float64 and rounds
+# once: the **correctly rounded** result, the float32 nearest to the exact value. TensorFlow's printed values are
 # recorded constants (TensorFlow 2.21 CPU, from the project's `research/numerics.md` §2b), not computed here.
 
 # %%
@@ -382,7 +383,7 @@ print("row 0 and the mean agree with TensorFlow to the digits shown; rows 1 and 
 # ## 11 · Soft labels, and the bias of a $\delta$ in the log
 #
 # **Reproduce:** soft labels $y = [[1, 0, 0], [0, 0.8, 0.2]]$, logits $[[4, 2, 1], [0, 5, 1]]$ → exact loss
-# $[0.16984601955628565, 0.82474489013882270]$. A common hand-written loss, $-\sum y \ln(\text{softmax} + 10^{-6})$
+# $[0.16984601955628565, 0.82474489013882265]$ (17 digits). A common hand-written loss, $-\sum y \ln(\text{softmax} + 10^{-6})$
 # ("the $10^{-6}$ avoids $\ln 0$"), gives $[0.16984483, 0.82473288]$ instead.
 
 # %%
@@ -390,12 +391,12 @@ y_soft = np.array([[1.0, 0.0, 0.0], [0.0, 0.8, 0.2]])
 logits_soft = np.array([[4.0, 2.0, 1.0], [0.0, 5.0, 1.0]])
 exact_soft = ct.softmax_cross_entropy_with_logits(y_soft, logits_soft)
 with_eps = ct.naive.softmax_cross_entropy_eps(y_soft, logits_soft, eps=1e-6)
-print("exact           :", ", ".join(f"{v:.17g}" for v in exact_soft))
+print("exact (float64) :", ", ".join(repr(float(v)) for v in exact_soft))
 print("with + 1e-6     :", ", ".join(f"{v:.8f}" for v in with_eps))
 print("difference      :", ", ".join(f"{v:.4e}" for v in with_eps - exact_soft))
 
 # %%
-ct.checks.compare("soft-label loss vs the curriculum's", exact_soft, [0.16984601955628565, 0.82474489013882270],
+ct.checks.compare("soft-label loss vs the exact values", exact_soft, [0.16984601955628565, 0.82474489013882265],
                   rtol=1e-15)
 assert np.array_equal(np.round(with_eps, 8), [0.16984483, 0.82473288]), "the + 1e-6 values are not reproduced"
 
@@ -427,7 +428,7 @@ assert [f"{v:.4g}" for v in predicted] == ["-1.185e-06", "-1.201e-05"], "the pre
 #
 # **Reproduce:** predictions $[[.90, .05, .05], [.50, .89, .60], [.05, .01, .94]]$ with one-hot labels for classes
 # 0, 1, 2 → $[0.10536052, 0.80466845, 0.06187540]$. Keras' probability path divides each row by its sum, then clips
-# to $[10^{-7}, 1 - 10^{-7}]$, then takes $-\sum y \ln q$. `ct.categorical_crossentropy` does exactly that.
+# to $[10^{-7}, 1 - 10^{-7}]$, then takes $-\sum y \ln q$, as `ct.categorical_crossentropy` does.
 
 # %%
 preds = np.array([[0.90, 0.05, 0.05], [0.50, 0.89, 0.60], [0.05, 0.01, 0.94]])
@@ -508,20 +509,19 @@ ct.checks.compare("valid rows: one_hot vs ct", silent[valid],
 assert np.all(silent[~valid] == 0.0)
 assert f"{np.float32(np.log(9)):.7f}" == "2.1972246", "the recorded XLA row 0 is ln 9, the loss of uniform logits"
 
-# %% [markdown]
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 14 · Temperature
 #
 # Dividing the logits by a temperature $T > 0$ before the softmax, $S(x / T)$, rescales their differences. Language
-# models sample with $T < 1$ to be more conservative; distillation uses $T > 1$ to expose a teacher's small
-# probabilities.
+# models sample with $T < 1$ to be more conservative; distillation (training a small model to copy a large
+# *teacher* model) uses $T > 1$ to expose the teacher's small probabilities.
 #
 # **Predict first:** for the logits $[3, 1, -3]$ (at $T = 1$: $[0.879, 0.119, 0.002]$), sketch $S(x/T)$ at
 # $T = 0.25$ and at $T = 16$. Which one looks like a one-hot vector, which like a uniform one? Can a change of $T$
 # ever change which class is most probable? Then move the slider.
 
 # %%
-widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0)
+widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0, t_max=16.0)
 
 # %% jupyter={"outputs_hidden": true}
 x_t = np.array([3.0, 1.0, -3.0])
@@ -531,6 +531,7 @@ plt.show()
 # %% jupyter={"outputs_hidden": true}
 temperatures = np.array([0.25, 0.5, 1.0, 2.0, 4.0, 16.0])
 entropies = [float(ct.entropy(ct.softmax(x_t / t))) for t in temperatures]
+print(f"S(x/T) for x = {x_t.tolist()}, and its entropy:")
 for t, h in zip(temperatures, entropies, strict=True):
     print(f"T = {t:>5g}: S(x/T) = [{', '.join(f'{v:.4f}' for v in ct.softmax(x_t / t))}], entropy {h:.4f} nats")
 

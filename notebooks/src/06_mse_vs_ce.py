@@ -149,16 +149,17 @@ assert f"{q8 * (1 - q8):.1e}" == "3.4e-04"
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The training race
 #
-# One sigmoid neuron, $q = \sigma(w u + b)$ for an input feature $u$, on a small synthetic data set: 20 negatives
-# around $u = -1$ and 20 positives around $u = +1$ (drawn with the seeded `rng`). The start is **badly wrong**:
+# One sigmoid neuron, $q = \sigma(w X + b)$ for an input feature $X$, on a small synthetic data set: 20 negatives
+# around $X = -1$ and 20 positives around $X = +1$ (drawn with the seeded `rng`). The start is **badly wrong**:
 # $w_0 = -8$, $b_0 = 0$, so a typical positive gets the logit $-8$ and a typical negative $+8$.
 #
-# Two copies of this neuron are trained by plain gradient descent from the same start with the same learning rate,
-# one on the mean squared error and one on the mean cross-entropy (`ct.train_logistic`: full batch, deterministic).
-# Per example the gradients with respect to the logit are steps 4 and 6; the chain rule through $x = w u + b$ adds
-# $\partial x/\partial w = u$ and $\partial x/\partial b = 1$:
+# Two copies of this neuron are trained by plain gradient descent from the same start with the same **learning
+# rate** (each step subtracts the learning rate times $\partial L/\partial w$ from $w$, and the same for $b$), one on
+# the mean squared error and one on the mean cross-entropy (`ct.train_logistic`: full batch, deterministic).
+# Per example the gradients with respect to the logit are steps 4 and 6; the chain rule through $x = w X + b$ adds
+# $\partial x/\partial w = X$ and $\partial x/\partial b = 1$:
 #
-# $$\frac{\partial L}{\partial w} = \frac1N \sum_n g_n\, u_n, \qquad \frac{\partial L}{\partial b} = \frac1N \sum_n g_n,
+# $$\frac{\partial L}{\partial w} = \frac1N \sum_n g_n\, X_n, \qquad \frac{\partial L}{\partial b} = \frac1N \sum_n g_n,
 # \qquad g_n = \begin{cases} q_n - z_n & \text{cross-entropy} \\ (q_n - z_n)\, q_n (1 - q_n) & \text{squared error.}\end{cases}$$
 
 # %%
@@ -249,8 +250,8 @@ widgets.training_race(features, labels, w0=W0, lr=LR, steps=STEPS)
 # |---|---|---|
 # | 1 | $\dfrac{\partial L}{\partial x_j} = \sum_i \dfrac{\partial L}{\partial S_i} \dfrac{\partial S_i}{\partial x_j}$ | chain rule: every output $S_i$ depends on every logit $x_j$ |
 # | 2 | $\dfrac{\partial L}{\partial S_i} = S_i - y_i$ | as step 2 of section 1 |
-# | 3 | $\nabla_x L = J^\top (S - y)$ | steps 1 and 2 in matrix form |
-# | 4 | $J^\top (S - y) = s \odot \bigl(e - \langle s, e\rangle\bigr)$, with $e = S - y$ | $J$ is symmetric and $(J e)_j = s_j e_j - s_j \sum_i s_i e_i$ |
+# | 3 | $\nabla_x L = J^\top (S - y)$ | steps 1 and 2 in matrix form; $\nabla_x L$ is the vector of all $\partial L/\partial x_j$ |
+# | 4 | $J^\top (S - y) = s \odot \bigl(e - \langle s, e\rangle\bigr)$, with $e = S - y$ | $J$ is symmetric and $(J e)_j = s_j e_j - s_j \sum_i s_i e_i$; $\odot$ multiplies entry by entry, $\langle s, e\rangle = \sum_i s_i e_i$ |
 #
 # Cross-entropy's gradient is just $S(x) - y$ (notebook 05). Step 4 shows why squared error's vanishes for a confident
 # mistake: every component carries a factor $s_j$. The true class has $s_\text{true} \approx 0$; the wrongly predicted
@@ -356,6 +357,7 @@ for name, q_true in (("A, barely right", 0.51), ("B, confident", 0.99)):
 z_c = np.ones(4)
 models = {"C": np.full(4, 0.45), "D": np.array([0.99, 0.99, 0.99, 0.001])}
 results = {}
+print("Four examples, all of class 1:")
 for name, q_model in models.items():
     x_model = np.log(q_model) - np.log1p(-q_model)
     results[name] = (1 - ct.zero_one_loss(z_c, x_model).mean(), ct.sigmoid_cross_entropy_with_logits(z_c, x_model).mean())
