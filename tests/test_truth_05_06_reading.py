@@ -46,3 +46,25 @@ def test_hidden_outputs_preview_no_answer(name):
     assert previews, f"{name} has no hidden outputs: the test would pass on nothing"
     for line in previews:
         assert not any(re.search(p, line) for p in PREVIEWS[name]), f"{name}: the collapsed preview shows {line!r}"
+
+
+def test_06_race_answer_learning_rate_claims():
+    """06 §3's answer: from w0 = −2 both runs learn; from w0 = −8 a learning rate of 4 (the slider's largest) leaves
+    the squared-error run at half right after 300 steps, and it takes about 14 to get every example right."""
+    import numpy as np
+
+    import ce_teach as ct
+
+    rng = np.random.default_rng(0)  # the notebook draws its features first thing from this generator
+    features = np.concatenate([rng.normal(-1.0, 0.6, 20), rng.normal(1.0, 0.6, 20)])
+    labels = np.repeat([0, 1], 20)
+
+    def final_accuracy(loss, w0, lr):
+        return ct.train_logistic(features, labels, loss=loss, w0=w0, b0=0.0, lr=lr, steps=300).accuracy[-1]
+
+    assert final_accuracy("mse", -2.0, 1.0) == 1.0 and final_accuracy("ce", -2.0, 1.0) == 1.0
+    assert final_accuracy("mse", -8.0, 4.0) == 0.5
+    assert final_accuracy("mse", -8.0, 12.0) < 1.0 and final_accuracy("mse", -8.0, 14.0) == 1.0
+    source = (ROOT / "notebooks" / "src" / "06_mse_vs_ce.py").read_text(encoding="utf-8")
+    assert "only half the examples right (it needs about 14)" in source
+    assert "4.0, 0.05" in (ROOT / "ce_teach" / "widgets" / "mse.py").read_text(encoding="utf-8"), "slider max is 4"

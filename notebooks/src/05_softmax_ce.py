@@ -176,7 +176,8 @@ ct.checks.compare("ct.log_softmax vs the max-shift formula", ct.log_softmax(x_ra
 # $$
 #
 # As a matrix, with $s = S(x)$: $J = \operatorname{diag}(s) - s s^\top$. It is symmetric and its rows sum to 0 (the
-# probabilities always sum to 1, so their changes sum to 0). Every entry lies in $[-\tfrac14, \tfrac14]$.
+# probabilities always sum to 1, so their changes sum to 0). Every entry lies in $[-\tfrac14, \tfrac14]$: a product
+# of two probabilities that sum to at most 1, $S_i(1 - S_i)$ or $S_i S_j$.
 
 # %%
 x_jac = np.array([2.0, 1.0, 0.2, -1.0])
@@ -205,7 +206,7 @@ ct.checks.compare("rows of J sum to 0", ct.softmax_jacobian(x_jac).sum(axis=1), 
 # \begin{aligned}
 # \frac{\partial L}{\partial x_i} &= -\sum_j y_j \frac{1}{S_j} \frac{\partial S_j}{\partial x_i}
 #   && \text{chain rule, with } \tfrac{d}{du} \ln u = \tfrac{1}{u} \\
-#   &= -\sum_j y_j \big([j = i] - S_i\big) && \text{the Jacobian of section 6; } S_j \text{ cancels} \\
+#   &= -\sum_j y_j \big([j = i] - S_i\big) && \text{section 6 with } i, j \text{ swapped: } \tfrac{\partial S_j}{\partial x_i} = S_j([j = i] - S_i) \\
 #   &= -y_i + S_i \textstyle\sum_j y_j = S_i - y_i && \text{because } \textstyle\sum_j y_j = 1.
 # \end{aligned}
 # $$
@@ -520,13 +521,13 @@ assert f"{np.float32(np.log(9)):.7f}" == "2.1972246", "the recorded XLA row 0 is
 # $T = 0.25$ and at $T = 16$. Which one looks like a one-hot vector, which like a uniform one? Can a change of $T$
 # ever change which class is most probable? Then move the slider.
 
-# %%
-widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0, t_max=16.0)
-
 # %% jupyter={"outputs_hidden": true}
 x_t = np.array([3.0, 1.0, -3.0])
 temperature_plots = plotting.draw_temperature_panels(x_t, (0.25, 1.0, 4.0, 16.0))
 plt.show()
+
+# %%
+widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0, t_max=16.0)
 
 # %% jupyter={"outputs_hidden": true}
 temperatures = np.array([0.25, 0.5, 1.0, 2.0, 4.0, 16.0])
@@ -560,12 +561,12 @@ assert [f"{v:.2f}" for v in ct.softmax(x_t / 16)] == ["0.39", "0.34", "0.27"]
 # gradient bars $S_i - y_i$ point up, which point down, and which is longest? Then drag the *man* logit down to
 # $-20$: does the loss level off, as Keras' clipped probability loss does at 16.1, or keep growing, and how fast?
 
-# %%
-widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", "man"))
-
 # %% jupyter={"outputs_hidden": true}
 loss_plot = plotting.draw_softmax_loss([2.0, 1.0, -1.0], 2, names=("cat", "dog", "man"))
 plt.show()
+
+# %%
+widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", "man"))
 
 # %% [markdown]
 # <details><summary>Answer</summary>

@@ -233,9 +233,9 @@ widgets.training_race(features, labels, w0=W0, lr=LR, steps=STEPS)
 #
 # From a mild start both learn: the slope $q(1 - q)$ is not tiny there. From a bad start the squared-error run sits on
 # a plateau, every example saturated, its loss almost flat at ½, until enough tiny steps bring some examples back to
-# the steep part of the sigmoid. A larger learning rate shortens the plateau only by taking steps that would be far
-# too large near the decision boundary, where $q(1 - q)$ is up to ¼. Cross-entropy needs none of that: its step is
-# proportional to the error itself.
+# the steep part of the sigmoid. A larger learning rate shortens the plateau but does not remove it: at the slider's
+# largest, 4, the squared-error run still ends its 300 steps with only half the examples right (it needs about 14).
+# Cross-entropy needs none of that: its step is proportional to the error itself.
 #
 # </details>
 
