@@ -8,7 +8,8 @@
 # **In this notebook you will**
 # - derive the gradient of the squared error $\tfrac12(\sigma(x) - z)^2$ with respect to the logit, and compare it with
 #   cross-entropy's $\sigma(x) - z$; check both against finite differences;
-# - see the extra factor $q(1 - q)$ vanish where the sigmoid saturates, on a plot and on a slider;
+# - see the extra factor $q(1 - q)$ vanish where the sigmoid saturates (flattens out near 0 or 1), on a plot and
+#   on a slider;
 # - race two identical neurons from a badly wrong start, one trained on squared error and one on cross-entropy;
 # - repeat the comparison for softmax outputs, and see why accuracy cannot be used as a loss at all.
 #
@@ -149,9 +150,10 @@ assert f"{q8 * (1 - q8):.1e}" == "3.4e-04"
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The training race
 #
-# One sigmoid neuron, $q = \sigma(w X + b)$ for an input feature $X$, on a small synthetic data set: 20 negatives
-# around $X = -1$ and 20 positives around $X = +1$ (drawn with the seeded `rng`). The start is **badly wrong**:
-# $w_0 = -8$, $b_0 = 0$, so a typical positive gets the logit $-8$ and a typical negative $+8$.
+# One sigmoid neuron (the smallest model: a weight $w$, a bias $b$ and a sigmoid), $q = \sigma(w X + b)$ for an input
+# feature $X$, on a small synthetic data set: 20 negatives around $X = -1$ and 20 positives around $X = +1$ (drawn
+# with the seeded `rng`). The start is **badly wrong**: $w_0 = -8$, $b_0 = 0$, so a typical positive gets the logit
+# $-8$ and a typical negative $+8$.
 #
 # Two copies of this neuron are trained by plain gradient descent from the same start with the same **learning
 # rate** (each step subtracts the learning rate times $\partial L/\partial w$ from $w$, and the same for $b$), one on
