@@ -2,16 +2,12 @@
 
 - 05 §11 states the exact soft-label loss to 17 digits: 0.82474489013882265 (50-digit arithmetic), not the
   curriculum's 0.82474489013882270, which is a float64 printed to 17 digits.
-- JupyterLab (4.x) shows the first non-empty line of a collapsed output as a preview next to its "•••"; so the
-  first line of every output stored hidden in 05 and 06 must not give away its prompt's answer.
+- 06 §3's answer on the learning rate states what the widget's range really shows (measured, below).
 """
 
-import re
 from pathlib import Path
 
 import mpmath as mp
-import nbformat
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,32 +16,11 @@ def test_05_states_the_exact_soft_label_loss_to_17_digits():
     mp.mp.dps = 50
     exact = []
     for labels, logits in (((1, 0, 0), (4, 2, 1)), ((0, mp.mpf("0.8"), mp.mpf("0.2")), (0, 5, 1))):
-        lse = mp.log(sum(mp.e ** v for v in logits))
+        lse = mp.log(sum(mp.e**v for v in logits))
         exact.append(-sum(y * (v - lse) for y, v in zip(labels, logits, strict=True)))
     assert [mp.nstr(v, 17) for v in exact] == ["0.16984601955628565", "0.82474489013882265"]
     source = (ROOT / "notebooks" / "src" / "05_softmax_ce.py").read_text(encoding="utf-8")
     assert "0.82474489013882265" in source and "0.82474489013882270" not in source
-
-
-# a stored hidden output's first line, and what it must not contain (the answer to its prompt)
-PREVIEWS = {
-    "05_softmax_ce": [r"\d\.\d{4} nats", r"0\.9997"],
-    "06_mse_vs_ce": [r"accuracy \d+%", r"\d\.\d{4} nats"],
-}
-
-
-@pytest.mark.parametrize("name", sorted(PREVIEWS))
-def test_hidden_outputs_preview_no_answer(name):
-    notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
-    previews = []
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("outputs_hidden") and cell.outputs:
-            first = cell.outputs[0]
-            text = first.get("text") or first.get("data", {}).get("text/plain", "")
-            previews.append(next((line for line in "".join(text).split("\n") if line), ""))
-    assert previews, f"{name} has no hidden outputs: the test would pass on nothing"
-    for line in previews:
-        assert not any(re.search(p, line) for p in PREVIEWS[name]), f"{name}: the collapsed preview shows {line!r}"
 
 
 def test_06_race_answer_learning_rate_claims():

@@ -269,7 +269,7 @@ C = 10
 x_init = 0.01 * rng.normal(size=(1000, C))  # an untrained model: logits near 0
 c_init = rng.integers(0, C, size=1000)
 loss_init = ct.sparse_softmax_cross_entropy_with_logits(c_init, x_init).mean()
-print(f"An untrained {C}-class model on {c_init.size:,} examples:")
+print("An untrained model, before any training:")
 print(f"loss before training: {loss_init:.4f} nats;  ln C = ln {C} = {np.log(C):.4f}")
 
 # %% [markdown]
@@ -532,7 +532,7 @@ widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0, t_max=16.
 # %% jupyter={"outputs_hidden": true}
 temperatures = np.array([0.25, 0.5, 1.0, 2.0, 4.0, 16.0])
 entropies = [float(ct.entropy(ct.softmax(x_t / t))) for t in temperatures]
-print(f"S(x/T) for x = {x_t.tolist()}, and its entropy:")
+print("S(x/T) and its entropy, temperature by temperature:")
 for t, h in zip(temperatures, entropies, strict=True):
     print(f"T = {t:>5g}: S(x/T) = [{', '.join(f'{v:.4f}' for v in ct.softmax(x_t / t))}], entropy {h:.4f} nats")
 

@@ -93,6 +93,7 @@ for label in (1.0, 0.0):
 wrong = np.array([-2.0, -5.0, -10.0, -20.0])
 ones = np.ones_like(wrong)
 mse_sizes, ce_sizes = np.abs(ct.sigmoid_squared_error_grad(ones, wrong)), np.abs(ct.sigmoid_cross_entropy_grad(ones, wrong))
+print("A more and more confident mistake:")
 print(f"{'logit':>6} {'q = P(z=1)':>11} {'MSE loss':>9} {'|∂MSE/∂x|':>10} {'CE loss':>8} {'|∂CE/∂x|':>9}")
 for x, q, l_mse, g_mse, l_ce, g_ce in zip(wrong, ct.sigmoid(wrong), ct.sigmoid_squared_error(ones, wrong), mse_sizes,
                                           ct.sigmoid_cross_entropy_with_logits(ones, wrong), ce_sizes, strict=True):
@@ -359,7 +360,7 @@ for name, q_true in (("A, barely right", 0.51), ("B, confident", 0.99)):
 z_c = np.ones(4)
 models = {"C": np.full(4, 0.45), "D": np.array([0.99, 0.99, 0.99, 0.001])}
 results = {}
-print("Four examples, all of class 1:")
+print("Models C and D on the same four examples:")
 for name, q_model in models.items():
     x_model = np.log(q_model) - np.log1p(-q_model)
     results[name] = (1 - ct.zero_one_loss(z_c, x_model).mean(), ct.sigmoid_cross_entropy_with_logits(z_c, x_model).mean())
