@@ -392,7 +392,7 @@ y_soft = np.array([[1.0, 0.0, 0.0], [0.0, 0.8, 0.2]])
 logits_soft = np.array([[4.0, 2.0, 1.0], [0.0, 5.0, 1.0]])
 exact_soft = ct.softmax_cross_entropy_with_logits(y_soft, logits_soft)
 with_eps = ct.naive.softmax_cross_entropy_eps(y_soft, logits_soft, eps=1e-6)
-print("exact (float64) :", ", ".join(repr(float(v)) for v in exact_soft))
+print("ct, float64     :", ", ".join(repr(float(v)) for v in exact_soft))
 print("with + 1e-6     :", ", ".join(f"{v:.8f}" for v in with_eps))
 print("difference      :", ", ".join(f"{v:.4e}" for v in with_eps - exact_soft))
 

@@ -246,7 +246,7 @@ widgets.training_race(features, labels, w0=W0, lr=LR, steps=STEPS)
 # ## 4 · The same comparison for softmax outputs
 #
 # With $C$ classes, logits $x$, probabilities $s = S(x)$ and a one-hot (or soft) label vector $y$, squared error is
-# $L = \tfrac12 \lVert S(x) - y \rVert^2$. Its gradient goes through the softmax Jacobian
+# $L = \tfrac12 \lVert S(x) - y \rVert^2 = \tfrac12 \sum_i (S_i - y_i)^2$. Its gradient goes through the softmax Jacobian
 # $J_{ij} = \partial S_i / \partial x_j = s_i([i = j] - s_j)$ (notebook 05):
 #
 # | step | identity | because |
