@@ -356,7 +356,7 @@ ct.checks.compare("float64 loss vs the curriculum's", loss64, CURRICULUM_FLOAT64
 # %% [markdown]
 # TensorFlow computes in float32 on float32 inputs. `ct` also returns float32, but computes in float64 and rounds
 # once: the **correctly rounded** result, the float32 nearest to the exact value. TensorFlow's printed values are
-# recorded constants (TensorFlow 2.21 CPU, from the project's `research/numerics.md` §2b), not computed here.
+# recorded (TensorFlow 2.21 CPU, `research/numerics.md` §2b), not computed here.
 
 # %%
 logits32 = logits_tf.astype(np.float32)
@@ -542,7 +542,7 @@ for t, h in zip(temperatures, entropies, strict=True):
 # $T = 0.25$ multiplies the logit gaps by 4: $[0.9997, 0.0003, 0.0000]$, nearly one-hot on the largest logit.
 # $T = 16$ divides them by 16: $[0.39, 0.34, 0.27]$, close to uniform. The order of the classes never changes,
 # because $x_i / T > x_j / T$ exactly when $x_i > x_j$. As $T \to 0$ the entropy goes to 0 (a one-hot, if the largest
-# logit is unique); as $T \to \infty$ it grows to $\ln C$ (uniform), the dashed line of the right panel.
+# logit is unique); as $T \to \infty$ it grows to $\ln C$ (uniform), the dashed line of the slider's right panel.
 #
 # </details>
 
@@ -650,7 +650,7 @@ ct.checks.initial_loss(my_initial_loss)
 #
 # Every example gets $S(b)$; with $k_i$ = `counts[i]` and $N = \sum_i k_i$, a fraction $k_i / N$ of them are class
 # $i$, each costing $-\ln S(b)_i$. With $b_i = \ln(k_i / N)$, $S(b)$ equals the class frequencies and the loss is
-# their entropy, below $\ln C$.
+# their entropy, at most $\ln C$ (equal for balanced classes).
 #
 # ```python
 # def my_initial_loss(counts, biases):
