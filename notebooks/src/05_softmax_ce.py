@@ -206,7 +206,7 @@ ct.checks.compare("rows of J sum to 0", ct.softmax_jacobian(x_jac).sum(axis=1), 
 # \begin{aligned}
 # \frac{\partial L}{\partial x_i} &= -\sum_j y_j \frac{1}{S_j} \frac{\partial S_j}{\partial x_i}
 #   && \text{chain rule, with } \tfrac{d}{du} \ln u = \tfrac{1}{u} \\
-#   &= -\sum_j y_j \big([j = i] - S_i\big) && \text{section 6 with } i, j \text{ swapped: } \tfrac{\partial S_j}{\partial x_i} = S_j([j = i] - S_i) \\
+#   &= -\sum_j y_j \big([j = i] - S_i\big) && \text{section 6 with } i, j \text{ swapped: } \tfrac{\partial S_j}{\partial x_i} = S_j([j = i] - S_i) \text{; } S_j \text{ cancels} \\
 #   &= -y_i + S_i \textstyle\sum_j y_j = S_i - y_i && \text{because } \textstyle\sum_j y_j = 1.
 # \end{aligned}
 # $$
