@@ -57,10 +57,9 @@ z_photo = np.array([1.0, 0.0, 1.0])
 confident = np.array([20.0, -20.0, 20.0])
 sigmoid_best = float(ct.sigmoid_cross_entropy_with_logits(z_photo, confident).sum())
 softmax_best = float(ct.softmax_cross_entropy_with_logits(z_photo / z_photo.sum(), confident))
-print(f"sigmoid loss at logits ±20:  {sigmoid_best:.3e} nats (→ 0)")
-print(f"softmax loss at logits ±20:  {softmax_best:.6f} nats (→ ln 2 = {np.log(2):.6f}, and no lower)")
-assert sigmoid_best < 1e-8
-ct.checks.compare("softmax, target (½, 0, ½): floor is H = ln 2", softmax_best, np.log(2), rtol=1e-12)
+print("tags z = (1, 0, 1), logits (20, −20, 20):")  # the first line is all a collapsed output shows
+print(f"  sigmoid loss  {sigmoid_best:.3e} nats")
+print(f"  softmax loss  {softmax_best:.6f} nats")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -69,7 +68,12 @@ ct.checks.compare("softmax, target (½, 0, ½): floor is H = ln 2", softmax_best
 # at best say "cat *or* man", $q = (\tfrac12, 0, \tfrac12)$, at a loss of $H(\tfrac12, \tfrac12) = \ln 2$. Which reading
 # is right is a property of the **data**, not of the model.
 # </details>
-#
+
+# %%
+assert sigmoid_best < 1e-8, "the sigmoid loss goes to 0"
+ct.checks.compare("softmax, target (½, 0, ½): floor is H = ln 2", softmax_best, np.log(2), rtol=1e-12)
+
+# %% [markdown]
 # **Two classes: both are right.** $\sigma(x) = e^x/(e^x + e^0) = S([x, 0])_0$, so the sigmoid loss of logit $x$ and
 # label $z$ is the softmax loss of logits $(x, 0)$ and label row $(z, 1 - z)$, even for soft labels:
 
@@ -193,6 +197,11 @@ for task, call in wrong_formats.items():
 # What differs: the **argument order** (TensorFlow and `ce_teach`: labels first; PyTorch: input first; `tf.contrib`:
 # logits first), whether the activation is **fused**, and how a batch is **reduced** (a `ce_teach` loss returns one
 # loss per example, except `ct.class_weighted_sparse_cross_entropy`).
+#
+# Framework words in the tables: a **reduction** turns a batch's per-example losses into one number (a mean, a sum,
+# or a weighted mean); **`sample_weight`** is a weight per example, passed with the batch; **`class_weight`**, given
+# to Keras' training loop `fit`, weights each example by its class; **`tf.contrib`** was TensorFlow 1's package of
+# contributed, experimental code.
 #
 # | TensorFlow | notes | `ce_teach` |
 # |---|---|---|
@@ -331,9 +340,11 @@ ct.checks.compare("pos_weight n⁻/n⁺: share = ½ for every tag", shares["pos_
 # ## 5. Huge class counts: a sampled estimate
 #
 # A language model with $V = 50\,000$ words computes, for each position, the logits $x_j = h\cdot W_j + b_j$ of
-# **every** word. The loss is $\ell = \log Z - x_c$ with $Z = \sum_j e^{x_j}$, and only $Z$ needs all $V$ logits.
-# Our stand-in: 32 hidden units, seeded random weights, biases $b_j = -\ln(j + 1)$ (word $j$ about as frequent as
-# Zipf's law says), a batch of 64 positions with labels drawn from the model's own softmax.
+# **every** word ($h$: the network's last hidden layer, its summary of the text so far; $W_j$, $b_j$: word $j$'s
+# weights). The loss is $\ell = \log Z - x_c$ with $Z = \sum_j e^{x_j}$, and only $Z$ needs all $V$ logits.
+# Our stand-in: 32 hidden units, seeded random weights, biases $b_j = -\ln(j + 1)$ (word $j$ about $1/(j + 1)$ as
+# frequent as word 0, as Zipf's law says of real text), a batch of 64 positions with labels drawn from the model's
+# own softmax.
 
 # %%
 V, d, B = 50_000, 32, 64
@@ -349,8 +360,9 @@ print(f"exact mean loss of the batch: {exact_mean:.6f} nats (perplexity {np.exp(
 
 # %% [markdown]
 # **Sampled softmax** estimates $Z$ from $k$ classes $s_j$ drawn from a cheap proposal $Q$ that roughly follows word
-# frequency (TensorFlow's log-uniform): $Z \approx e^{x_c} + \frac1k\sum_j [s_j \ne c]\,e^{x_{s_j}}/Q(s_j)$. Dividing
-# by $Q$ is the **log-Q correction**; $[s_j \ne c]$ drops accidental hits of the label. The estimate needs $B(1 + k)$
+# frequency (TensorFlow's log-uniform, $Q(j) = \ln\frac{j + 2}{j + 1} / \ln(V + 1)$):
+# $\hat Z = e^{x_c} + \frac1k\sum_j [s_j \ne c]\,e^{x_{s_j}}/Q(s_j)$. Dividing by $Q$ is the **log-Q correction**;
+# $[s_j \ne c]$ (1 if $s_j \ne c$, else 0) drops accidental hits, draws that happen to be the label. The estimate needs $B(1 + k)$
 # logits instead of $BV$ (`ct.sampling.sampled_softmax_cross_entropy`; derivation in Going deeper).
 #
 # **Predict first:** $\hat Z$ is right on average, $\mathbb{E}[\hat Z] = Z$. Is the estimated *loss*
@@ -366,9 +378,9 @@ for r in range(draws):
         labels, true_logits, cand.ids, h @ W[cand.ids].T + b[cand.ids],
         sampled_log_q=np.log(cand.expected_count(cand.ids))).mean()
 error = estimates.std(ddof=1) / np.sqrt(draws)
-print(f"exact {exact_mean:.4f};  {draws} draws of k = {k}: mean {estimates.mean():.4f} ± {error:.4f} (bias "
-      f"{estimates.mean() - exact_mean:+.4f}), spread per draw {estimates.std(ddof=1):.4f};  {V / (1 + k):.0f}× fewer logits")
-assert estimates.mean() < exact_mean - 3 * error, "biased low"
+print(f"{draws} draws of k = {k}, {V / (1 + k):.0f}× fewer logits than the exact loss {exact_mean:.4f} nats:")
+print(f"  mean of the estimates {estimates.mean():.4f} ± {error:.4f} (standard error), spread per draw "
+      f"{estimates.std(ddof=1):.4f};  mean − exact = {estimates.mean() - exact_mean:+.4f}")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -377,7 +389,11 @@ assert estimates.mean() < exact_mean - 3 * error, "biased low"
 # bias is a few hundredths of a nat at $k = 64$ and shrinks as $k$ grows; each draw also scatters. Good enough to
 # *train* on, where the next mini-batches average the noise away.
 # </details>
-#
+
+# %%
+assert estimates.mean() < exact_mean - 3 * error, "biased low: more than 3 standard errors below the exact loss"
+
+# %% [markdown]
 # **Why evaluation uses the full softmax.** A reported loss or perplexity must be comparable across models and
 # papers, so it must be the exact $-\log S(x)_c$: a sampled value is biased, random, and depends on $k$ and $Q$
 # (TensorFlow's `sampled_softmax_loss` is several nats off, Going deeper). And it is affordable: evaluation runs the

@@ -31,8 +31,8 @@ rng = np.random.default_rng(0)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Softmax applied twice
 #
-# The network already ends with a softmax layer (Keras `Dense(3, activation="softmax")`, or `nn.Softmax` at the end
-# of a PyTorch model), and its output goes into a loss that applies softmax itself
+# The network already ends with a softmax layer (a Keras layer `Dense(3, activation="softmax")`, or `nn.Softmax` at
+# the end of a PyTorch model), and its output goes into a loss that applies softmax itself
 # (`softmax_cross_entropy_with_logits`, `CategoricalCrossentropy(from_logits=True)`, PyTorch's `CrossEntropyLoss`).
 
 # %%
@@ -53,6 +53,7 @@ logits3 = np.array([[20.0, 0.0, 0.0], [1.0, 2.0, -1.0]])  # row 0: confident and
 # about $4 \cdot 10^{-9}$. What loss does `buggy_loss` report for it: about the same, or something else?
 
 # %% jupyter={"outputs_hidden": true}
+print("loss of each row (row 0: logits (20, 0, 0), label class 0):")  # the first line is all a collapsed output shows
 print("buggy loss  ", format_row(buggy_loss(labels3, logits3), ".4g"))
 print("true loss   ", format_row(ct.softmax_cross_entropy_with_logits(labels3, logits3), ".4g"))
 
@@ -79,7 +80,8 @@ assert f"{buggy_loss(labels3, logits3)[0]:.4f}" == f"{floor:.4f}" == "0.5514"
 # %% [markdown]
 # **Can the framework notice?** Keras 3's TensorFlow backend can: its softmax tags its output with the logits, and a
 # loss with `from_logits=True` warns ("the `output` argument was produced by a Softmax activation") and uses the
-# logits underneath. PyTorch is silent, and so is Keras after a hand-written `tf.nn.softmax` in eager mode; `ct`
+# logits underneath. PyTorch is silent, and so is Keras after a hand-written `tf.nn.softmax` in eager mode
+# (TensorFlow 2's default, which runs each operation at once instead of building a graph first); `ct`
 # cannot tell either, since probabilities are valid logits (Going deeper).
 #
 # **Exercise 1.** Fix the loss: it receives the logits and one-hot (or soft) labels, and returns one loss per row.
@@ -574,10 +576,10 @@ candidates = {
     "5 δ in the log": loss_with_delta(test_labels, test_logits),
 }
 caught = {name for name, got in candidates.items() if not np.allclose(got, reference, rtol=1e-4, atol=0)}
+print("each buggy version against the reference, rtol = 1e-4:")  # the first line is all a collapsed output shows
 for name, got in candidates.items():
     largest = np.max(np.abs(got - reference) / reference)
-    print(f"{name:26} largest relative difference {largest:8.1e}: {'caught' if name in caught else 'PASSES'}")
-assert caught == {"1 softmax twice"}
+    print(f"  {name:26} largest relative difference {largest:8.1e}: {'caught' if name in caught else 'PASSES'}")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -586,7 +588,11 @@ assert caught == {"1 softmax twice"}
 # below $10^{-4}$ for these moderate probabilities. The batch max and `log(softmax(x))` are exactly right on small
 # logits: they fail only on rows of very different scale or on confident mistakes, which `rng.normal` never produces.
 # </details>
-#
+
+# %%
+assert caught == {"1 softmax twice"}
+
+# %% [markdown]
 # **Exercise 9 (transfer).** Write the test the colleague should have written: `make_batch()` returns
 # `(labels, logits)` of shape (N, C), labels rows of probabilities, logits finite, such that all four buggy
 # versions differ from the exact loss by more than `rtol=1e-4` (or return `inf`/`nan`) on some row.
