@@ -147,14 +147,16 @@ grad = ct.numerical_gradient(lambda v: keras3_bce_from_probabilities(z, v).sum()
 print(f"{'logit':>6} {'label':>6} {'loss (logits as p)':>19} {'true loss':>10} {'gradient (logits as p)':>23}")
 for values in zip(x, z, buggy, true, grad, strict=True):
     print(f"{values[0]:6.1f} {values[1]:6.0f} {values[2]:19.4g} {values[3]:10.4f} {values[4]:23.4g}")
-assert np.isclose(buggy.max(), -np.log(DELTA)) and np.sum(grad == 0) == 3
+assert np.isclose(buggy.max(), -np.log(DELTA)) and np.flatnonzero(grad).tolist() == [2], "only 0.4 passes the clip"
+assert np.allclose(buggy[[0, 3]], -np.log1p(-DELTA)), "a certainty that matches the label: â‰ˆ 1e-7"
 assert f"{-np.log(DELTA):.3f}" == "16.118"
 
 # %% [markdown]
-# **Symptom:** losses pinned at $-\ln(1 - 10^{-7}) \approx 10^{-7}$ (any logit above 1 looks like a certain "yes") or at
-# $-\ln 10^{-7} = 16.118$ (any negative logit looks like a certain "no"; that cap is Keras 3's: tf.keras 2.x also added
-# $\delta$ inside the log and capped at 15.42, see Going deeper), and the gradient through the clip is exactly 0 for
-# three of the four examples: they stop learning. `ct` refuses the mix-up instead:
+# **Symptom:** the clip reads any logit above 1 as a certain "yes" and any negative logit as a certain "no", so the
+# loss is pinned at $-\ln(1 - 10^{-7}) \approx 10^{-7}$ when that certainty matches the label and at
+# $-\ln 10^{-7} = 16.118$ when it does not (Keras 3's cap; tf.keras 2.x also added $\delta$ inside the log and capped
+# at 15.42, see Going deeper). Only a logit between 0 and 1, like 0.4, passes through; for the other three the gradient
+# through the clip is exactly 0: they stop learning. `ct` refuses the mix-up instead:
 
 # %% tags=["raises-exception"]
 ct.binary_crossentropy(z, x)  # from_logits=False, the default, as in Keras
@@ -319,7 +321,7 @@ assert np.array_equal(np.round(with_delta, 8), [0.16984483, 0.82473288]), "the Î
 
 # %% [markdown]
 # **Symptom 1:** the loss is a little too small, and not by rounding: the exact values are 0.16984601955628565 and
-# 0.82474489013882265 (50-digit arithmetic). The bias is about $-\delta\sum_j y_j/q_j$ (Going deeper).
+# 0.82474489013882265 (50-digit arithmetic; the float64 line "from logits" is within one unit of its last digit). The bias is about $-\delta\sum_j y_j/q_j$ (Going deeper).
 # **Symptom 2:** a confident mistake is capped: when $q \ll \delta$, $-\log(q + \delta) \approx -\ln\delta = 13.8$,
 # however wrong the model is, and the gradient vanishes.
 
