@@ -68,12 +68,7 @@ print(f"  softmax loss  {softmax_best:.6f} nats")
 # at best say "cat *or* man", $q = (\tfrac12, 0, \tfrac12)$, at a loss of $H(\tfrac12, \tfrac12) = \ln 2$. Which reading
 # is right is a property of the **data**, not of the model.
 # </details>
-
-# %%
-assert sigmoid_best < 1e-8, "the sigmoid loss goes to 0"
-ct.checks.compare("softmax, target (½, 0, ½): floor is H = ln 2", softmax_best, np.log(2), rtol=1e-12)
-
-# %% [markdown]
+#
 # **Two classes: both are right.** $\sigma(x) = e^x/(e^x + e^0) = S([x, 0])_0$, so the sigmoid loss of logit $x$ and
 # label $z$ is the softmax loss of logits $(x, 0)$ and label row $(z, 1 - z)$, even for soft labels:
 
@@ -84,6 +79,8 @@ as_sigmoid = ct.sigmoid_cross_entropy_with_logits(z_grid, x_grid)
 as_softmax = ct.softmax_cross_entropy_with_logits(np.stack([z_grid, 1 - z_grid], axis=1),
                                                   np.stack([x_grid, np.zeros(121)], axis=1))
 ct.checks.compare("sigmoid(x) loss vs softmax([x, 0]) loss", as_sigmoid, as_softmax, rtol=1e-13)
+assert sigmoid_best < 1e-8, "the photo: the sigmoid loss goes to 0"  # the prediction above, checked a screen later
+ct.checks.compare("the photo: softmax's floor is H(½, ½) = ln 2", softmax_best, np.log(2), rtol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Sparse variants: the same loss, another label format
@@ -389,15 +386,14 @@ print(f"  mean of the estimates {estimates.mean():.4f} ± {error:.4f} (standard 
 # bias is a few hundredths of a nat at $k = 64$ and shrinks as $k$ grows; each draw also scatters. Good enough to
 # *train* on, where the next mini-batches average the noise away.
 # </details>
-
-# %%
-assert estimates.mean() < exact_mean - 3 * error, "biased low: more than 3 standard errors below the exact loss"
-
-# %% [markdown]
+#
 # **Why evaluation uses the full softmax.** A reported loss or perplexity must be comparable across models and
 # papers, so it must be the exact $-\log S(x)_c$: a sampled value is biased, random, and depends on $k$ and $Q$
 # (TensorFlow's `sampled_softmax_loss` is several nats off, Going deeper). And it is affordable: evaluation runs the
 # forward pass once per test example, with no gradients.
+
+# %%
+assert estimates.mean() < exact_mean - 3 * error, "biased low: more than 3 standard errors below the exact loss"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself

@@ -590,11 +590,7 @@ for name, got in candidates.items():
 # below $10^{-4}$ for these moderate probabilities. The batch max and `log(softmax(x))` are exactly right on small
 # logits: they fail only on rows of very different scale or on confident mistakes, which `rng.normal` never produces.
 # </details>
-
-# %%
-assert caught == {"1 softmax twice"}
-
-# %% [markdown]
+#
 # **Exercise 9 (transfer).** Write the test the colleague should have written: `make_batch()` returns
 # `(labels, logits)` of shape (N, C), labels rows of probabilities, logits finite, such that all four buggy
 # versions differ from the exact loss by more than `rtol=1e-4` (or return `inf`/`nan`) on some row.
@@ -622,7 +618,11 @@ ct.checks.pitfall_test_batch(make_batch)
 # The lesson: test with the inputs that break things (rows of different scale, logits of $\pm 1000$, confident
 # mistakes, soft labels), not with `rng.normal`.
 # </details>
-#
+
+# %%
+assert caught == {"1 softmax twice"}, "the colleague's test catches only softmax twice (the prediction above)"
+
+# %% [markdown]
 # ## Takeaways
 #
 # - Give every loss what its name says: `*_with_logits` and `from_logits=True` take raw logits; apply softmax or
