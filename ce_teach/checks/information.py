@@ -161,12 +161,66 @@ kl_divergence_bits = Exercise(
     package_answers=("kl_divergence", "cross_entropy", "entropy"),
 )
 
+# cross-entropy: the allowed inputs include an outcome with p = q = 0 (0·log 0 must count as 0), a batch with
+# fewer rows than outcomes (so summing over the wrong axis changes the shape), and a q tiny where p > 0
+_CE_CASES = [
+    *_PQ,
+    (np.array([0.0, 0.5, 0.5]), np.array([0.0, 0.25, 0.75])),  # p = q = 0: the naive −Σ p·log q gives nan
+    (np.array([0.5, 0.5]), np.array([1 - 1e-15, 1e-15])),  # a confident mistake: ln(1e-15 + δ) ≠ ln 1e-15
+    (
+        np.array([[1.0, 0.0, 0.0], [0.2, 0.3, 0.5]]),  # a batch: 2 rows of 3 outcomes
+        np.array([[0.7, 0.2, 0.1], [0.0, 0.5, 0.5]]),  # (row 1 gives q = 0 to an outcome p allows: loss ∞)
+    ),
+]
+_CE_CASES_32 = [(np.float32([[0.0, 1.0], [0.25, 0.75]]), np.float32([[0.0, 1.0], [0.5, 0.5]]))]  # p = q = 0 again
+
+
+def _ce_swapped(got, expected, args):
+    p, q = args
+    with np.errstate(all="ignore"):
+        swapped = _ce_nats(q, p)
+    if got.shape == swapped.shape and np.allclose(got, swapped) and not np.allclose(expected, swapped):
+        return (
+            "you computed H(q, p) = −Σ q·log p: p and q are swapped. The target p weights the model's "
+            "log-probabilities: H(p, q) = −Σ p·log q. Cross-entropy is not symmetric."
+        )
+    return None
+
+
+def _ce_summed_everything(got, expected, args):
+    if got.ndim == 0 and expected.ndim >= 1 and np.isclose(got, np.sum(expected)):
+        return "you summed over the whole batch: sum over the outcomes only (axis=-1), one H(p, q) per row."
+    return None
+
+
+def _ce_wrong_axis(got, expected, args):
+    p = np.asarray(args[0])
+    if p.ndim == 2 and got.shape == (p.shape[1],) != expected.shape:
+        return "you summed over axis 0, down the batch: each row is one distribution, so sum over axis=-1."
+    return None
+
+
+def _ce_delta_in_log(got, expected, args):
+    p, q = (np.asarray(a, dtype=float) for a in args)
+    for delta in (1e-7, 1e-8, 1e-9, 1e-10, 1e-12):
+        with np.errstate(all="ignore"):
+            shifted = -np.sum(p * np.log(q + delta), axis=-1)
+        if got.shape == shifted.shape and np.allclose(got, shifted, rtol=1e-9):
+            return (
+                f"you added {delta:g} inside the log: ln(q + {delta:g}) is not ln q when q is tiny (q = 1e-15 costs "
+                "34.5 nats, not 20). Skip the outcomes with p = 0 instead: np.log(q, where=p > 0, out=...)."
+            )
+    return None
+
+
 cross_entropy_nats = Exercise(
     "H(p, q) in nats",
     reference=_ce_nats,
-    cases=_PQ,
-    diagnoses=[_swapped(_ce_nats), wrong_sign, wrong_base, nan_from_zero_probability, not_reduced],
-    hint="H(p, q) = −Σ p·ln q, skipping outcomes with p = 0.",
+    cases=[*_CE_CASES, *_CE_CASES_32],
+    diagnoses=[_ce_summed_everything, _ce_wrong_axis, _ce_swapped, wrong_sign, wrong_base, nan_from_zero_probability,
+               _ce_delta_in_log, not_reduced],
+    hint="H(p, q) = −Σ p·ln q over the last axis, skipping outcomes with p = 0 (0·ln 0 counts as 0).",
+    package_answers=("cross_entropy", "categorical_crossentropy", "softmax_cross_entropy_with_logits"),
 )
 
 
