@@ -45,8 +45,9 @@ SMALLEST_CAP = float(-np.log(np.nextafter(0.0, 1.0)))  # −ln 5e-324 = 744.44: 
 F32_EXP_OVERFLOW = float(np.log(np.finfo(np.float32).max))
 F32_EXP_UNDERFLOW = float(np.log(np.finfo(np.float32).smallest_subnormal) - np.log(2.0))
 # A float32 batch (what a network outputs): row 0 has a spread of 220 (x_max − mean = 140), row 1 lies 200 below
-# row 0's largest logit, row 2 is large but narrow (e^100 overflows, yet its mean shift is harmless).
-_X32 = np.array([[200.0, 0.0, -20.0], [-10.0, -9.0, -8.0], [100.0, 99.0, 98.0]], dtype=np.float32)
+# row 0's largest logit, row 2 overflows e^x (e^100) although its mean shift is harmless. Each row's label has a
+# loss that is not small next to its logits, so float32 can answer it to float32 precision.
+_X32 = np.array([[200.0, 0.0, -20.0], [-10.0, -9.0, -8.0], [100.0, 99.0, 0.0]], dtype=np.float32)
 
 
 def _same(got: np.ndarray, wrong) -> bool:
@@ -173,7 +174,7 @@ _TWICE_CASES = [
     (np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), np.array([[20.0, 0.0, 0.0], [1.0, 2.0, -1.0]])),
     (np.array([[0.0, 0.0, 1.0, 0.0]]), np.array([[2.0, -3.0, 0.5, 8.0]])),
     (np.array([[1.0, 0.0, 0.0]]), np.array([[-800.0, 0.0, 0.0]])),  # a confident mistake: the loss is 800
-    (np.eye(3, dtype=np.float32)[[2, 0, 1]], _X32),  # float32: no shift, or one max per batch, breaks here only
+    (np.eye(3, dtype=np.float32)[[2, 0, 2]], _X32),  # float32: no shift, or one max per batch, breaks here only
 ]
 
 pitfall_softmax_twice = Exercise(
@@ -390,7 +391,7 @@ _LOG_CASES = [
     (np.array([1, 2, 0]), np.array([[3.0, -3.0, 3.0], [0.0, 0.0, 0.0], [5.0, 1.0, -1.0]])),
     (np.array([1]), np.array([[800.0, 799.0]])),
     (np.array([1]), np.array([[1000.0, 0.0]])),
-    (np.array([2, 0, 1]), _X32),  # float32: one max for the whole batch underflows here, not in float64
+    (np.array([2, 0, 2]), _X32),  # float32: one max for the whole batch underflows here, not in float64
 ]
 
 pitfall_log_of_softmax = Exercise(
@@ -452,7 +453,7 @@ _EPS_CASES = [
     # a confident mistake whose true loss, 1000, is above −ln δ for every float δ > 0: any clip shows
     (np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]]), np.array([[0.0, 1000.0, 0.0], [0.0, 2.0, -2.0]])),
     # float32 soft labels and logits: a shift by the row mean overflows here (x_max − mean = 140), not in float64
-    (np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=np.float32), _X32),
+    (np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.0, 0.5, 0.5]], dtype=np.float32), _X32),
 ]
 
 pitfall_epsilon_in_log = Exercise(
@@ -513,7 +514,7 @@ _CLASS_CASES = [
     ),
     (np.array([2, 0]), np.array([[0.0, 1.0, 2.0], [5.0, -5.0, 0.0]])),
     (np.array([1, 0]), np.array([[800.0, -800.0, 0.0], [0.0, 1.0, -1.0]])),  # a confident mistake: loss 1600
-    (np.array([2, 0, 1]), _X32),  # float32 logits, as a network outputs them
+    (np.array([2, 0, 2]), _X32),  # float32 logits, as a network outputs them
 ]
 
 pitfall_integer_labels = Exercise(
@@ -633,7 +634,7 @@ def _label_range_hint(args, outcome) -> str:
 _RANGE_GOOD = [
     (np.array([0, 2, 1]), np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0], [-1.0, 4.0, 0.0]])),
     (np.array([8, 0]), np.linspace(-2.0, 2.0, 18).reshape(2, 9)),
-    (np.array([2, 0, 1]), _X32),  # float32: e^200 overflows (past 88.72), so log-sum-exp needs its max shift
+    (np.array([2, 0, 2]), _X32),  # float32: e^200 overflows (past 88.72), so log-sum-exp needs its max shift
 ]
 _RANGE_BAD = [
     ((np.array([0, 11, 3]), np.zeros((3, 9))), 11),

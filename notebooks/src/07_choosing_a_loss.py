@@ -57,7 +57,7 @@ z_photo = np.array([1.0, 0.0, 1.0])
 confident = np.array([20.0, -20.0, 20.0])
 sigmoid_best = float(ct.sigmoid_cross_entropy_with_logits(z_photo, confident).sum())
 softmax_best = float(ct.softmax_cross_entropy_with_logits(z_photo / z_photo.sum(), confident))
-print("tags z = (1, 0, 1), logits (20, −20, 20):")  # the first line is all a collapsed output shows
+print("the photo, with confident logits:")  # a collapsed output shows its first line: no answer in it
 print(f"  sigmoid loss  {sigmoid_best:.3e} nats")
 print(f"  softmax loss  {softmax_best:.6f} nats")
 
@@ -375,7 +375,8 @@ for r in range(draws):
         labels, true_logits, cand.ids, h @ W[cand.ids].T + b[cand.ids],
         sampled_log_q=np.log(cand.expected_count(cand.ids))).mean()
 error = estimates.std(ddof=1) / np.sqrt(draws)
-print(f"{draws} draws of k = {k}, {V / (1 + k):.0f}× fewer logits than the exact loss {exact_mean:.4f} nats:")
+print("the sampled estimates against the exact loss:")  # a collapsed output shows its first line: no answer in it
+print(f"  {draws} draws of k = {k}, {V / (1 + k):.0f}× fewer logits; exact loss {exact_mean:.4f} nats")
 print(f"  mean of the estimates {estimates.mean():.4f} ± {error:.4f} (standard error), spread per draw "
       f"{estimates.std(ddof=1):.4f};  mean − exact = {estimates.mean() - exact_mean:+.4f}")
 

@@ -53,7 +53,7 @@ logits3 = np.array([[20.0, 0.0, 0.0], [1.0, 2.0, -1.0]])  # row 0: confident and
 # about $4 \cdot 10^{-9}$. What loss does `buggy_loss` report for it: about the same, or something else?
 
 # %% jupyter={"outputs_hidden": true}
-print("loss of each row (row 0: logits (20, 0, 0), label class 0):")  # the first line is all a collapsed output shows
+print("the loss of each row:")  # a collapsed output shows its first line: no answer in it
 print("buggy loss  ", format_row(buggy_loss(labels3, logits3), ".4g"))
 print("true loss   ", format_row(ct.softmax_cross_entropy_with_logits(labels3, logits3), ".4g"))
 
@@ -578,7 +578,7 @@ candidates = {
     "5 δ in the log": loss_with_delta(test_labels, test_logits),
 }
 caught = {name for name, got in candidates.items() if not np.allclose(got, reference, rtol=1e-4, atol=0)}
-print("each buggy version against the reference, rtol = 1e-4:")  # the first line is all a collapsed output shows
+print("each buggy version against the reference:")  # a collapsed output shows its first line: no answer in it
 for name, got in candidates.items():
     largest = np.max(np.abs(got - reference) / reference)
     print(f"  {name:26} largest relative difference {largest:8.1e}: {'caught' if name in caught else 'PASSES'}")
