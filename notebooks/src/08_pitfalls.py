@@ -66,16 +66,16 @@ print("true loss   ", format_row(ct.softmax_cross_entropy_with_logits(labels3, l
 # three classes. The gradients are damped too (below).
 # </details>
 
-# %%
-floor = np.log(1 + 2 / np.e)
+# %% jupyter={"outputs_hidden": true}
+floor = np.log(1 + 2 / np.e)  # right under the closed Answer: its output stays folded too
 random_logits = 10 * rng.normal(size=(1000, 3))
 one_hot = np.eye(3)[rng.integers(0, 3, size=1000)]
+print("the floor of the buggy loss, and the gradients of row 1:")  # a collapsed output shows its first line
 print(f"floor ln(1 + 2/e) = {floor:.4f}; smallest buggy loss of 1000 random predictions: "
       f"{buggy_loss(one_hot, random_logits).min():.4f}")
 print("gradient, buggy:", format_row(ct.numerical_gradient(lambda v: buggy_loss(labels3[1], v), logits3[1])))
 print("gradient, true: ", format_row(ct.softmax_cross_entropy_grad(labels3[1], logits3[1])))
 assert buggy_loss(one_hot, random_logits).min() >= floor - 1e-15
-assert f"{buggy_loss(labels3, logits3)[0]:.4f}" == f"{floor:.4f}" == "0.5514"
 
 # %% [markdown]
 # **Can the framework notice?** Keras 3's TensorFlow backend can: its softmax tags its output with the logits, and a
@@ -112,6 +112,7 @@ fixed1 = ct.softmax_cross_entropy_with_logits(labels3, logits3)
 ct.checks.compare("fixed loss vs −Σ y·log_softmax(x)", fixed1, -(labels3 * ct.log_softmax(logits3)).sum(axis=-1),
                   rtol=1e-15)
 assert fixed1[0] < 1e-8 < floor, "the confident, right row now costs almost nothing"
+assert f"{buggy_loss(labels3, logits3)[0]:.4f}" == f"{floor:.4f}" == "0.5514", "the answer to the first prediction"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · Logits passed as probabilities
