@@ -79,8 +79,6 @@ as_sigmoid = ct.sigmoid_cross_entropy_with_logits(z_grid, x_grid)
 as_softmax = ct.softmax_cross_entropy_with_logits(np.stack([z_grid, 1 - z_grid], axis=1),
                                                   np.stack([x_grid, np.zeros(121)], axis=1))
 ct.checks.compare("sigmoid(x) loss vs softmax([x, 0]) loss", as_sigmoid, as_softmax, rtol=1e-13)
-assert sigmoid_best < 1e-8, "the photo: the sigmoid loss goes to 0"  # the prediction above, checked a screen later
-ct.checks.compare("the photo: softmax's floor is H(½, ½) = ln 2", softmax_best, np.log(2), rtol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Sparse variants: the same loss, another label format
@@ -142,6 +140,8 @@ ct.checks.compare("fused: the true losses, softplus(±x)", fused(x_sat), ct.soft
                   rtol=1e-15)
 assert np.all(grad_unfused == 0.0), "behind the clip the gradient is exactly 0: no learning from these examples"
 ct.checks.compare("fused gradient vs σ(x) − z", grad_fused, ct.sigmoid(x_sat) - z_sat, rtol=1e-6)
+assert sigmoid_best < 1e-8, "the photo: the sigmoid loss goes to 0"  # the first prediction, checked screens later
+ct.checks.compare("the photo: softmax's floor is H(½, ½) = ln 2", softmax_best, np.log(2), rtol=1e-12)
 
 # %% [markdown]
 # The unfused path charges the same 16.118 nats (Keras 3's cap, $-\ln\delta$; tf.keras 2.x capped at 15.42, see
@@ -393,9 +393,6 @@ print(f"  mean of the estimates {estimates.mean():.4f} ± {error:.4f} (standard 
 # (TensorFlow's `sampled_softmax_loss` is several nats off, Going deeper). And it is affordable: evaluation runs the
 # forward pass once per test example, with no gradients.
 
-# %%
-assert estimates.mean() < exact_mean - 3 * error, "biased low: more than 3 standard errors below the exact loss"
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
 #
@@ -454,6 +451,9 @@ ct.checks.pos_weight(my_pos_weight)
 # $\sum_n w_{c_n}\ell_n = 1.20 \cdot 32 = 38.4$ and $\sum_n w_{c_n} = 38.4 / 0.80 = 48$: the batch holds more than its
 # share of rare, heavily weighted examples.
 # </details>
+
+# %%
+assert estimates.mean() < exact_mean - 3 * error, "section 5: biased low, by more than 3 standard errors"
 
 # %% [markdown]
 # ## Takeaways
