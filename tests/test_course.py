@@ -31,6 +31,7 @@ COURSE: set[str] = {
     "08_pitfalls",
 }
 COURSE |= {"09_training_a_classifier", "10_calibration"}
+COURSE |= {"11_language_model_scale"}
 
 PROMPT = new_markdown_cell("**Predict first:** where is the entropy of a coin largest?")
 REVEAL = new_markdown_cell("<details><summary>Answer</summary>\n\nAt p = 1/2.\n\n</details>")
@@ -61,7 +62,7 @@ def test_what_jupyterlab_shows_of_a_collapsed_output_must_not_answer():
     """JupyterLab 4 shows the first line of a collapsed output; a figure's is its repr, without the answer."""
     figure_repr = new_code_cell(
         "plt.show()",
-        outputs=[new_output("display_data", data={"text/plain": "<Figure size 600x320 with 1 Axes>", "image/png": "i"})],
+        outputs=[new_output("display_data", data={"text/plain": "<Figure size 600x320 with 1 Axes>", "image/png": ""})],
     )
     number = new_code_cell("print(h)", outputs=[new_output("stream", name="stdout", text="\nH(0.9) = 0.4690 bits\n")])
     header = new_code_cell("print(t)", outputs=[new_output("stream", name="stdout", text="the table:\n1 | 2\n")])
