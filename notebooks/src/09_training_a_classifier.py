@@ -244,7 +244,7 @@ plt.show()
 # ## Check yourself
 #
 # **Exercise 1.** Write the gradient $\partial L/\partial W$ of softmax regression without a bias: `features` $X$
-# (N×D), integer `labels` (N,), `weights` $W$ (D×C); $L$ is the mean cross-entropy of $S(X W)$. The checker also
+# (N×D: $N$ examples of $D$ features), integer `labels` (N,), `weights` $W$ (D×C); $L$ is the mean cross-entropy of $S(X W)$. The checker also
 # tries logits of ±800.
 
 # %%

@@ -99,11 +99,11 @@ assert 0.02 < ece_before < 0.03
 # sure the model was. They can rank two models in opposite orders. The validation history of 09 has two such models:
 
 # %%
-h = run.history.arrays()
-best = int(np.argmin(h["val_loss"]))
+hist = run.history.arrays()
+best = int(np.argmin(hist["val_loss"]))
 for name, i in (("step 25 (lowest NLL)", best), ("step 300", -1)):
-    print(f"{name:>21}: validation accuracy {h['val_accuracy'][i]:.3f}, NLL {h['val_loss'][i]:.4f} nats")
-assert h["val_accuracy"][-1] > h["val_accuracy"][best] and h["val_loss"][-1] > h["val_loss"][best]
+    print(f"{name:>21}: validation accuracy {hist['val_accuracy'][i]:.3f}, NLL {hist['val_loss'][i]:.4f} nats")
+assert hist["val_accuracy"][-1] > hist["val_accuracy"][best] and hist["val_loss"][-1] > hist["val_loss"][best]
 
 # %% [markdown]
 # The model at step 300 is more accurate *and* has the worse NLL. ECE is a third view: NLL mixes calibration and
