@@ -117,9 +117,9 @@ print("ok")
 # Python kernel (JupyterLab or Binder): run its cell to get it. Both are drawn by the same function from
 # `ce_teach.plotting`.
 #
-# Before each slider there is a question. Answer it *before* you look: the static figure and any printed
-# numbers that would give the answer away are **collapsed** (click the bar beside a collapsed output to open
-# it; on the static site, click "Show the output"), and the answer is folded away under "Answer". A prediction
+# Before each slider there is a question. Answer it *before* you look: the static figure is **collapsed**
+# (in JupyterLab it shows as `<Figure size …> •••`: click that to open it; on the static site, click "Show the
+# output"), the answer is folded away under "Answer", and the cells that check it come after. A prediction
 # that turns out wrong is where the learning happens.
 #
 # Try it. A model's raw scores for three outcomes a, b, c are **logits** $x$: any real numbers, higher
@@ -136,12 +136,6 @@ plt.show()
 # %%
 widgets.softmax_entropy(logits=(1.0, 0.0, -1.0))
 
-# %% jupyter={"outputs_hidden": true}
-q_demo = ct.softmax([1.0, 0.0, -1.0])
-print("softmax(1, 0, −1) =", np.array2string(q_demo, precision=4))
-ct.checks.compare("equal logits give 1/3 each", ct.softmax([2.0, 2.0, 2.0]), np.full(3, 1 / 3), rtol=1e-15)
-assert np.argmax(q_demo) == 0 and q_demo[0] > 0.5
-
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
@@ -150,6 +144,12 @@ assert np.argmax(q_demo) == 0 and q_demo[0] > 0.5
 # the subject of [01 · Entropy](01_entropy.ipynb).
 #
 # </details>
+
+# %%
+q_demo = ct.softmax([1.0, 0.0, -1.0])
+print("softmax(1, 0, −1) =", np.array2string(q_demo, precision=4))
+ct.checks.compare("equal logits give 1/3 each", ct.softmax([2.0, 2.0, 2.0]), np.full(3, 1 / 3), rtol=1e-15)
+assert np.argmax(q_demo) == 0 and q_demo[0] > 0.5
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How the self-checks work

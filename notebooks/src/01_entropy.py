@@ -79,7 +79,7 @@ ct.checks.compare("H(weather): by hand vs ct.entropy", h_by_hand, h_package)
 
 # %% [markdown]
 # The average surprise of simulated days approaches $H$, within a few standard errors (the spread of one
-# day's surprise divided by $\sqrt{n}$):
+# day's surprise divided by the square root of the number of days):
 
 # %%
 n_days = 10_000
@@ -252,9 +252,10 @@ plt.show()
 
 # %% jupyter={"outputs_hidden": true}
 ks = rates.ks
-print(f"H = {float(ct.entropy(coin8, base=2)):.4f} bits per flip")
+print("Huffman codes for blocks of k flips:")
 for k, rate in zip(ks, rates.rates.get_ydata(), strict=True):
-    print(f"k = {k}: Huffman code for blocks of {k} flips: {rate:.4f} bits per flip")
+    print(f"k = {k}: {rate:.4f} bits per flip")
+print(f"H = {float(ct.entropy(coin8, base=2)):.4f} bits per flip")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -282,25 +283,25 @@ assert rates.rates.get_ydata()[2] < rates.rates.get_ydata()[3], "k = 3 beats k =
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Most and least uncertain
 #
-# Over $n$ outcomes the entropy lies between 0 and $\log n$.
+# Over $C$ outcomes the entropy lies between 0 and $\log C$.
 #
-# - **Largest:** $H(p) \le \log n$, with equality only for the **uniform** distribution. (The proof is
+# - **Largest:** $H(p) \le \log C$, with equality only for the **uniform** distribution. (The proof is
 #   one line of Jensen's inequality: *Going deeper*.)
 # - **Smallest:** every term $p_i \log(1/p_i)$ is $\ge 0$ because $p_i \le 1$, and it is 0 only for
 #   $p_i \in \{0, 1\}$. So $H(p) \ge 0$, with $H = 0$ exactly for a **certain** outcome: nothing to be
 #   surprised by.
 
 # %%
-for n in (2, 4, 8, 10):
-    print(f"uniform over {n:2d}: H = {float(ct.entropy(np.full(n, 1 / n), base=2)):.6f} bits,  log2 n = {np.log2(n):.6f}")
+for C in (2, 4, 8, 10):
+    print(f"uniform over {C:2d}: H = {float(ct.entropy(np.full(C, 1 / C), base=2)):.6f} bits,  log2 C = {np.log2(C):.6f}")
 
 # %%
 sizes = np.arange(1, 11)
-ct.checks.compare("H(uniform over n) vs ln n", [ct.entropy(np.full(n, 1 / n)) for n in sizes], np.log(sizes))
-for n in (2, 3, 5, 10):
-    h_random = ct.entropy(rng.dirichlet(np.full(n, 0.5), size=10_000))
-    assert np.all(h_random < np.log(n)), f"a random distribution over {n} outcomes beat the uniform one"
-    print(f"n = {n:2d}: ln n − (largest H of 10 000 random distributions) = {np.log(n) - h_random.max():.1e} nats")
+ct.checks.compare("H(uniform over C) vs ln C", [ct.entropy(np.full(C, 1 / C)) for C in sizes], np.log(sizes))
+for C in (2, 3, 5, 10):
+    h_random = ct.entropy(rng.dirichlet(np.full(C, 0.5), size=10_000))
+    assert np.all(h_random < np.log(C)), f"a random distribution over {C} outcomes beat the uniform one"
+    print(f"C = {C:2d}: ln C − (largest H of 10 000 random distributions) = {np.log(C) - h_random.max():.1e} nats")
 certain = np.eye(5)  # row k: outcome k is certain
 assert np.all(ct.entropy(certain) == 0.0), "a certain outcome has entropy exactly 0"
 print("every certain outcome: H = 0")
@@ -349,15 +350,6 @@ plt.show()
 # %%
 widgets.coin_entropy(p=0.9)
 
-# %% jupyter={"outputs_hidden": true}
-grid = np.linspace(0.0, 1.0, 101)
-h_coin = np.array([ct.entropy([q, 1 - q], base=2) for q in grid])
-print(f"H(0.9) = {float(ct.entropy([0.9, 0.1], base=2)):.4f} bits;  H(0.1) = {float(ct.entropy([0.1, 0.9], base=2)):.4f} bits")
-ct.checks.compare("H(p) = H(1 − p)", h_coin, h_coin[::-1])
-assert h_coin[0] == h_coin[-1] == 0.0 and h_coin.max() == 1.0 and grid[np.argmax(h_coin)] == 0.5
-assert np.all(np.diff(h_coin, 2) < 0), "a dome: the slope falls everywhere (concave)"
-assert 0.45 < ct.entropy([0.9, 0.1], base=2) < 0.5, "H(0.9) is just under ½ bit"
-
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
@@ -369,10 +361,20 @@ assert 0.45 < ct.entropy([0.9, 0.1], base=2) < 0.5, "H(0.9) is just under ½ bit
 #
 # </details>
 
+# %%
+grid = np.linspace(0.0, 1.0, 101)
+h_coin = np.array([ct.entropy([t, 1 - t], base=2) for t in grid])
+print(f"H(0.9) = {float(ct.entropy([0.9, 0.1], base=2)):.4f} bits;  H(0.1) = {float(ct.entropy([0.1, 0.9], base=2)):.4f} bits")
+ct.checks.compare("H(p) = H(1 − p)", h_coin, h_coin[::-1])
+assert h_coin[0] == h_coin[-1] == 0.0 and h_coin.max() == 1.0 and grid[np.argmax(h_coin)] == 0.5
+assert np.all(np.diff(h_coin, 2) < 0), "a dome: the slope falls everywhere (concave)"
+assert 0.45 < ct.entropy([0.9, 0.1], base=2) < 0.5, "H(0.9) is just under ½ bit"
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Slider: three outcomes from logits
 #
-# A classifier does not output probabilities directly but **logits** $x$, any real numbers, which the
+# A classifier (a model that sorts an input into one of several classes) does not output probabilities
+# directly but **logits** $x$, any real numbers, which the
 # softmax $S(x)_i = e^{x_i} / \sum_j e^{x_j}$ turns into a distribution ([05](05_softmax_ce.ipynb) takes it
 # apart). Below, three logit sliders drive a distribution over a, b, c; the title shows its entropy.
 #
@@ -386,14 +388,6 @@ plt.show()
 # %%
 widgets.softmax_entropy(logits=(2.0, 0.0, 0.0))
 
-# %% jupyter={"outputs_hidden": true}
-x = np.array([2.0, 0.0, 0.0])
-ct.checks.compare("equal logits: H = log2 3", ct.entropy(ct.softmax(np.zeros(3)), base=2), np.log2(3))
-ct.checks.compare("adding 5 to every logit leaves H", ct.entropy(ct.softmax(x + 5.0)), ct.entropy(ct.softmax(x)))
-h_far = float(ct.entropy(ct.softmax([10.0, 0.0, 0.0]), base=2))
-print(f"logits (2, 0, 0) → H = {float(ct.entropy(ct.softmax(x), base=2)):.4f} bits;  (10, 0, 0) → H = {h_far:.4f} bits")
-assert round(h_far, 4) == 0.0014
-
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
@@ -404,11 +398,19 @@ assert round(h_far, 4) == 0.0014
 #
 # </details>
 
+# %%
+x = np.array([2.0, 0.0, 0.0])
+ct.checks.compare("equal logits: H = log2 3", ct.entropy(ct.softmax(np.zeros(3)), base=2), np.log2(3))
+ct.checks.compare("adding 5 to every logit leaves H", ct.entropy(ct.softmax(x + 5.0)), ct.entropy(ct.softmax(x)))
+h_far = float(ct.entropy(ct.softmax([10.0, 0.0, 0.0]), base=2))
+print(f"logits (2, 0, 0) → H = {float(ct.entropy(ct.softmax(x), base=2)):.4f} bits;  (10, 0, 0) → H = {h_far:.4f} bits")
+assert round(h_far, 4) == 0.0014
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
 #
-# **Exercise 1.** Write the entropy in bits. `p` may be one distribution (shape `(n,)`) or a batch (shape
-# `(m, n)`, one distribution per row), and may contain zeros.
+# **Exercise 1.** Write the entropy in bits. `p` may be one distribution (shape `(C,)` for $C$ outcomes) or a
+# batch (shape `(N, C)`, one distribution per row), and may contain zeros.
 
 # %%
 def my_entropy(p):
@@ -513,7 +515,7 @@ ct.checks.huffman_lengths(my_huffman_lengths)
 # - $H(p)$ in bits is the length of the best code: $p = (1/2, 1/4, 1/8, 1/8)$ needs exactly 1.75 bits per
 #   symbol (`0`, `10`, `110`, `111`); in general Huffman's code has $H \le L < H + 1$, and coding blocks of
 #   $k$ symbols brings the cost per symbol within $1/k$ of $H$.
-# - $0 \le H(p) \le \log n$: 0 for a certain outcome, $\log n$ only for the uniform distribution.
+# - $0 \le H(p) \le \log C$ over $C$ outcomes: 0 for a certain outcome, $\log C$ only for the uniform distribution.
 # - Perplexity $2^{H_\text{bits}} = e^{H_\text{nats}}$ is the effective number of equally likely choices.
 #
 # **Next:** [02 · KL divergence](02_kl_divergence.ipynb): what it costs to use the wrong code.
@@ -571,10 +573,10 @@ print("200 random distributions: the rounded-up lengths satisfy Kraft, and a pre
 # |---|---|
 # | $H(p) = \sum_{i:\,p_i>0} p_i \log \dfrac{1}{p_i}$ | definition; outcomes with $p_i = 0$ add nothing |
 # | $\phantom{H(p)} \le \log \sum_{i:\,p_i>0} p_i \cdot \dfrac{1}{p_i}$ | Jensen: $\log$ is concave, so an average of logs is at most the log of the average |
-# | $\phantom{H(p)} = \log \#\{i : p_i > 0\} \le \log n$ | each term $p_i \cdot \frac{1}{p_i}$ is 1; at most $n$ of them |
+# | $\phantom{H(p)} = \log \#\{i : p_i > 0\} \le \log C$ | each term $p_i \cdot \frac{1}{p_i}$ is 1; at most $C$ of them |
 #
 # Jensen's inequality is an equality only when all the $1/p_i$ are equal: the **uniform** distribution,
-# with $H = \log n$.
+# with $H = \log C$.
 
 # %% [markdown]
 # ### Decoding, step by step

@@ -180,14 +180,6 @@ print(f"smallest D(p‖q) over 90 000 random pairs: {smallest:.3e} nats (≥ 0);
 # $D(p\|q)$, or coding the fair coin with the biased coin's code, $D(q\|p)$? Think about what each code
 # does with tails.
 
-# %% jupyter={"outputs_hidden": true}
-coin = np.array([0.9, 0.1])
-fair = np.array([0.5, 0.5])
-forward = float(ct.kl_divergence(coin, fair, base=2))
-reverse = float(ct.kl_divergence(fair, coin, base=2))
-print(f"D(p‖q) = D(biased‖fair) = {forward:.6f} bits")
-print(f"D(q‖p) = D(fair‖biased) = {reverse:.6f} bits")
-
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
@@ -196,6 +188,14 @@ print(f"D(q‖p) = D(fair‖biased) = {reverse:.6f} bits")
 # code gives tails a $\log_2 10 \approx 3.3$-bit codeword, and under the fair coin tails come up half the time.
 #
 # </details>
+
+# %%
+coin = np.array([0.9, 0.1])
+fair = np.array([0.5, 0.5])
+forward = float(ct.kl_divergence(coin, fair, base=2))
+reverse = float(ct.kl_divergence(fair, coin, base=2))
+print(f"D(p‖q) = D(biased‖fair) = {forward:.6f} bits")
+print(f"D(q‖p) = D(fair‖biased) = {reverse:.6f} bits")
 
 # %%
 ct.checks.compare("D(biased‖fair) by hand", np.sum(coin * np.log2(coin / fair)), forward)
@@ -272,7 +272,17 @@ plt.show()
 # %%
 widgets.kl_explorer(p=target, q_logits=(0.0, 0.0, 0.0), names=names)
 
-# %% jupyter={"outputs_hidden": true}
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# With $x = \ln p$ (or $\ln p$ plus any constant) the model is the target and both divergences vanish, up to
+# rounding: softmax gives back $p$ only to within $10^{-16}$. With c squeezed out, $D(p\|q)$ is large: $p$
+# still produces c one time in ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 15$ bits).
+# $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are.
+#
+# </details>
+
+# %%
 matched = ct.softmax(np.log(target))  # logits x = ln p give q = p (softmax undoes the log, up to rounding)
 squeezed = ct.softmax(np.array([0.0, 0.0, -10.0]))
 tiny = [ct.kl_divergence(target, matched, base=2), ct.kl_divergence(matched, target, base=2)]
@@ -284,16 +294,6 @@ print(f"logits (0, 0, −10): q = {np.array2string(squeezed, precision=4)}:  "
 ct.checks.compare("softmax(ln p) = p", matched, target, rtol=1e-15)
 assert max(map(abs, tiny)) < 1e-15
 assert ct.kl_divergence(target, squeezed) > 4 * ct.kl_divergence(squeezed, target)
-
-# %% [markdown]
-# <details><summary>Answer</summary>
-#
-# With $x = \ln p$ (or $\ln p$ plus any constant) the model is the target and both divergences vanish, up to
-# rounding: softmax gives back $p$ only to within $10^{-16}$. With c squeezed out, $D(p\|q)$ is large: $p$
-# still produces c one time in ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 15$ bits).
-# $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are.
-#
-# </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond: forward vs reverse KL
@@ -423,32 +423,6 @@ print(f"the reverse fit jumps onto the right bump between separations {jump:.1f}
       f"sd {scan[jump, 3]:.2f} → {scan[jump + 1, 3]:.2f}")
 assert jump == 4 and scan[jump, 3] - scan[jump + 1, 3] > 0.5 and abs(scan[jump + 1, 2] - (jump + 1) / 2) < 0.1
 
-# %% [markdown]
-# **The forward fit at separation 8** has $\mu = 1.58$ and sd $= 5.65$, yet the target's mean is 0.8 and its
-# sd 4.0. Moment matching is not broken: the model is a normal *on the grid*, and the grid ends at $\pm 8$.
-# A normal with these parameters would put 4.5% of its mass below −8 and 12.8% above 8; cut off and
-# renormalised on the grid, it loses more of its right tail than its left, so its mean moves left to 0.80,
-# and its spread shrinks to 4.00. The fit chose larger parameters so that the truncated bump has the
-# target's moments:
-
-# %%
-import math
-
-
-def normal_cdf(u, mean, sd):
-    return 0.5 * (1 + math.erf((u - mean) / (sd * math.sqrt(2))))
-
-
-wide = fitter.fit(ct.fitting.mixture_on_grid(grid, [-4.0, 4.0], [0.8, 0.8], [0.4, 0.6]), "forward")
-q_wide = ct.fitting.normal_on_grid(grid, wide.mean, wide.std)
-mean_q = np.sum(q_wide * grid)
-sd_q = np.sqrt(np.sum(q_wide * (grid - mean_q) ** 2))
-cut = [normal_cdf(-8.0, wide.mean, wide.std), 1 - normal_cdf(8.0, wide.mean, wide.std)]
-print(f"parameters: μ = {wide.mean:.2f}, sd = {wide.std:.2f};  mass beyond the grid: {cut[0]:.1%} below, {cut[1]:.1%} above")
-print(f"the same normal on the grid: mean {mean_q:.2f}, sd {sd_q:.2f}  (target: mean 0.8, sd 4.0)")
-ct.checks.compare("truncated fit's mean and sd vs 0.8 and 4.0", [mean_q, sd_q], [0.8, 4.0], rtol=1e-6, atol=1e-6)
-assert np.round([wide.mean, wide.std], 2).tolist() == [1.58, 5.65] and np.round(cut, 3).tolist() == [0.045, 0.128]
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
 #
@@ -482,7 +456,8 @@ ct.checks.kl_divergence_bits(my_kl_bits)
 # **Exercise 2 (transfer).** Derive the KL divergence between two normal distributions,
 # $D\big(\mathcal N(\mu_1, \text{sd}_1^2)\,\|\,\mathcal N(\mu_2, \text{sd}_2^2)\big)$ in nats, in closed form, and
 # write it as `my_kl_normals(mu1, sd1, mu2, sd2)` (with `np.log`, so it also works on arrays). The checker
-# compares it with the definition $\int p(u) \ln\frac{p(u)}{q(u)}\,du$, integrated numerically. Start from
+# compares it with the definition, in which the sum over outcomes becomes an integral over densities,
+# $\int p(u) \ln\frac{p(u)}{q(u)}\,du$, computed numerically. Start from
 # $\ln p(u) = -\ln(\text{sd}_1\sqrt{2\pi}) - \frac{(u - \mu_1)^2}{2\,\text{sd}_1^2}$, and the same for $q$.
 
 # %%
@@ -498,7 +473,7 @@ ct.checks.kl_normals_nats(my_kl_normals)
 # | step | because |
 # |---|---|
 # | $\ln\frac{p(u)}{q(u)} = \ln\frac{\text{sd}_2}{\text{sd}_1} - \frac{(u-\mu_1)^2}{2\,\text{sd}_1^2} + \frac{(u-\mu_2)^2}{2\,\text{sd}_2^2}$ | the $\sqrt{2\pi}$ cancel |
-# | $\mathbb E_p[(u-\mu_1)^2] = \text{sd}_1^2$ | the variance of $p$ |
+# | $\mathbb E_p[(u-\mu_1)^2] = \text{sd}_1^2$ | the variance of $p$ ($\mathbb E_p$: the average under $p$) |
 # | $\mathbb E_p[(u-\mu_2)^2] = \text{sd}_1^2 + (\mu_1-\mu_2)^2$ | write $u - \mu_2 = (u - \mu_1) + (\mu_1 - \mu_2)$; the cross term averages to 0 |
 # | $D = \ln\frac{\text{sd}_2}{\text{sd}_1} + \frac{\text{sd}_1^2 + (\mu_1-\mu_2)^2}{2\,\text{sd}_2^2} - \frac12$ | average the first line over $p$ |
 #
@@ -512,21 +487,24 @@ ct.checks.kl_normals_nats(my_kl_normals)
 # </details>
 
 # %% [markdown]
-# **Exercise 3.** Training a classifier minimises the average cross-entropy $-\frac1N \sum_n \log q(y_n)$
-# over the data. Which KL divergence does that minimise, $D(p_\text{data}\|q)$ or $D(q\|p_\text{data})$, and
-# what does the answer predict about a model too simple to fit the data: mass-covering or mode-seeking?
+# **Exercise 3.** Training a model $q$ means adjusting it to make the average cross-entropy
+# $-\frac1N \sum_n \log q_{c_n}$ small, where $c_n$ is the outcome seen in example $n$ of $N$. Which KL
+# divergence does that minimise, $D(p_\text{data}\|q)$ or $D(q\|p_\text{data})$, and what does the answer
+# predict about a model too simple to fit the data: mass-covering or mode-seeking?
 #
 # <details><summary>Answer</summary>
 #
-# The forward one, $D(p_\text{data}\|q)$. The average over the data is an expectation under the data
-# distribution: $-\frac1N \sum_n \log q(y_n) = H(p_\text{data}, q) = H(p_\text{data}) + D(p_\text{data}\|q)$,
+# The forward one, $D(p_\text{data}\|q)$. Group the $N$ terms by outcome: outcome $i$ occurs in a share
+# $p_{\text{data},i}$ of the examples, so
+# $-\frac1N \sum_n \log q_{c_n} = H(p_\text{data}, q) = H(p_\text{data}) + D(p_\text{data}\|q)$,
 # and $H(p_\text{data})$ does not depend on the model. So a model that cannot fit the data spreads its
 # probability to cover everything that occurs (mass-covering), rather than nailing one mode.
 #
 # </details>
 
 # %% [markdown]
-# **Exercise 4.** A language model gives probability exactly 0 to a word that appears in the test text.
+# **Exercise 4.** A language model (a distribution $q$ over words) gives probability exactly 0 to a word
+# that appears in the test text.
 # What are $D(p_\text{test}\|q)$ and the model's cross-entropy on that text? Would the other direction,
 # $D(q\|p_\text{test})$, be a better measure of the model?
 #
@@ -559,30 +537,36 @@ ct.checks.kl_normals_nats(my_kl_normals)
 # ### Small print: Gibbs' inequality with floats
 #
 # The proof used that both $p$ and $q$ sum to exactly 1. Floats often miss 1 by about $10^{-16}$, and then
-# the proof's fourth line gives only $D_\text{KL}(p\|q) \ge \sum_i p_i - \sum_i q_i$, a number of that size
-# which can be negative. So for two *nearly equal* float distributions a correctly computed divergence can
-# be about $-10^{-16}$: the true value for the numbers stored, not an error of `ct.kl_divergence`. An example
-# built from numbers that floats store exactly: $p = (1/2, 1/2)$ and $q = (1/2 + \eta,\ 1/2 - \eta + 2^{-53})$
-# with $\eta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which even `np.sum` rounds to 1. (`math.fsum` adds
-# floats exactly, then rounds once.)
+# the proof's fourth line gives only $\sum_i p_i \ln(p_i/q_i) \ge \sum_i p_i - \sum_i q_i$, a number of that
+# size which can be negative. So for two *nearly equal* float distributions the sum itself, computed
+# exactly, can be about $-10^{-16}$. The divergence it stands for is 0: within that rounding the inputs are
+# the same distribution, and a divergence is never negative. `ct.kl_divergence` therefore reports 0 there
+# rather than a negative number. An example built from numbers that floats store exactly: $p = (1/2, 1/2)$
+# and $q = (1/2 + \eta,\ 1/2 - \eta + 2^{-53})$ with $\eta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which even
+# `np.sum` rounds to 1. (`math.fsum` adds floats exactly, then rounds once.)
 # %%
+import math
+
 eta = 2.0**-30
 even = np.array([0.5, 0.5])
 q_over = np.array([0.5 + eta, 0.5 - eta + 2.0**-53])  # both entries exact in float64
 bound = math.fsum([*even, *(-q_over)])  # Σp − Σq, exactly: −2^-53
-d_over = float(ct.kl_divergence(even, q_over))
+# Σ p·ln(p/q) for the stored numbers, to full accuracy: q − p and (q − p)/p are exact here, ln via log1p
+raw_sum = math.fsum(-even * np.log1p((q_over - even) / even))
 print(f"np.sum(q) = {np.sum(q_over)},  but Σp − Σq = {bound:.4e} exactly")
-print(f"D(p‖q) = {d_over:.4e} nats: negative, and above the bound Σp − Σq")
+print(f"Σ p·ln(p/q) = {raw_sum:.4e}: negative, and above the bound Σp − Σq")
+print(f"ct.kl_divergence(p, q) = {float(ct.kl_divergence(even, q_over))}")
 
 # %%
 assert np.sum(q_over) == 1.0 and bound == -(2.0**-53)
-assert bound <= d_over < 0, "Gibbs for unnormalised inputs: D(p‖q) ≥ Σp − Σq, which is negative here"
+assert bound <= raw_sum < 0, "Gibbs for unnormalised inputs: Σ p·ln(p/q) ≥ Σp − Σq, which is negative here"
+assert ct.kl_divergence(even, q_over) == 0.0, "a divergence is never negative"
 near_p = rng.dirichlet(np.ones(5), size=1000)  # the same on 1000 random nearly equal pairs
 near_q = near_p * (1 + 1e-9 * rng.standard_normal(near_p.shape))
 near_q /= near_q.sum(axis=-1, keepdims=True)  # normalised, but only to within about 1e-16
 bounds = np.array([math.fsum([*a, *(-b)]) for a, b in zip(near_p, near_q, strict=True)])
-assert np.all(ct.kl_divergence(near_p, near_q) >= bounds)
-print("1000 random nearly equal pairs: every D(p‖q) ≥ Σp − Σq")
+assert np.all(ct.kl_divergence(near_p, near_q) >= np.maximum(bounds, 0.0))
+print("1000 random nearly equal pairs: every D(p‖q) ≥ 0 and ≥ Σp − Σq")
 
 # %% [markdown]
 # ### A tiny divergence: compute it directly, not as a difference
@@ -650,7 +634,7 @@ ct.checks.compare("kl_div(log p, q) vs D(q‖p)", kl_div_like_torch(np.log(coin)
 #
 # So the forward fit has the target's mean and variance (**moment matching**): with bumps at $\pm 3$ the
 # variance is large, and $q$ must be wide. The moments are those *on the grid*: the fit's parameters can be
-# larger than its mean and sd on the grid, as the separation-8 fit in the main path showed.
+# larger than its mean and sd on the grid, as the separation-8 fit below shows.
 #
 # **Reverse.** If $q$ is exactly the right bump $q_R$, then $p \ge 0.6\, q_R$ at every point (the left
 # bump only adds), so $\ln(q_R/p) \le -\ln 0.6$ and $D(q_R\|p) \le -\ln 0.6 \approx 0.51$ nats. A wide $q$
@@ -684,6 +668,30 @@ for fit in (fit_forward, fit_reverse):  # no nearby normal does better: the sear
                                fit.std + np.array([0, 0, -1e-3, 1e-3]), fit.direction)
     assert np.all(nudged > fit.divergence), f"{fit.direction} fit is not a minimum"
 print("both fits are minima: nudging μ or sd by ±0.001 increases their divergence")
+
+
+# %% [markdown]
+# **The forward fit at separation 8** has $\mu = 1.58$ and sd $= 5.65$, yet the target's mean is 0.8 and its
+# sd 4.0. Moment matching is not broken: the model is a normal *on the grid*, and the grid ends at $\pm 8$.
+# A normal with these parameters would put 4.5% of its mass below −8 and 12.8% above 8; cut off and
+# renormalised on the grid, it loses more of its right tail than its left, so its mean moves left to 0.80,
+# and its spread shrinks to 4.00. The fit chose larger parameters so that the truncated bump has the
+# target's moments:
+
+# %%
+def normal_cdf(u, mean, sd):
+    return 0.5 * (1 + math.erf((u - mean) / (sd * math.sqrt(2))))
+
+
+wide = fitter.fit(ct.fitting.mixture_on_grid(grid, [-4.0, 4.0], [0.8, 0.8], [0.4, 0.6]), "forward")
+q_wide = ct.fitting.normal_on_grid(grid, wide.mean, wide.std)
+mean_q = np.sum(q_wide * grid)
+sd_q = np.sqrt(np.sum(q_wide * (grid - mean_q) ** 2))
+cut = [normal_cdf(-8.0, wide.mean, wide.std), 1 - normal_cdf(8.0, wide.mean, wide.std)]
+print(f"parameters: μ = {wide.mean:.2f}, sd = {wide.std:.2f};  mass beyond the grid: {cut[0]:.1%} below, {cut[1]:.1%} above")
+print(f"the same normal on the grid: mean {mean_q:.2f}, sd {sd_q:.2f}  (target: mean 0.8, sd 4.0)")
+ct.checks.compare("truncated fit's mean and sd vs 0.8 and 4.0", [mean_q, sd_q], [0.8, 4.0], rtol=1e-6, atol=1e-6)
+assert np.round([wide.mean, wide.std], 2).tolist() == [1.58, 5.65] and np.round(cut, 3).tolist() == [0.045, 0.128]
 
 
 # %% [markdown]
