@@ -62,11 +62,10 @@ plt.show()
 # before the first step? (Why would it not be 0?)
 
 # %% jupyter={"outputs_hidden": true}
-print("The all-zero model on the 500 validation images:")
+print("The all-zero model on the validation images:")
 zero_init = ct.classifier.init_network(64, 10, output_scale=0.0)
 loss0 = np.mean(ct.sparse_softmax_cross_entropy_with_logits(labels[val], zero_init.logits(X[val])))
 print(f"loss at initialisation = {loss0:.6f} nats;  ln 10 = {np.log(10):.6f}")
-assert abs(loss0 - 2.302585) < 5e-7 and abs(loss0 - np.log(10)) < 1e-15  # the mean of 500 copies of ln 10
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -76,6 +75,9 @@ assert abs(loss0 - 2.302585) < 5e-7 and abs(loss0 - np.log(10)) < 1e-15  # the m
 # the right answers. This is the first check to run on any classifier: a fresh model with $C$ classes should start
 # near $\ln C$. If it starts far above, the initial logits are too large: the model is confidently guessing.
 # </details>
+
+# %%
+assert abs(loss0 - 2.302585) < 5e-7 and abs(loss0 - np.log(10)) < 1e-15  # the mean of 500 copies of ln 10
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The gradient by hand
@@ -131,17 +133,12 @@ plotting.draw_loss_curves({name: run.history for name, run in runs.items()})
 plt.show()
 
 # %% jupyter={"outputs_hidden": true}
-print("Training loss at steps 0, 20 and 200; validation loss and accuracy at step 200:")
+print("Training loss at three steps; validation loss and accuracy at the end:")
 for name, run in runs.items():
     hist = run.history.arrays()
     print(f"{name:>20}: loss at step 0 {hist['train_loss'][0]:7.3f}, step 20 {hist['train_loss'][20]:.3f}, "
           f"step 200 {hist['train_loss'][-1]:.3f};  validation loss {hist['val_loss'][-1]:.3f}, "
           f"accuracy {hist['val_accuracy'][-1]:.3f}")
-good, bad = (run.history.arrays() for run in runs.values())
-assert bad["train_loss"][0] > 10 * np.log(10) and bad["train_loss"][20] > 10 * good["train_loss"][20]
-assert bad["val_loss"][-1] > 2 * good["val_loss"][-1] and bad["val_accuracy"][-1] < good["val_accuracy"][-1]
-quoted = [bad["train_loss"][0], bad["val_loss"][-1], good["val_loss"][-1], bad["val_accuracy"][-1], good["val_accuracy"][-1]]
-assert [f"{v:.3f}" for v in quoted] == ["31.064", "0.599", "0.186", "0.886", "0.942"]  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -153,6 +150,13 @@ assert [f"{v:.3f}" for v in quoted] == ["31.064", "0.599", "0.186", "0.886", "0.
 # 200 it has **not** caught up: validation loss 0.599 against 0.186, accuracy 0.886 against 0.942. The fix costs
 # nothing: start the output layer small, and check that the first loss is near $\ln C$.
 # </details>
+
+# %%
+good, bad = (run.history.arrays() for run in runs.values())
+assert bad["train_loss"][0] > 10 * np.log(10) and bad["train_loss"][20] > 10 * good["train_loss"][20]
+assert bad["val_loss"][-1] > 2 * good["val_loss"][-1] and bad["val_accuracy"][-1] < good["val_accuracy"][-1]
+quoted = [bad["train_loss"][0], bad["val_loss"][-1], good["val_loss"][-1], bad["val_accuracy"][-1], good["val_accuracy"][-1]]
+assert [f"{v:.3f}" for v in quoted] == ["31.064", "0.599", "0.186", "0.886", "0.942"]  # as the answer says
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · One hidden layer, and the point where loss and accuracy disagree
@@ -202,8 +206,6 @@ print("Validation loss and accuracy at two steps:")
 for where, i in (("lowest validation loss", best), ("end of training", -1)):
     print(f"{where:>22}: step {hist['step'][i]:3d}  validation loss {hist['val_loss'][i]:.4f}  "
           f"accuracy {hist['val_accuracy'][i]:.3f}  (training loss {hist['train_loss'][i]:.4f})")
-assert hist["val_loss"][-1] > hist["val_loss"][best] + 0.015 and hist["val_accuracy"][-1] >= hist["val_accuracy"][best]
-assert (hist["step"][best], f"{hist['val_loss'][best]:.4f}", f"{hist['val_loss'][-1]:.4f}") == (25, "0.2200", "0.2419")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -215,6 +217,10 @@ assert (hist["step"][best], f"{hist['val_loss'][best]:.4f}", f"{hist['val_loss']
 # already small), the wrong ones cost more and more nats. A model whose loss rises while its accuracy holds is
 # becoming **overconfident**; notebook 10 measures that and fixes it.
 # </details>
+
+# %%
+assert hist["val_loss"][-1] > hist["val_loss"][best] + 0.015 and hist["val_accuracy"][-1] >= hist["val_accuracy"][best]
+assert (hist["step"][best], f"{hist['val_loss'][best]:.4f}", f"{hist['val_loss'][-1]:.4f}") == (25, "0.2200", "0.2419")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · The most confident mistakes

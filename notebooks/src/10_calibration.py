@@ -131,10 +131,6 @@ print(f"predictions changed: {np.sum(q_T.argmax(axis=1) != q.argmax(axis=1))}")
 print(f"test NLL {ct.calibration.nll(logits_test, c_test):.4f} → {ct.calibration.nll(logits_test, c_test, T):.4f};"
       f"  ECE {ece_before:.4f} → {ece_after:.4f};  mean confidence {q.max(axis=1).mean():.4f} → "
       f"{q_T.max(axis=1).mean():.4f} (accuracy {accuracy:.4f})")
-assert T > 1 and np.array_equal(q_T.argmax(axis=1), q.argmax(axis=1)) and ece_after < ece_before
-assert q.max(axis=1).mean() > accuracy > q_T.max(axis=1).mean()  # above the accuracy before, below after
-assert abs(ct.temperature_nll_derivative(logits_val, c_val, T)) < 1e-12
-assert [f"{v:.4f}" for v in (T, ece_before, ece_after)] == ["1.8736", "0.0253", "0.0150"]  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -148,6 +144,10 @@ assert [f"{v:.4f}" for v in (T, ece_before, ece_after)] == ["1.8736", "0.0253", 
 # </details>
 
 # %%
+assert T > 1 and np.array_equal(q_T.argmax(axis=1), q.argmax(axis=1)) and ece_after < ece_before
+assert q.max(axis=1).mean() > accuracy > q_T.max(axis=1).mean()  # above the accuracy before, below after
+assert abs(ct.temperature_nll_derivative(logits_val, c_val, T)) < 1e-12
+assert [f"{v:.4f}" for v in (T, ece_before, ece_after)] == ["1.8736", "0.0253", "0.0150"]  # as the answer says
 plotting.draw_reliability(q_T, c_test, title=f"T = {T:.2f}")
 plt.show()
 
@@ -187,6 +187,7 @@ print("Keras binary, ε/2:", np.round(y[0] * (1 - eps) + eps / 2, 3).tolist())
 # ECE, or raise it?
 
 # %% jupyter={"outputs_hidden": true}
+print("Size of the logits, accuracy, confidence and ECE on the test images:")
 smooth = ct.classifier.digits_run(hidden=64, steps=300, label_smoothing=0.1, every=300)
 logits_s = smooth.net.logits(x_test)
 q_s = ct.softmax(logits_s)
@@ -195,8 +196,6 @@ for name, lg, qq in (("plain", logits_test, q), ("ε = 0.1", logits_s, q_s)):
     print(f"{name:>8}: mean ‖x‖ {np.linalg.norm(lg, axis=1).mean():5.2f}, top-2 logit gap {np.mean(top2[:, 1] - top2[:, 0]):5.2f}, "
           f"accuracy {np.mean(qq.argmax(axis=1) == c_test):.4f}, mean confidence {qq.max(axis=1).mean():.4f}, "
           f"ECE {ct.expected_calibration_error(qq, c_test):.4f}")
-assert ct.expected_calibration_error(q_s, c_test) > 3 * ece_before
-assert f"{ct.expected_calibration_error(q_s, c_test):.4f}" == "0.1413"  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -209,6 +208,8 @@ assert f"{ct.expected_calibration_error(q_s, c_test):.4f}" == "0.1413"  # as the
 # </details>
 
 # %%
+assert ct.expected_calibration_error(q_s, c_test) > 3 * ece_before
+assert f"{ct.expected_calibration_error(q_s, c_test):.4f}" == "0.1413"  # as the answer says
 T_s = ct.fit_temperature(smooth.net.logits(x_val), c_val)
 ece_s = ct.expected_calibration_error(ct.softmax(logits_s / T_s), c_test)
 print(f"smoothed model: T = {T_s:.4f}, ECE → {ece_s:.4f}, NLL → {ct.calibration.nll(logits_s, c_test, T_s):.4f}")
@@ -246,13 +247,12 @@ ct.checks.compare("φ·(S − y) vs finite differences", phi5[:, None] * (s5 - y
 
 # %% jupyter={"outputs_hidden": true}
 q_t = np.array([0.1, 0.5, 0.9, 0.99])
+print("The focal factor φ for a few values of q_t (cross-entropy's factor is one):")
 print("        q_t:" + "".join(f"{v:>9}" for v in q_t))
 for gamma in (0.0, 1.0, 2.0, 5.0):
     phi = (1 - q_t) ** gamma + gamma * q_t * (1 - q_t) ** (gamma - 1) * -np.log(q_t) if gamma else np.ones(4)
     print(f"  γ = {gamma:.0f}: φ =" + "".join(f"{v:9.2e}" for v in phi))
 phi2 = (1 - q_t) ** 2 + 2 * q_t * (1 - q_t) * -np.log(q_t)
-assert phi2[0] > 1.2 and phi2[2] < 0.03 and phi2[3] < 3e-4
-assert [f"{v:.3g}" for v in phi2] == ["1.22", "0.597", "0.029", "0.000299"]  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -264,6 +264,8 @@ assert [f"{v:.3g}" for v in phi2] == ["1.22", "0.597", "0.029", "0.000299"]  # a
 # </details>
 
 # %%
+assert phi2[0] > 1.2 and phi2[2] < 0.03 and phi2[3] < 3e-4
+assert [f"{v:.3g}" for v in phi2] == ["1.22", "0.597", "0.029", "0.000299"]  # as the answer says
 focal = ct.classifier.digits_run(hidden=64, steps=300, gamma=2.0, every=300)
 q_f = ct.softmax(focal.net.logits(x_test))
 print(f"focal γ = 2: accuracy {np.mean(q_f.argmax(axis=1) == c_test):.4f}, mean confidence "
@@ -285,14 +287,14 @@ print(f"focal γ = 2: accuracy {np.mean(q_f.argmax(axis=1) == c_test):.4f}, mean
 digits = ct.datasets.load_digits()
 X, is8 = digits.features, (digits.labels == 8).astype(float)
 tr, _, te = ct.datasets.digits_split()
-print("Test images, 8 or not: recall and precision of each loss")
-quoted = {"BCE": "0.740 0.761", "pos_weight 9": "0.849 0.579", "focal γ=2 α=.25": "0.603 0.830"}
+print("Is it an eight? Recall and precision on the test images, for each loss:")
+found = {}
 for name, kw in (("BCE", {}), ("pos_weight 9", {"pos_weight": 9.0}), ("focal γ=2 α=.25", {"gamma": 2.0, "alpha": 0.25})):
     wb = ct.classifier.train_binary(X[tr], is8[tr], steps=300, **kw)
     said = ct.sigmoid(X[te] @ wb[:-1] + wb[-1]) > 0.5
     recall, precision = said[is8[te] == 1].mean(), is8[te][said].mean()
     print(f"{name:>16}: recall {recall:.3f}  precision {precision:.3f}  ({said.sum()} flagged, {int(is8[te].sum())} are 8s)")
-    assert f"{recall:.3f} {precision:.3f}" == quoted[name]  # as the answer says
+    found[name] = f"{recall:.3f} {precision:.3f}"
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -304,6 +306,9 @@ for name, kw in (("BCE", {}), ("pos_weight 9", {"pos_weight": 9.0}), ("focal γ=
 # easy positives as well. Focal loss reweights easy against hard; `pos_weight` reweights one class against the
 # other. For a rare class with hard negatives, `pos_weight` (or a threshold chosen on validation data) is the tool.
 # </details>
+
+# %%
+assert found == {"BCE": "0.740 0.761", "pos_weight 9": "0.849 0.579", "focal γ=2 α=.25": "0.603 0.830"}  # as the answer says
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Sliders: $T$, $\varepsilon$ and $\gamma$
