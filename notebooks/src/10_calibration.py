@@ -50,7 +50,8 @@ print(f"{np.mean(confidence > 0.99):.0%} of the test images get a confidence abo
 # %% [markdown]
 # A model is **calibrated** when its confidence matches its accuracy: of all the images it labels with confidence
 # near 0.8, about 80 % are right. A **reliability diagram** checks this. It sorts the predictions into bins by their
-# confidence $\max_j q_j$ (the probability of the class the model predicts) and draws each bin's accuracy as a bar. A calibrated model's bars touch the diagonal.
+# confidence $\max_j q_j$ (the probability of the class the model predicts) and draws each bin's accuracy as a bar.
+# A calibrated model's bars touch the diagonal.
 #
 # **Predict first:** the model is right on 95.6 % of the test images but mostly says "above 99 %". Where will the
 # bars of the confident bins sit: on the diagonal, above it (underconfident) or below it (overconfident)?
@@ -73,8 +74,8 @@ plt.show()
 # predictions fall in each bin: $\text{ECE} = \sum_m \frac{n_m}{N}\,\lvert \text{acc}_m - \text{conf}_m \rvert$,
 # with $n_m$ the number of predictions in bin $m$, $\text{acc}_m$ the fraction of them that are right and
 # $\text{conf}_m$ their mean confidence. It depends on a choice that papers rarely print, so we print it: $M = 15$
-# equal-width bins, each closed on the right, $(m/M, (m+1)/M]$, as in Guo et al.'s code; a confidence of exactly 1.0 goes to the last bin, empty bins
-# count for nothing. Recompute it by hand, then see how it moves with $M$:
+# equal-width bins, each closed on the right, $(m/M, (m+1)/M]$, as in Guo et al.'s code; a confidence of exactly
+# 1.0 goes to the last bin, empty bins count for nothing. Recompute it by hand, then see how it moves with $M$:
 
 # %%
 edges = np.linspace(0, 1, 16)
