@@ -1404,6 +1404,108 @@ case("bughunt format_row ragged", lambda: bughunt.format_row(RAGGED), err("value
 case("overview package_map width np.int64", lambda: ct.package_map(width=np.int64(80)).startswith("ct."), Value(1.0))
 
 
+# --- 13. the other figures and widgets (kl, choosing, calibration, bigram, coding) ------------------------
+
+G400 = np.linspace(-8, 8, 400)
+
+
+def _fits():
+    p = fitting.normal_on_grid(G400, 0.0, 1.0)
+    fitter = fitting.NormalFitter(G400)
+    return p, fitter.fit(p, "forward"), fitter.fit(p, "reverse")
+
+
+def _history():
+    net = ct.classifier.init_network(2, 2)
+    return ct.classifier.train(net, [[0.0, 1.0]], [0], [[0.0, 1.0]], [0], steps=2, every=1)[1]
+
+
+pcase(
+    "plot kl_fits masked p",
+    lambda: plotting.draw_kl_fits(G400, ma(_fits()[0], mask=G400 > 7), *_fits()[1:]),
+    err("p", "masked"),
+)
+pcase(
+    "plot kl_fits ragged grid",
+    lambda: plotting.draw_kl_fits(RAGGED, *_fits()),
+    err("grid", "rows of different lengths"),
+)
+pcase(
+    "plot pointwise_kl masked q",
+    lambda: plotting.draw_pointwise_kl(G400, _fits()[0], ma(_fits()[0], mask=G400 > 7)),
+    err("q", "masked"),
+)
+pcase(
+    "plot pointwise_kl grid nan",
+    lambda: plotting.draw_pointwise_kl(np.r_[nan, G400[1:]], _fits()[0], _fits()[0]),
+    err("grid", "NaN"),
+)
+pcase(
+    "plot sampled_bias ragged",
+    lambda: plotting.draw_sampled_bias([1, 2], [[1.0, 1.0], [1.0]], [[1.0, 1.0], [1.0, 1.0]], 1.0),
+    err("corrected", "rows of different lengths"),
+)
+pcase(
+    "plot sampled_bias exact bool",
+    lambda: plotting.draw_sampled_bias([1, 2], [[1.0, 1.0], [1.0, 1.0]], [[1.0, 1.0], [1.0, 1.0]], True),
+    err("exact"),
+)
+pcase(
+    "plot nce_objective masked",
+    lambda: plotting.draw_nce_objective(ma([0.0, 1.0], mask=[0, 1]), [1.0, 2.0]),
+    err("log_normaliser", "masked"),
+)
+pcase(
+    "plot nce_objective objective masked",
+    lambda: plotting.draw_nce_objective([0.0, 1.0], ma([1.0, 2.0], mask=[0, 1])),
+    err("objective", "masked"),
+)
+pcase("plot reliability n_bins 0", lambda: plotting.draw_reliability([[0.5, 0.5]], [0], n_bins=0), err("n_bins", "0"))
+pcase(
+    "plot digits masked",
+    lambda: plotting.draw_digits(ma(np.zeros((1, 8, 8)), mask=np.ones((1, 8, 8))), ["a"]),
+    err("images", "masked"),
+)
+pcase("plot digits columns 0", lambda: plotting.draw_digits(np.zeros((1, 8, 8)), ["a"], columns=0), err("columns", "0"))
+pcase(
+    "plot training_curves loss_max 0",
+    lambda: plotting.draw_training_curves(_history(), loss_max=0),
+    err("loss_max", "0"),
+)
+pcase("plot loss_curves key", lambda: plotting.draw_loss_curves({"run": _history()}, key="zzz"), err("key", "zzz"))
+pcase(
+    "plot bigram_counts masked",
+    lambda: plotting.draw_bigram_counts(ma(np.ones((2, 2)), mask=[[0, 1], [0, 0]]), "ab"),
+    err("counts", "masked"),
+)
+pcase(
+    "plot bigram_counts ragged",
+    lambda: plotting.draw_bigram_counts([[1, 2], [1]], "ab"),
+    err("counts", "rows of different lengths"),
+)
+pcase(
+    "plot loss_vs_k ks masked",
+    lambda: plotting.draw_loss_vs_k("ab ab", "ab", ks=ma([0.5, 1.0], mask=[0, 1])),
+    err("ks", "masked"),
+)
+pcase(
+    "plot code_tree p masked",
+    lambda: plotting.draw_code_tree(["0", "1"], p=ma([0.5, 0.5], mask=[0, 1])),
+    err("p", "masked"),
+)
+pcase(
+    "plot code_tree p ragged",
+    lambda: plotting.draw_code_tree(["0", "1"], p=RAGGED),
+    err("p", "rows of different lengths"),
+)
+pcase(
+    "plot code_tree names", lambda: plotting.draw_code_tree(["0", "1"], names=["a"]), err("names", "codeword", "got 1")
+)
+wcase("widget true_class_loss_log q str", lambda: widgets.true_class_loss_log("0.5"), err("q"))
+wcase("widget kl_fits separation bool", lambda: widgets.kl_fits(True), err("separation"))
+wcase("widget kl_fits max_separation str", lambda: widgets.kl_fits(max_separation="8"), err("max_separation"))
+
+
 def counts() -> dict[str, int]:
     tally = {"good": 0, "silent wrong": 0, "unclear error": 0, "crash": 0}
     for call, expect in CASES.values():

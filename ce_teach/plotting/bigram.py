@@ -16,6 +16,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 
+from .. import _validate as v
 from .. import bigram
 from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes
 
@@ -35,7 +36,7 @@ class BigramCountsPlot:
 
     def update(self, counts) -> int:
         """Show ``counts``; return how many pairs are unseen (count 0, drawn white)."""
-        counts = np.asarray(counts, dtype=float)
+        counts = v.as_real_array(counts, "counts").astype(float)
         if counts.shape != self.image.get_array().shape:
             raise ValueError(f"counts must have shape {self.image.get_array().shape}, got {counts.shape}")
         if not (np.isfinite(counts).all() and (counts >= 0).all()):
@@ -50,7 +51,7 @@ def draw_bigram_counts(counts, alphabet: str = bigram.ALPHABET, *, ax=None) -> B
     Colour is on a log scale (a few pairs occur dozens of times, most once or never); unseen pairs are white.
     ``counts`` is a (V, V) array of non-negative counts for the V characters of ``alphabet``.
     """
-    counts = np.asarray(counts, dtype=float)
+    counts = v.as_real_array(counts, "counts").astype(float)
     if counts.ndim != 2 or counts.shape != (len(alphabet), len(alphabet)):
         raise ValueError(f"counts must be a (V, V) table for the {len(alphabet)} characters, got {counts.shape}")
     ax = axes(ax, figsize=(6.0, 5.4))
@@ -82,7 +83,7 @@ def draw_loss_vs_k(train: str, held_out: str, *, ks=None, ax=None) -> LossVsKPlo
     their bits per character on the training text (dashed) and the held-out text (solid), with the uniform
     guess log2 V as a dotted line and the best held-out k marked. At k = 0 the held-out bigram loss is ∞,
     which a log k axis leaves out."""
-    ks = np.logspace(-3, 1.5, 46) if ks is None else np.asarray(ks, dtype=float)
+    ks = np.logspace(-3, 1.5, 46) if ks is None else v.as_real_array(ks, "ks").astype(float)
     if ks.ndim != 1 or ks.size < 2 or not (np.isfinite(ks).all() and (ks > 0).all()):
         raise ValueError("ks must be a 1-D array of at least two positive, finite values")
     ax = axes(ax)

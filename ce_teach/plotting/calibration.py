@@ -14,7 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from ..calibration import ReliabilityCurve, expected_calibration_error, reliability_curve
+from .. import _validate as v
+from ..calibration import ReliabilityCurve, _check_n_bins, expected_calibration_error, reliability_curve
 from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
 
 __all__ = [
@@ -57,6 +58,7 @@ def draw_reliability(probs, labels, *, n_bins: int = 15, title: str = "", ax=Non
     Bins are equal-width on [0, 1] and closed on the right, as in ``ct.expected_calibration_error``. A bar
     below the diagonal is an overconfident bin (accuracy < confidence); an empty bin draws nothing.
     """
+    n_bins = _check_n_bins(n_bins)
     ax = axes(ax, figsize=(4.2, 3.6))
     width = 1.0 / n_bins
     left = np.arange(n_bins) * width
@@ -108,6 +110,8 @@ def draw_training_curves(history, *, mark_best: bool = True, loss_max: float = 0
     lowest validation loss. The loss axis is linear from 0 to ``loss_max``, so a small rise of the validation
     loss is visible (the first steps, near ln 10, are off the top).
     """
+    loss_max = v.positive_number(loss_max, "loss_max", "the top of the loss axis")
+    mark_best = v.check_flag(mark_best, "mark_best")
     if ax is None:
         _, ax = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
     loss_ax, acc_ax = ax
@@ -136,6 +140,9 @@ def draw_training_curves(history, *, mark_best: bool = True, loss_max: float = 0
 
 def draw_loss_curves(histories: dict, *, key: str = "train_loss", ax=None):
     """One line per named ``History``: ``key`` (default the training loss) against the step, log scale."""
+    keys = ("train_loss", "val_loss", "objective", "train_accuracy", "val_accuracy")
+    if key not in keys:
+        raise ValueError(f"key must be one of {keys}, got {key!r}")
     ax = axes(ax)
     colours = [TARGET_COLOUR, MODEL_COLOUR, ACCENT_COLOUR, "0.4"]
     for (name, history), colour in zip(histories.items(), colours, strict=False):
@@ -150,7 +157,8 @@ def draw_loss_curves(histories: dict, *, key: str = "train_loss", ax=None):
 
 def draw_digits(images, titles, *, columns: int = 8, fig=None):
     """A grid of 8×8 images (pixel counts 0..16) in grey, each with its title (e.g. 'says 9 (0.99), is 4')."""
-    images = np.asarray(images)
+    images = v.as_real_array(images, "images")
+    columns = v.whole_number(columns, "columns", minimum=1)
     if images.ndim != 3 or images.shape[1:] != (8, 8):
         raise ValueError(f"images must have shape (n, 8, 8), got {images.shape}")
     if len(titles) != len(images):

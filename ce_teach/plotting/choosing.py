@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from .. import _validate as v
 from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes
 
 __all__ = ["SampledBiasPlot", "NCEObjectivePlot", "draw_sampled_bias", "draw_nce_objective"]
@@ -26,7 +27,7 @@ UNCORRECTED_COLOUR = MODEL_COLOUR
 
 
 def _sample_counts(ks) -> np.ndarray:
-    ks = np.asarray(ks, dtype=float)
+    ks = v.as_real_array(ks, "ks").astype(float)
     if ks.ndim != 1 or ks.size < 2 or not np.all(np.isfinite(ks)) or ks.min() < 1 or np.any(np.diff(ks) <= 0):
         raise ValueError(f"ks must be at least two increasing sample counts ≥ 1, got {ks!r}")
     return ks
@@ -34,7 +35,7 @@ def _sample_counts(ks) -> np.ndarray:
 
 def _estimates(values, ks: np.ndarray, name: str) -> np.ndarray:
     """(len(ks), repetitions) finite estimates with at least 2 repetitions (a spread needs two)."""
-    values = np.asarray(values, dtype=float)
+    values = v.as_real_array(values, name).astype(float)
     if values.ndim != 2 or values.shape[0] != ks.size or values.shape[1] < 2:
         raise ValueError(f"{name} must have shape (len(ks), repetitions ≥ 2) = ({ks.size}, R), got {values.shape}")
     if not np.all(np.isfinite(values)):
@@ -82,7 +83,7 @@ def draw_sampled_bias(ks, corrected, uncorrected, exact: float, *, predicted_bia
     predicted bias of the corrected estimate, drawn as |predicted| on the right panel.
     """
     ks = _sample_counts(ks)
-    exact = float(exact)
+    exact = v.real_number(exact, "exact", "a finite loss")
     if not np.isfinite(exact):
         raise ValueError(f"exact must be a finite loss, got {exact!r}")
     corrected = _estimates(corrected, ks, "corrected")
@@ -106,7 +107,7 @@ def draw_sampled_bias(ks, corrected, uncorrected, exact: float, *, predicted_bia
     (spread,) = right.plot(ks, np.ones(ks.size), "s-", color=ACCENT_COLOUR, ms=3, lw=1.2, label="std")
     predicted = None
     if predicted_bias is not None:
-        predicted_bias = np.asarray(predicted_bias, dtype=float)
+        predicted_bias = v.as_real_array(predicted_bias, "predicted_bias").astype(float)
         if predicted_bias.shape != ks.shape or not np.all(np.isfinite(predicted_bias)) or np.any(predicted_bias == 0):
             raise ValueError(f"predicted_bias must be {ks.size} finite non-zero numbers, got {predicted_bias!r}")
         label = "|Var Ẑ/(2Z²)|, large-k law"
@@ -133,7 +134,7 @@ class NCEObjectivePlot:
 
     def update(self, objective) -> float:
         """Redraw for new objective values (one per grid point); return log Z at the smallest one."""
-        objective = np.asarray(objective, dtype=float)
+        objective = v.as_real_array(objective, "objective").astype(float)
         if objective.shape != self.log_normaliser.shape or not np.all(np.isfinite(objective)):
             raise ValueError(f"objective must be {self.log_normaliser.size} finite values, got shape {objective.shape}")
         self.curve.set_ydata(objective)
@@ -146,7 +147,7 @@ class NCEObjectivePlot:
 
 def draw_nce_objective(log_normaliser, objective, *, ax=None) -> NCEObjectivePlot:
     """Expected NCE loss against log Σ_c e^{s_c} of the model s = x + shift (0 where the model is normalised)."""
-    grid = np.asarray(log_normaliser, dtype=float)
+    grid = v.as_real_array(log_normaliser, "log_normaliser").astype(float)
     if grid.ndim != 1 or grid.size < 2 or not np.all(np.isfinite(grid)) or np.any(np.diff(grid) <= 0):
         raise ValueError("log_normaliser must be an increasing grid of at least two finite values")
     ax = axes(ax)

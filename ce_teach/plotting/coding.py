@@ -16,6 +16,7 @@ from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from .. import _validate as v
 from ..coding import block_code_rate, code_lengths, is_prefix_free, kraft_sum
 from ..information import entropy
 from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above
@@ -51,9 +52,9 @@ def draw_code_tree(codewords, *, names=None, p=None, ax=None) -> CodeTreePlot:
     code_lengths(codewords)  # validates: non-empty strings of 0s and 1s
     if not is_prefix_free(codewords):
         raise ValueError(f"codewords must form a prefix code, got {list(codewords)}")
-    names = [str(i) for i in range(len(codewords))] if names is None else [str(n) for n in names]
-    if len(names) != len(codewords):
-        raise ValueError(f"names has {len(names)} entries but there are {len(codewords)} codewords")
+    n = len(codewords)
+    names = [str(i) for i in range(n)] if names is None else v.check_names(names, n, what="codeword")
+    p = None if p is None else v.as_real_array(p, "p")
     if p is not None and np.shape(p) != (len(codewords),):
         raise ValueError(f"p must have one probability per codeword, shape ({len(codewords)},)")
     ax = axes(ax, figsize=(6.0, 3.8))

@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from .. import _validate as v
 from ..fitting import NormalFit, normal_on_grid
 from ..information import kl_divergence
 from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
@@ -49,7 +50,7 @@ class KLFitsPlot:
     def update(self, p, forward: NormalFit, reverse: NormalFit) -> None:
         """Redraw for a new target ``p`` (probabilities on the grid) and its two fits."""
         _check_fits(forward, reverse)
-        p = np.asarray(p, dtype=float)
+        p = v.as_real_array(p, "p").astype(float)
         if p.shape != self.grid.shape:
             raise ValueError(f"p must have the grid's shape {self.grid.shape}, got {p.shape}")
         curves = [p, *(normal_on_grid(self.grid, f.mean, f.std) for f in (forward, reverse))]
@@ -73,7 +74,8 @@ def draw_kl_fits(grid, p, forward: NormalFit, reverse: NormalFit, *, ax=None) ->
     ``forward`` and ``reverse`` the ``NormalFit`` results of ``NormalFitter.fit(p, 'forward'/'reverse')``.
     """
     ax = axes(ax)
-    grid = np.asarray(grid, dtype=float)
+    grid = v.as_real_array(grid, "grid").astype(float)
+    v.check_finite(grid, "grid")
     zeros = np.zeros_like(grid)
     (target,) = ax.plot(grid, zeros, color=TARGET_COLOUR, linewidth=2.5, label="target p (two bumps)")
     (fwd,) = ax.plot(grid, zeros, color=MODEL_COLOUR, label="forward fit (mass-covering)")
@@ -108,7 +110,7 @@ class PointwiseKLPlot:
 
     def update(self, p, q) -> tuple[float, float]:
         """Redraw for a target ``p`` and a model ``q`` (probabilities on the grid); return D(p‖q), D(q‖p)."""
-        p, q = (np.asarray(a, dtype=float) for a in (p, q))
+        p, q = (v.as_real_array(a, name).astype(float) for a, name in ((p, "p"), (q, "q")))
         for name, a in (("p", p), ("q", q)):
             if a.shape != self.grid.shape:
                 raise ValueError(f"{name} must have the grid's shape {self.grid.shape}, got {a.shape}")
@@ -130,7 +132,8 @@ def draw_pointwise_kl(grid, p, q, *, name: str = "", ylim=None, legend: bool = T
     ``legend=False`` leaves the legend to another panel of the same figure; ``name`` starts the title.
     """
     ax = axes(ax)
-    grid = np.asarray(grid, dtype=float)
+    grid = v.as_real_array(grid, "grid").astype(float)
+    v.check_finite(grid, "grid")
     zeros = np.zeros_like(grid)
     ax.axhline(0.0, color="0.7", linewidth=0.8)
     (forward,) = ax.plot(grid, zeros, color=TARGET_COLOUR, label="p·ln(p/q): terms of D(p‖q)")

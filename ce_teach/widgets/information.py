@@ -110,7 +110,7 @@ def true_class_loss(q: float = 0.7, *, base=None) -> LiveWidget:
 def true_class_loss_log(q: float = 0.7, *, base=None) -> LiveWidget:
     """A slider for log10 of the probability q of the true class, from −16 (q = 1e-16) to 0 (q = 1); the loss
     −log q follows on a log q axis, where it is a straight line with no ceiling (notebook 03)."""
-    if not 1e-16 <= q <= 1:
+    if not 1e-16 <= v.real_number(q, "q", "a probability in [1e-16, 1]") <= 1:
         raise ValueError(f"q must be in [1e-16, 1] (the slider's range), got {q!r}")
     fig = live_figure()
     plot = draw_surprise_log(q, base=base, ax=fig.add_subplot())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate as v
 from ..fitting import NormalFitter, mixture_on_grid
 from ..plotting.kl import draw_kl_fits
 from ._live import LiveWidget, live_figure, slider
@@ -22,9 +23,8 @@ def kl_fits(
     so a move costs a few milliseconds. ``separation`` must lie on the slider, in [0, ``max_separation``]:
     a value the slider cannot show is an error, so the figure and readout always match the control.
     """
-    if not np.isfinite(max_separation) or max_separation <= 0:
-        raise ValueError(f"max_separation must be a positive number, got {max_separation!r}")
-    if not 0.0 <= float(separation) <= max_separation:  # also rejects NaN
+    max_separation = v.positive_number(max_separation, "max_separation")
+    if not 0.0 <= v.real_number(separation, "separation") <= max_separation:  # also rejects NaN
         raise ValueError(
             f"separation must be in [0, max_separation] = [0, {max_separation:g}] (the slider's range), "
             f"got {separation!r}; pass a larger max_separation to go further"
