@@ -1505,6 +1505,12 @@ wcase("widget true_class_loss_log q str", lambda: widgets.true_class_loss_log("0
 wcase("widget kl_fits separation bool", lambda: widgets.kl_fits(True), err("separation"))
 wcase("widget kl_fits max_separation str", lambda: widgets.kl_fits(max_separation="8"), err("max_separation"))
 
+wcase(
+    "widget calibration_explorer temperature nan", lambda: widgets.calibration_explorer(nan), err("temperature", "nan")
+)
+wcase("widget calibration_explorer gamma str", lambda: widgets.calibration_explorer(gamma="2"), err("gamma"))
+wcase("widget softmax_explorer limit str", lambda: widgets.softmax_explorer(limit="5"), err("limit"))
+
 
 def counts() -> dict[str, int]:
     tally = {"good": 0, "silent wrong": 0, "unclear error": 0, "crash": 0}

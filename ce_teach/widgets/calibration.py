@@ -13,6 +13,7 @@ import functools
 
 import numpy as np
 
+from .. import _validate as v
 from ..activations import softmax
 from ..calibration import nll
 from ..classifier import digits_run
@@ -63,6 +64,9 @@ def calibration_explorer(temperature: float = 1.0, label_smoothing: float = 0.0,
     T divides the logits of the chosen network (it changes no prediction); ε (0 to 0.2) and γ (0 to 4) choose
     the network: trained with label smoothing ε, or with the softmax focal loss of exponent γ.
     """
+    temperature = v.positive_number(temperature, "temperature")
+    label_smoothing = v.real_number(label_smoothing, "label_smoothing")
+    gamma = v.real_number(gamma, "gamma")
     fig = live_figure(figsize=(5.2, 3.8))
     eps0, g0 = _nearest(label_smoothing, SMOOTHING), _nearest(gamma, GAMMAS)
     for e in SMOOTHING:

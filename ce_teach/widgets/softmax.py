@@ -27,9 +27,7 @@ def softmax_explorer(logits=(2.0, 1.0, -1.0), label: int = 0, *, names=None, lim
     start = v.as_real_array(logits, "logits").astype(float)
     if start.ndim != 1 or not 2 <= start.size <= 6:
         raise ValueError(f"logits must be 2 to 6 numbers (one per class), got shape {start.shape}")
-    if isinstance(limit, bool) or not isinstance(limit, (int, float, np.integer, np.floating)):
-        raise TypeError(f"limit must be a positive number, got {limit!r}")
-    if not 1.0 <= limit <= 1e4:
+    if not 1.0 <= v.real_number(limit, "limit", "a positive number") <= 1e4:
         raise ValueError(f"limit must be between 1 and 10000 (the sliders move in steps of 0.1), got {limit!r}")
     limit = float(limit)
     if not (np.abs(start) <= limit).all():
@@ -81,8 +79,7 @@ def temperature_explorer(logits=(3.0, 1.0, -3.0), temperature: float = 1.0, *, n
     if start.ndim != 1 or not 2 <= start.size <= 6:
         raise ValueError(f"logits must be 2 to 6 numbers (one per class), got shape {start.shape}")
     for name, value in (("t_min", t_min), ("t_max", t_max), ("temperature", temperature)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a number, got {value!r}")
+        v.real_number(value, name)
     if not 0.0 < t_min < t_max < np.inf or t_max - t_min < 0.1:
         raise ValueError(f"need 0 < t_min < t_max < inf, at least 0.1 apart; got t_min={t_min!r}, t_max={t_max!r}")
     if not 0.0 < temperature < np.inf:
