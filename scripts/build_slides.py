@@ -15,8 +15,6 @@ its npm registry tarball, checked against the registry's sha512 every time it is
 ~/.cache/ce-teach, so only the first build needs the network.
 """
 
-from __future__ import annotations
-
 import argparse
 import base64
 import hashlib
