@@ -9,8 +9,22 @@ that do, for demonstrations.
     1.0
 """
 
-from . import bigram, checks, fitting, naive, sampling
+from . import bigram, checks, classifier, coding, datasets, fitting, naive, sampling, ulp
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
+from .calibration import (
+    ReliabilityCurve,
+    expected_calibration_error,
+    fit_temperature,
+    reliability_curve,
+    smooth_labels,
+    temperature_nll_derivative,
+)
+from .focal import (
+    sigmoid_focal_loss,
+    sigmoid_focal_loss_grad,
+    sparse_softmax_focal_loss,
+    sparse_softmax_focal_loss_grad,
+)
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence
 from .keras import binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy
@@ -27,6 +41,7 @@ from .mse import (
     softmax_squared_error_grad,
     zero_one_loss,
 )
+from .overview import package_map
 from .training import TrainingHistory, logistic_gradient, train_logistic, train_logistic_runs
 from .weighting import (
     balanced_class_weights,
@@ -78,6 +93,12 @@ __all__ = [
     "bigram",
     # one normal bump fitted to a target by forward or reverse KL on a 1-D grid (notebook 02)
     "fitting",
+    # exact losses and errors in ulps: the tools of 04's "Going deeper"
+    "ulp",
+    # prefix codes: Huffman codes, Kraft sums, block coding (notebook 01)
+    "coding",
+    # a one-line-per-module map of the package (notebook 00)
+    "package_map",
     # weights and reductions: class weights, ignored labels, label smoothing as PyTorch does them (notebook 07)
     "weighted_mean",
     "balanced_class_weights",
@@ -85,6 +106,21 @@ __all__ = [
     "class_weighted_sparse_cross_entropy",
     # huge class counts: log-uniform candidate sampling, sampled softmax and NCE (notebook 07)
     "sampling",
+    # calibration and temperature scaling, label smoothing (notebook 10)
+    "ReliabilityCurve",
+    "reliability_curve",
+    "expected_calibration_error",
+    "fit_temperature",
+    "temperature_nll_derivative",
+    "smooth_labels",
+    # focal loss (notebook 10)
+    "sigmoid_focal_loss",
+    "sigmoid_focal_loss_grad",
+    "sparse_softmax_focal_loss",
+    "sparse_softmax_focal_loss_grad",
+    # the 8×8 digits, and softmax regression / one hidden layer trained in NumPy (notebooks 09 and 10)
+    "datasets",
+    "classifier",
     # the textbook formulas, for demonstrations only
     "naive",
     # self-checks for the notebooks (plotting and widgets are imported explicitly: ce_teach.plotting, ce_teach.widgets)

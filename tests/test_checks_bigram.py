@@ -34,7 +34,18 @@ def stub(probs, ids):
     raise NotImplementedError  # your code here
 
 
-@pytest.mark.parametrize("answer", [package_answer, model_solution, loop_solution])
+def float32_solution(probs, ids):  # computed in the table's own dtype
+    return np.mean(-np.log2(np.asarray(probs)[ids[:-1], ids[1:]]))
+
+
+def sum_of_logs_solution(probs, ids):  # log of the likelihood, per predicted character
+    with np.errstate(divide="ignore"):
+        return -np.sum(np.log2(probs[ids[:-1], ids[1:]])) / (len(ids) - 1)
+
+
+@pytest.mark.parametrize(
+    "answer", [package_answer, model_solution, loop_solution, float32_solution, sum_of_logs_solution]
+)
 def test_accepts_right_answers(answer):
     result = bits_per_char.check(answer)
     assert result.status == "correct", result.message
@@ -59,6 +70,25 @@ WRONG = [
     ("divided by n", lambda probs, ids: np.sum(-np.log2(probs[ids[:-1], ids[1:]])) / len(ids), "you divided by n"),
     ("not averaged", lambda probs, ids: -np.log2(probs[ids[:-1], ids[1:]]), "one loss per predicted character"),
     ("perplexity", lambda probs, ids: 2 ** np.mean(-np.log2(probs[ids[:-1], ids[1:]])), "that is the perplexity"),
+    (
+        "impossible pairs skipped",
+        lambda probs, ids: np.mean(
+            np.nan_to_num(-np.log2(probs[ids[:-1], ids[1:]]), posinf=np.nan)[
+                np.isfinite(-np.log2(probs[ids[:-1], ids[1:]]))
+            ]
+        ),
+        "you skipped the pairs the model calls impossible",
+    ),
+    (
+        "δ inside the log",
+        lambda probs, ids: np.mean(-np.log2(probs[ids[:-1], ids[1:]] + 1e-12)),
+        "small δ inside the log",
+    ),
+    (
+        "likelihood instead of its log",
+        lambda probs, ids: np.prod(probs[ids[:-1], ids[1:]]),
+        "the mean over t = 1 … n − 1",
+    ),
 ]
 
 
@@ -76,10 +106,12 @@ def test_a_crash_is_reported_not_raised():
     assert result.status == "wrong" and "ZeroDivisionError" in result.message
 
 
-def test_cases_are_finite_and_need_the_table_order():
-    # Every case has a finite answer, and at least one case tells probs[a, b] from probs[b, a].
-    for probs, ids in bits_per_char.cases:
-        assert np.isfinite(model_solution(probs, ids))
+def test_cases_have_an_unseen_pair_a_float32_table_and_need_the_table_order():
+    # One case has a pair with q = 0 (answer ∞), one a float32 table; one tells probs[a, b] from probs[b, a].
+    with np.errstate(divide="ignore"):
+        answers = [model_solution(probs, ids) for probs, ids in bits_per_char.cases]
+    assert sum(np.isinf(a) for a in answers) == 1
+    assert any(np.asarray(probs).dtype == np.float32 for probs, _ in bits_per_char.cases)
     assert any(
         not np.isclose(model_solution(probs, ids), np.mean(-np.log2(probs[ids[1:], ids[:-1]])))
         for probs, ids in bits_per_char.cases

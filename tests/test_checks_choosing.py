@@ -82,7 +82,7 @@ WRONG_CHOICES = {
         _except(lambda t: not t.exclusive, "binary_crossentropy"),
         "the Keras-style loss for *probabilities*",
     ),
-    "not a ce_teach loss": (lambda task: "BCEWithLogitsLoss", "is not one of the ce_teach losses"),
+    "not a loss at all": (lambda task: "cross_entropy_loss_please", "is neither a ce_teach loss"),
     "not a string": (lambda task: ct.sigmoid_cross_entropy_with_logits, "return the function's name as a string"),
     "crashes": (lambda task: task.no_such_field, "raised AttributeError"),
 }
@@ -151,3 +151,75 @@ def test_pos_weight_rejects_typical_mistakes_with_the_right_hint(name):
     candidate, hint = WRONG_WEIGHTS[name]
     result = pos_weight.check(candidate)
     assert result.status == "wrong" and hint in result.message, result.message
+
+
+# --- framework names (issue 13: "CrossEntropyLoss" was rejected with no mapping hint) ----------------
+
+
+def _pytorch_learner(task):
+    if not task.exclusive:
+        return "nn.BCEWithLogitsLoss(pos_weight=w)" if task.rare_positives else "torch.nn.BCEWithLogitsLoss()"
+    return "CrossEntropyLoss"  # index targets (ignore_index=-100 by default) or probability targets
+
+
+def _keras_learner(task):
+    if not task.exclusive:
+        return (
+            "tf.nn.weighted_cross_entropy_with_logits"
+            if task.rare_positives
+            else "BinaryCrossentropy(from_logits=True)"
+        )
+    if task.labels == "index":
+        if task.padding:
+            return "SparseCategoricalCrossentropy(from_logits=True, ignore_class=-100)"
+        return "tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)"
+    return "tf.nn.softmax_cross_entropy_with_logits_v2"
+
+
+@pytest.mark.parametrize("learner", [_pytorch_learner, _keras_learner])
+def test_loss_choice_accepts_framework_names_that_compute_the_same_loss(learner):
+    result = loss_choice.check(learner)
+    assert result.status == "correct", result.message
+
+
+FRAMEWORK_WRONG = {
+    "CrossEntropyLoss for yes/no": (lambda task: "CrossEntropyLoss", "softmax makes the classes compete"),
+    "Keras without from_logits": (
+        _except(lambda t: not t.exclusive, "BinaryCrossentropy()"),
+        "the Keras-style loss for *probabilities*",
+    ),
+    "NLLLoss on logits": (_except(lambda t: t.labels == "index", "NLLLoss"), "NLLLoss takes log-probabilities"),
+    "the v2 that does not exist": (
+        _except(lambda t: t.labels == "index", "tf.nn.sparse_softmax_cross_entropy_with_logits_v2"),
+        "does not exist in TensorFlow's API",
+    ),
+    "BCEWithLogitsLoss without pos_weight for rare positives": (
+        _except(lambda t: t.rare_positives, "BCEWithLogitsLoss()"),
+        "positives are rare",
+    ),
+    "BCELoss on logits": (_except(lambda t: not t.exclusive, "nn.BCELoss()"), "for *probabilities*"),
+    "an unknown name": (lambda task: "HingeLoss", "nor a TensorFlow, Keras or PyTorch loss"),
+}
+
+
+@pytest.mark.parametrize("name", FRAMEWORK_WRONG)
+def test_loss_choice_framework_mistakes_get_their_hint(name):
+    candidate, hint = FRAMEWORK_WRONG[name]
+    result = loss_choice.check(candidate)
+    assert result.status == "wrong" and hint in result.message, result.message
+
+
+def test_pos_weight_more_mistakes():
+    cases = {
+        "fraction of positives": (lambda z: z.mean(axis=0), "fraction of positives"),
+        "keepdims": (lambda z: (1 - z).sum(axis=0, keepdims=True) / z.sum(axis=0, keepdims=True), "(1, C) row"),
+    }
+    for candidate, hint in cases.values():
+        result = pos_weight.check(candidate)
+        assert result.status == "wrong" and hint in result.message, result.message
+    assert pos_weight.check(lambda z: z.shape[0] / z.sum(axis=0) - 1).status == "correct"  # N/P − 1 = (N − P)/P
+
+
+def test_batteries_are_big_enough():
+    assert len(WRONG_CHOICES) + len(FRAMEWORK_WRONG) >= 6 and len(RIGHT_CHOICES) >= 2
+    assert len(WRONG_WEIGHTS) + 2 >= 6 and len(RIGHT_WEIGHTS) >= 2

@@ -99,3 +99,13 @@ def test_a_numpy_answer_gets_no_note():
 
 def test_results_are_plain_data():
     assert CheckResult("correct", "✓").passed and not CheckResult("wrong", "✗").passed
+
+
+def test_a_float32_input_is_held_to_float32_precision_not_more_and_not_less():
+    exercise = Exercise("entropy in bits", _entropy_bits, [(np.array([[0.1, 0.2, 0.7]], dtype=np.float32),)])
+    in_float32 = exercise.check(lambda p: -np.sum(p * np.log2(p), axis=-1))  # computed in float32 throughout
+    assert in_float32.passed, in_float32.message
+    off_by_1e5 = exercise.check(lambda p: -np.sum(p * np.log2(p), axis=-1) * (1 + 1e-5))
+    assert not off_by_1e5.passed
+    float64 = Exercise("entropy in bits", _entropy_bits, [(np.array([[0.1, 0.2, 0.7]]),)])
+    assert not float64.check(lambda p: -np.sum(p * np.log2(p.astype(np.float32)), axis=-1)).passed

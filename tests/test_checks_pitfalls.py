@@ -35,6 +35,12 @@ def keras_probability_bce(z, p):
     return -(z * np.log(p) + (1 - z) * np.log(1 - p))
 
 
+def keras2_probability_bce(z, p):
+    """tf.keras 2.x's keras/backend.py binary_crossentropy: clip, then log(p + ε)."""
+    p = np.clip(p, EPS, 1 - EPS)
+    return -(z * np.log(p + EPS) + (1 - z) * np.log(1 - p + EPS))
+
+
 def labels_checked_first(labels, logits):
     n_classes = logits.shape[-1]
     bad = (labels < 0) | (labels >= n_classes)
@@ -49,35 +55,61 @@ def only_labels_too_large_rejected(labels, logits):
     return -gather(hand_log_softmax(logits), labels)
 
 
+def clip_loss(delta):
+    return lambda y, x: -(y * np.log(np.clip(ct.softmax(x), delta, 1.0))).sum(axis=-1)
+
+
+def labels_asserted(labels, logits):
+    assert ((labels >= 0) & (labels < logits.shape[-1])).all(), "bad label"
+    return -gather(hand_log_softmax(logits), labels)
+
+
+def labels_vaguely_rejected(labels, logits):
+    if ((labels < 0) | (labels >= logits.shape[-1])).any():
+        raise ValueError("bad labels")
+    return -gather(hand_log_softmax(logits), labels)
+
+
+def where_p_positive(p, q):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(p > 0, p * np.log(p / q), 0.0).sum(axis=-1)
+
+
 CORRECT = {
     "pitfall_softmax_twice": [
         ct.softmax_cross_entropy_with_logits,
         lambda y, x: -(y * hand_log_softmax(x)).sum(axis=-1),
         lambda y, x: ct.categorical_crossentropy(y, x, from_logits=True),
+        lambda y, x: ct.logsumexp(x) - (y * x).sum(axis=-1),  # rows of y sum to 1
     ],
     "pitfall_logits_as_probabilities": [
         ct.sigmoid_cross_entropy_with_logits,
         lambda z, x: np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x))),
+        lambda z, x: np.logaddexp(0, x) - x * z,
+        lambda z, x: (1 - z) * x + np.logaddexp(0, -x),  # PyTorch's form with a stable softplus
     ],
-    "pitfall_batch_max": [ct.softmax, hand_softmax],
+    "pitfall_batch_max": [ct.softmax, hand_softmax, lambda x: np.exp(hand_log_softmax(x))],
     "pitfall_log_of_softmax": [
         ct.sparse_softmax_cross_entropy_with_logits,
         lambda y, x: -gather(ct.log_softmax(x), y),
         lambda y, x: -gather(hand_log_softmax(x), y),
+        lambda y, x: ct.logsumexp(x) - np.take_along_axis(x, y[:, None], axis=-1)[:, 0],
     ],
     "pitfall_epsilon_in_log": [
         ct.softmax_cross_entropy_with_logits,
         lambda y, x: -(y * ct.log_softmax(x)).sum(axis=-1),
+        lambda y, x: -(y * hand_log_softmax(x)).sum(axis=-1),
     ],
     "pitfall_integer_labels": [
         ct.sparse_softmax_cross_entropy_with_logits,
         lambda z, x: ct.softmax_cross_entropy_with_logits(np.eye(x.shape[-1])[z], x),
+        lambda z, x: -gather(hand_log_softmax(x), z),
     ],
     "pitfall_label_range": [ct.sparse_softmax_cross_entropy_with_logits, labels_checked_first],
     "pitfall_kl_order": [
         ct.kl_divergence,
         lambda p, q: _torch_style_kl_div(np.log(q), p),
-        lambda p, q: (p * np.log(p / q)).sum(axis=-1),
+        where_p_positive,
     ],
 }
 
@@ -85,7 +117,14 @@ WRONG = {
     "pitfall_softmax_twice": [
         (lambda y, x: ct.softmax_cross_entropy_with_logits(y, ct.softmax(x)), "still softmax twice"),
         (lambda y, x: ct.softmax_cross_entropy_with_logits(y, ct.softmax(ct.softmax(x))), "softmax three times"),
-        (lambda y, x: ct.softmax_cross_entropy_with_logits(y, x).mean(), "one loss per example"),
+        (lambda y, x: -(y * np.log(ct.softmax(x))).sum(-1), "bringing in pitfall 4"),  # the fix that adds a bug
+        (lambda y, x: -(y * np.log(ct.softmax(x) + 1e-12)).sum(-1), "small δ inside the log"),
+        (clip_loss(1e-300), "your loss stops at 690.776 nats"),
+        (lambda y, x: ct.softmax_cross_entropy_with_logits(y, x).mean(), "their mean over the whole batch"),
+        (lambda y, x: -(y * hand_log_softmax(x)).sum(), "their sum over the whole batch"),  # no axis
+        (lambda y, x: -(y * hand_log_softmax(x)).sum(axis=0), "summed over axis 0"),
+        (lambda y, x: -(y * ct.log_softmax(x, axis=0)).sum(axis=-1), "runs along axis 0"),
+        (lambda y, x: (y * hand_log_softmax(x)).sum(axis=-1), "the minus sign"),
     ],
     "pitfall_logits_as_probabilities": [
         (keras_probability_bce, "still treating logits as probabilities"),
@@ -93,11 +132,16 @@ WRONG = {
             lambda z, x: ct.binary_crossentropy(z[..., None], np.clip(x, EPS, 1 - EPS)[..., None]),
             "still treating logits as probabilities",
         ),
-        (lambda z, x: keras_probability_bce(z, ct.sigmoid(x)), "caps a confident mistake at −ln(1e-7) = 16.118"),
+        (lambda z, x: keras_probability_bce(z, ct.sigmoid(x)), "Keras 3's clip caps a confident mistake"),
+        (lambda z, x: keras2_probability_bce(z, ct.sigmoid(x)), "−ln(2e-7) = 15.42"),
         (
             lambda z, x: -(z * np.log(1 / (1 + np.exp(-x))) + (1 - z) * np.log(1 - 1 / (1 + np.exp(-x)))),
             "σ(40) rounds to 1.0",
         ),
+        (lambda z, x: np.log1p(np.exp(x)) - x * z, "e^x overflows to inf past x ≈ 709.78"),  # passes ±40
+        (lambda z, x: (1 - z) * x + np.log1p(np.exp(-x)), "e^{−x} overflows to inf for x below −709.78"),
+        (lambda z, x: ct.sigmoid_cross_entropy_with_logits(z, x).mean(), "one loss per example"),
+        (lambda z, x: -ct.sigmoid_cross_entropy_with_logits(z, x), "the minus sign"),
     ],
     "pitfall_batch_max": [
         (
@@ -113,16 +157,41 @@ WRONG = {
             "row minimum",
         ),
         (lambda x: np.exp(x - x.max(axis=0)) / np.exp(x - x.max(axis=0)).sum(axis=0), "along axis 0"),
+        (
+            lambda x: np.exp(x - x.max(axis=-1)) / np.exp(x - x.max(axis=-1)).sum(axis=-1, keepdims=True),
+            "x.max(axis=-1) without keepdims",
+        ),
+        (
+            lambda x: (
+                np.exp(x - x.max(axis=-1, keepdims=True)) / np.exp(x - x.max(axis=-1, keepdims=True)).sum(axis=-1)
+            ),
+            "e.sum(axis=-1) without keepdims",
+        ),
+        (
+            lambda x: np.exp(x - x.max(axis=-1, keepdims=True)) / np.exp(x - x.max(axis=-1, keepdims=True)).sum(),
+            "adds up the whole batch",
+        ),
     ],
     "pitfall_log_of_softmax": [
         (lambda y, x: -np.log(gather(ct.softmax(x), y)), "still log(softmax(x))"),
         (lambda y, x: -gather(x - np.log(np.exp(x).sum(axis=-1, keepdims=True)), y), "without the max shift"),
-        (lambda y, x: -np.log(gather(ct.softmax(x), y) + 1e-12), "caps the loss at −ln ε"),
+        (lambda y, x: -np.log(gather(ct.softmax(x), y) + 1e-12), "caps the loss at −ln δ"),
+        (lambda y, x: -np.log(gather(ct.softmax(x), y) + 1e-300), "caps the loss at −ln δ"),
+        (lambda y, x: -ct.log_softmax(x)[:, y], "an N × N table"),
+        (lambda y, x: -ct.log_softmax(x).max(axis=-1), "the most likely class"),
+        (lambda y, x: -gather(ct.log_softmax(x), y).mean(), "their mean over the whole batch"),
+        (lambda y, x: gather(ct.log_softmax(x), y), "the minus sign"),
     ],
     "pitfall_epsilon_in_log": [
-        (lambda y, x: -(y * np.log(ct.softmax(x) + 1e-6)).sum(axis=-1), "you still add ε inside the log"),
-        (lambda y, x: -(y * np.log(ct.softmax(x) + 1e-12)).sum(axis=-1), "you still add ε inside the log"),
-        (lambda y, x: -(y * np.log(np.clip(ct.softmax(x), EPS, 1.0))).sum(axis=-1), "clipping q"),
+        (lambda y, x: -(y * np.log(ct.softmax(x) + 1e-6)).sum(axis=-1), "you add a small δ inside the log"),
+        (lambda y, x: -(y * np.log(ct.softmax(x) + 1e-12)).sum(axis=-1), "you add a small δ inside the log"),
+        (clip_loss(EPS), "16.1 (Keras 3's cap)"),
+        (clip_loss(1e-300), "your loss stops at 690.776 nats where the true loss is 1000"),  # the hole of issue 13
+        (lambda y, x: -(y * np.log(ct.softmax(x) + 1e-300)).sum(axis=-1), "your loss stops at 690.776"),
+        (clip_loss(5e-324), "your loss stops at 744.44"),  # even the smallest float
+        (lambda y, x: -(y * np.log(ct.softmax(x))).sum(axis=-1), "no δ, but still the log of a probability"),
+        (lambda y, x: -gather(ct.log_softmax(x), y.argmax(axis=-1)), "drops the 0.2"),
+        (lambda y, x: -(y * ct.log_softmax(x)).sum(), "their sum over the whole batch"),
     ],
     "pitfall_integer_labels": [
         (
@@ -136,6 +205,13 @@ WRONG = {
             ),
             "1 − z negative",
         ),
+        (
+            lambda z, x: ct.softmax_cross_entropy_with_logits(np.eye(x.shape[-1])[z], ct.softmax(x)),
+            "softmax twice (pitfall 1)",
+        ),
+        (lambda z, x: -np.log(gather(ct.softmax(x), z)), "bringing in pitfall 4"),
+        (lambda z, x: -ct.log_softmax(x)[:, z], "an N × N table"),
+        (lambda z, x: ct.sparse_softmax_cross_entropy_with_logits(z, x).sum(), "their sum over the whole batch"),
     ],
     "pitfall_label_range": [
         (lambda y, x: -gather(hand_log_softmax(x), y), "Check 0 ≤ label < C yourself"),  # IndexError for 11
@@ -146,12 +222,19 @@ WRONG = {
         (lambda y, x: -gather(hand_log_softmax(x), np.minimum(y, x.shape[-1] - 1)), "some label is ≥ C"),
         (only_labels_too_large_rejected, "label −1 wrapped around"),
         (lambda y, x: -gather(hand_log_softmax(x), y - 1), "off by one"),
+        (labels_asserted, "raise ValueError (a bad value)"),
+        (labels_vaguely_rejected, "does not name the bad value"),
     ],
     "pitfall_kl_order": [
         (lambda p, q: _torch_style_kl_div(p, q), "that is the original bug"),
         (lambda p, q: _torch_style_kl_div(q, p), "kl_div wants log-probabilities"),
         (lambda p, q: _torch_style_kl_div(np.log(p), q), "right form, wrong order"),
         (lambda p, q: (p * np.log(q / p)).sum(axis=-1), "never negative"),
+        (lambda p, q: ct.kl_divergence(q, p), "that is D(q‖p)"),
+        (lambda p, q: _torch_style_kl_div(np.log(q), p) / p.shape[-1], "reduction='mean'"),
+        (lambda p, q: (p * np.log(p / q)).sum(axis=-1), "nan where p = 0"),  # the naive form, p = 0 allowed
+        (lambda p, q: (p * np.log(p / q)).sum(), "their sum over the whole batch"),
+        (lambda p, q: (p * np.log2(p / q)).sum(axis=-1), "np.log2"),
     ],
 }
 
@@ -178,8 +261,9 @@ def test_checker_rejects_the_bug_and_half_fixes(name, wrong, hint):
 
 
 @pytest.mark.parametrize("name", CORRECT)
-def test_each_checker_names_at_least_two_mistakes(name):
-    assert len({hint for _, hint in WRONG[name]}) >= 2
+def test_each_battery_has_six_wrong_and_two_right_answers(name):
+    assert len(WRONG[name]) >= 6 and len({hint for _, hint in WRONG[name]}) >= 4
+    assert len(CORRECT[name]) >= 2
 
 
 def test_label_range_wants_the_bad_label_named():
@@ -209,3 +293,79 @@ def test_torch_style_kl_div_matches_torch():
         expected = torch.nn.functional.kl_div(torch.tensor(input_), torch.tensor(target), reduction="none").sum(-1)
         np.testing.assert_allclose(_torch_style_kl_div(input_, target), expected.numpy(), rtol=1e-14)
     np.testing.assert_allclose(_torch_style_kl_div(np.log(q), p), ct.kl_divergence(p, q), rtol=1e-14)
+
+
+# --- the transfer exercise: a test batch that catches pitfalls 1, 3, 4 and 5 -------------------------
+
+ONE_HOT = np.eye(3)
+
+
+def good_batch():
+    labels = ONE_HOT[[0, 1, 0]]
+    logits = np.array([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0], [-800.0, 0.0, 0.0]])
+    return labels, logits
+
+
+def good_soft_batch():
+    labels = np.array([[0.0, 0.8, 0.2], [1.0, 0.0, 0.0], [0.5, 0.5, 0.0]])
+    logits = np.array([[0.0, 5.0, -20.0], [-900.0, 0.0, 10.0], [1000.0, 1001.0, 999.0]])
+    return labels, logits
+
+
+def normal_batch():  # the colleague's test: catches only 1
+    rng = np.random.default_rng(0)
+    return ONE_HOT[rng.integers(0, 3, size=8)], rng.normal(size=(8, 3))
+
+
+TEST_BATCH_WRONG = [
+    (normal_batch, "3 max of the whole batch, 4 log(softmax(x)), 5 δ = 1e-6 in the log"),
+    (lambda: (ONE_HOT[[0, 1]], np.array([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]])), "a confident mistake"),
+    (lambda: (ONE_HOT[[0]], np.array([[-800.0, 0.0, 0.0]])), "two rows of very different scale"),
+    (lambda: (ONE_HOT[[0, 1]], np.array([[1.0, 2.0, np.inf], [0.0, 0.0, 0.0]])), "finite number"),
+    (lambda: (np.array([[1.0, 1.0, 0.0]]), np.array([[0.0, 0.0, 0.0]])), "probability distribution"),
+    (lambda: (np.array([0, 1]), np.zeros((2, 3))), "shape (N, C)"),
+    (lambda: np.zeros((2, 3)), "must return a pair"),
+    (lambda: (ONE_HOT[[0, 1]], np.zeros((2, 4))), "shape (N, C)"),
+]
+
+
+def test_test_batch_accepts_batches_that_catch_every_bug():
+    for make in (good_batch, good_soft_batch):
+        result = checks.pitfall_test_batch.check(make)
+        assert result.status == "correct", result.message
+
+
+@pytest.mark.parametrize(("make", "hint"), TEST_BATCH_WRONG)
+def test_test_batch_names_what_is_missing(make, hint):
+    result = checks.pitfall_test_batch.check(make)
+    assert result.status == "wrong" and hint in result.message, result.message
+
+
+def test_test_batch_stub_and_crash():
+    assert checks.pitfall_test_batch.check(stub).status == "not attempted"
+    assert checks.pitfall_test_batch.check(lambda: None).status == "not attempted"
+    result = checks.pitfall_test_batch.check(lambda: 1 / 0)
+    assert result.status == "wrong" and "ZeroDivisionError" in result.message
+
+
+def test_each_bug_is_needed():
+    """Every bug in the list escapes some plausible batch, so none of them is decoration."""
+    from ce_teach.checks.pitfalls import TEST_BATCH_BUGS, _caught
+
+    labels, logits = normal_batch()
+    reference = ct.softmax_cross_entropy_with_logits(labels, logits)
+    escaped = {name for name, (bug, _) in TEST_BATCH_BUGS.items() if not _caught(bug, labels, logits, reference)}
+    assert escaped == {"3 max of the whole batch", "4 log(softmax(x))", "5 δ = 1e-6 in the log"}
+    labels, logits = ONE_HOT[[1]], np.array([[-50.0, 0.0, 0.0]])  # q of the label is ½: δ = 1e-6 hides in rtol
+    reference = ct.softmax_cross_entropy_with_logits(labels, logits)
+    assert not _caught(TEST_BATCH_BUGS["5 δ = 1e-6 in the log"][0], labels, logits, reference)
+    assert not _caught(
+        TEST_BATCH_BUGS["1 softmax twice"][0], ONE_HOT[[0]], np.array([[0.0, 0.0, 0.0]]), np.array([np.log(3.0)])
+    )
+
+
+def test_diagnoses_never_raise_on_odd_answers():
+    odd = [lambda *a: "text", lambda *a: [1, 2, 3], lambda *a: np.zeros((7, 7, 7)), lambda *a: {"a": 1}]
+    for name in CORRECT:
+        for answer in odd:
+            assert getattr(checks, name).check(answer).status == "wrong"

@@ -28,6 +28,7 @@ def test_sampled_bias_plot_draws_mean_and_spread_of_both_estimates():
         np.testing.assert_allclose(high - low, 2 * std, rtol=1e-12)
     np.testing.assert_allclose(plot.abs_bias.get_ydata(), np.abs(corrected.mean(axis=1) - 5.0), rtol=1e-14)
     np.testing.assert_allclose(plot.predicted.get_ydata(), [0.1, 0.01, 0.001])
+    assert plot.predicted.get_label() == "|Var Ẑ/(2Z²)|, large-k law"  # a law for large k, not for every k
     assert plot.bias_ax.get_xscale() == "log" and plot.scale_ax.get_yscale() == "log"
     assert "nats" in plot.bias_ax.get_ylabel() and "nats" in plot.scale_ax.get_ylabel()
     fig.canvas.draw()

@@ -37,7 +37,7 @@ def test_gradients_vs_logit_reports_the_ratio():
     g_mse, g_ce, ratio = plot.update(-8.0)
     a = float(ct.sigmoid(-8.0))
     assert ratio == pytest.approx(a * (1 - a), rel=1e-12) and g_mse / g_ce == pytest.approx(ratio, rel=1e-12)
-    assert "ratio a(1−a) = 3.35e-04" in plot.label_text.get_text()
+    assert "ratio q(1−q) = 3.35e-04" in plot.label_text.get_text()
 
 
 def test_plots_can_share_a_given_figure():
@@ -80,3 +80,26 @@ def test_plots_refuse_nonsense():
         plotting.draw_gradients_vs_logit(label=2)
     with pytest.raises(ValueError, match="logit must be a finite number, got nan"):
         plotting.draw_zero_one_vs_ce(np.nan)
+
+
+def test_a_loss_above_the_panel_is_marked_at_the_top_edge_with_its_value():
+    """At x = −8 (label 1) cross-entropy is 8.0003 nats, twice the panel's top: it must not be drawn at 4."""
+    plot = plotting.draw_gradients_vs_logit(-8.0, loss_ymax=4.0)
+    ce = float(ct.sigmoid_cross_entropy_with_logits(1.0, -8.0))
+    assert ce > 8.0 and plot.losses == (ce, float(ct.sigmoid_squared_error(1.0, -8.0)))
+    (x,), (y,) = plot.ce_loss_marker.get_data()
+    assert (x, y) == (-8.0, 4.0) and plot.ce_loss_marker.get_marker() == "^"
+    assert plot.ce_clip_text.get_visible() and "CE = 8 (off the top)" in plot.ce_clip_text.get_text()
+    assert "CE = 8, ½(q−z)² = 0.5" in plot.label_text.get_text()
+    plot.update(-1.0)  # back inside: an ordinary marker at the true height, no label
+    (x,), (y,) = plot.ce_loss_marker.get_data()
+    assert y == pytest.approx(float(ct.sigmoid_cross_entropy_with_logits(1.0, -1.0)), rel=1e-15)
+    assert plot.ce_loss_marker.get_marker() == "o" and not plot.ce_clip_text.get_visible()
+    plot.loss_ax.figure.canvas.draw()
+
+
+@pytest.mark.parametrize(("kwargs", "words"), [({"limit": 0}, "limit must be a positive finite number"),
+                                               ({"loss_ymax": -1.0}, "loss_ymax must be a positive finite number")])
+def test_gradients_vs_logit_refuses_a_degenerate_range(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        plotting.draw_gradients_vs_logit(**kwargs)

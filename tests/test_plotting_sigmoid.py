@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import ce_teach as ct
+from ce_teach import plotting
 from ce_teach.plotting import BCECurves, draw_bce_curves, naive_bce_grad
 from ce_teach.plotting._common import FIGSIZE
 
@@ -125,3 +126,31 @@ def test_naive_grad_equals_sigma_minus_z_where_finite_and_nan_where_sigma_satura
             assert np.isnan(naive_bce_grad(dtype(label), dtype(big)))
     assert np.isnan(naive_bce_grad(np.float64(0.5), np.float64(-710.0)))  # σ underflows to 0
     assert naive_bce_grad(np.float32([1.0]), np.float32([0.0])).dtype == np.float32
+
+
+# --- draw_sigmoid ---------------------------------------------------------------------------------------
+
+
+def test_draw_sigmoid_draws_the_curve_and_marks_the_logits():
+    plot = plotting.draw_sigmoid([-2.0, 0.0, 2.0], limit=8.0)
+    x, q = plot.curve.get_data()
+    assert x[0] == -8.0 and x[-1] == 8.0
+    np.testing.assert_allclose(q, 1 / (1 + np.exp(-x)), rtol=1e-15)
+    mx, mq = plot.markers.get_data()
+    np.testing.assert_array_equal(mx, [-2.0, 0.0, 2.0])
+    assert mq[1] == 0.5 and mq[0] + mq[2] == pytest.approx(1.0, rel=1e-15)  # σ(−x) = 1 − σ(x)
+    assert "logit x" in plot.ax.get_xlabel() and "probability" in plot.ax.get_ylabel()
+    assert plot.update([800.0])[0] == 1.0 and plot.markers.get_data()[0].tolist() == [800.0]
+    plt.close(plot.ax.figure)
+
+
+@pytest.mark.parametrize("bad", [[np.nan], [[1.0, 2.0]], [np.inf]])
+def test_draw_sigmoid_rejects_bad_markers(bad):
+    with pytest.raises(ValueError, match="marked"):
+        plotting.draw_sigmoid(bad)
+    plt.close("all")
+
+
+def test_draw_sigmoid_rejects_a_bad_limit():
+    with pytest.raises(ValueError, match="limit"):
+        plotting.draw_sigmoid(limit=0)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import ce_teach as ct
+from ce_teach import plotting
 from ce_teach.plotting import draw_jacobian, draw_softmax_loss, draw_temperature
 
 
@@ -128,3 +129,40 @@ def test_temperature_rejects_bad_temperature(temperature):
 def test_temperature_rejects_bad_range():
     with pytest.raises(ValueError, match="t_min"):
         draw_temperature([1.0, 0.0], t_min=2.0, t_max=1.0)
+
+
+@pytest.mark.parametrize("temperature", [0.01, 0.25, 1.0, 4.0, 1e6, np.int64(2), np.float32(0.5)])
+def test_temperature_bars_show_softmax_of_x_over_t(temperature):
+    x = np.array([3.0, 1.0, -3.0])
+    plot = plotting.draw_temperature_bars(x, temperature)
+    heights = np.array([bar.get_height() for bar in plot.bars])
+    np.testing.assert_array_equal(heights, ct.softmax(x / float(temperature)))
+    np.testing.assert_array_equal([bar.get_height() for bar in plot.reference], ct.softmax(x))
+    assert plot.ax.get_title() == f"T = {float(temperature):g}" and plot.ax.get_ylabel() == "probability"
+    q, h = plot.update(2.0)
+    np.testing.assert_array_equal([bar.get_height() for bar in plot.bars], q)
+    assert h == pytest.approx(float(ct.entropy(ct.softmax(x / 2.0))), rel=1e-15)
+    plot.ax.figure.canvas.draw()
+
+
+def test_temperature_panels_one_per_temperature_sharpen_then_flatten():
+    plots = plotting.draw_temperature_panels([3.0, 1.0, -3.0], (0.25, 1.0, 4.0, 16.0), names=("a", "b", "c"))
+    tops = [max(bar.get_height() for bar in plot.bars) for plot in plots]
+    assert tops == sorted(tops, reverse=True) and tops[0] > 0.999 and tops[-1] < 0.4
+    assert [plot.ax.get_title() for plot in plots] == ["T = 0.25", "T = 1", "T = 4", "T = 16"]
+    assert len({plot.ax.figure for plot in plots}) == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: plotting.draw_temperature_bars([1.0, 0.0], 0.0), ValueError, "temperature must be a positive finite"),
+        (lambda: plotting.draw_temperature_bars([1.0, 0.0], True), TypeError, "temperature must be a positive number"),
+        (lambda: plotting.draw_temperature_bars([1.0], 1.0), ValueError, "at least 2 classes"),
+        (lambda: plotting.draw_temperature_panels([1.0, 0.0], ()), ValueError, "temperatures must give 1 to 8"),
+        (lambda: plotting.draw_temperature_panels([1.0, 0.0], (1.0, -2.0)), ValueError, "temperature must be"),
+    ],
+)
+def test_temperature_bars_reject_bad_input(call, error, words):
+    with pytest.raises(error, match=words):
+        call()

@@ -63,7 +63,7 @@ def test_separation_over_its_whole_range():
             assert abs(reverse.mean - value / 2) < 0.02 and forward.std > 3.0
 
 
-def test_slider_beyond_its_range_is_clamped():
+def test_slider_moved_beyond_its_range_is_clamped_and_the_figure_follows():
     widget = kl_fits()
     widget.separation.value = 50.0
     assert widget.separation.value == 8.0
@@ -86,3 +86,22 @@ def test_bad_target_is_refused():
         kl_fits(weight=1.5)
     with pytest.raises(ValueError, match="std must be > 0"):
         kl_fits(std=0.0)
+
+
+@pytest.mark.parametrize("separation", [100.0, 8.5, -0.1, float("nan")])
+def test_a_start_value_off_the_slider_is_refused(separation):
+    """kl_fits(separation=100.) used to clamp the slider to 8 but draw and print the fit for 100."""
+    with pytest.raises(ValueError, match=r"separation must be in \[0, max_separation\]"):
+        kl_fits(separation=separation)
+
+
+def test_start_values_at_the_ends_match_the_control():
+    for separation in (0.0, 8.0):
+        widget = kl_fits(separation=separation)
+        assert widget.separation.value == separation
+        assert_consistent(widget)
+    widget = kl_fits(separation=12.0, max_separation=12.0)
+    assert widget.separation.max == 12.0
+    assert "sd = " in widget.readout.value and "σ" not in widget.readout.value
+    with pytest.raises(ValueError, match="max_separation"):
+        kl_fits(max_separation=0.0)

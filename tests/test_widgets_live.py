@@ -41,10 +41,13 @@ def notebook_widgets():
         "kl_explorer": lambda: widgets.kl_explorer(p=(0.5, 0.3, 0.2), q_logits=(0.0, 0.0, 0.0), names="abc"),
         "kl_fits": lambda: widgets.kl_fits(separation=3.0),
         "true_class_loss": lambda: widgets.true_class_loss(q=0.7),
+        "true_class_loss_log": lambda: widgets.true_class_loss_log(q=0.7),
         "bce_explorer": lambda: widgets.bce_explorer(x=2.0, z=1.0),
         "softmax_explorer": lambda: widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2),
+        "temperature_explorer": lambda: widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0),
         "gradients_vs_logit": lambda: widgets.gradients_vs_logit(logit=-8.0),
         "training_race": lambda: widgets.training_race(features, np.repeat([0, 1], 20), steps=30),
+        "calibration_explorer": lambda: widgets.calibration_explorer(),
     }
 
 

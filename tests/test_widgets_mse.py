@@ -32,7 +32,7 @@ def marker_xy(marker) -> tuple[float, float]:
 def expected_gradients(x: float, z: float):
     g_ce = float(ct.sigmoid_cross_entropy_grad(z, x))
     g_mse = float(ct.sigmoid_squared_error_grad(z, x))
-    return g_mse, g_ce, float(ct.sigmoid(x) * ct.sigmoid(-x))  # a(1 − a), with 1 − σ(x) = σ(−x) exactly
+    return g_mse, g_ce, float(ct.sigmoid(x) * ct.sigmoid(-x))  # q(1 − q), with 1 − σ(x) = σ(−x) exactly
 
 
 def shown(value: float) -> float:
@@ -53,15 +53,23 @@ def test_gradients_vs_logit_over_the_whole_range(label):
         x = w.x.value
         assert abs(x) <= 10.0, "the slider clamps"
         g_mse, g_ce, ratio = expected_gradients(x, label)
-        # readout: |∂CE/∂x|, |∂MSE/∂x|, and their ratio a(1 − a), rounded for display
-        assert readout_numbers(w) == [shown(g_ce), shown(g_mse), shown(ratio)], w.readout.value
+        # readout: both losses, |∂CE/∂x|, |∂MSE/∂x|, and their ratio q(1 − q), rounded for display
+        ce, mse = float(ct.sigmoid_cross_entropy_with_logits(label, x)), float(ct.sigmoid_squared_error(label, x))
+        assert readout_numbers(w) == [float(f"{ce:.3g}"), float(f"{mse:.3g}"), shown(g_ce), shown(g_mse),
+                                      shown(ratio)], w.readout.value
+        assert w.readout.value.startswith(f"x = {x + 0.0:.1f}:"), "the readout names the slider's clamped value"
         assert marker_xy(w.plot.ce_grad_marker) == pytest.approx((x, g_ce), abs=1e-15)
         assert marker_xy(w.plot.mse_grad_marker) == pytest.approx((x, g_mse), rel=1e-12, abs=1e-300)
         assert marker_xy(w.plot.mse_loss_marker) == pytest.approx(
             (x, float(ct.sigmoid_squared_error(label, x))), rel=1e-12, abs=1e-300
         )
-        ce = float(ct.sigmoid_cross_entropy_with_logits(label, x))
-        assert marker_xy(w.plot.ce_loss_marker) == pytest.approx((x, min(ce, 4.0)), rel=1e-12)
+        if ce <= 4.0:
+            assert marker_xy(w.plot.ce_loss_marker) == pytest.approx((x, ce), rel=1e-12)
+            assert w.plot.ce_loss_marker.get_marker() == "o" and not w.plot.ce_clip_text.get_visible()
+        else:  # off the top: a triangle on the top edge, labelled with the loss (never drawn at a false height)
+            assert marker_xy(w.plot.ce_loss_marker) == pytest.approx((x, 4.0))
+            assert w.plot.ce_loss_marker.get_marker() == "^"
+            assert w.plot.ce_clip_text.get_visible() and f"CE = {ce:.3g}" in w.plot.ce_clip_text.get_text()
         assert_clean(w)
         if x in (-10.0, 10.0):
             draw_for_real(w)
@@ -75,8 +83,9 @@ def test_gradients_vs_logit_changes_what_is_shown():
     w.x.value = -8.0
     after = (w.readout.value, w.plot.label_text.get_text(), marker_xy(w.plot.mse_grad_marker))
     assert all(b != a for b, a in zip(before, after, strict=True))
-    ce, mse, ratio = readout_numbers(w)
+    loss_ce, loss_mse, ce, mse, ratio = readout_numbers(w)
     assert ce == 0.9997 and mse == 3.35e-04 and ratio == 3.35e-04  # the confident mistake: MSE barely moves
+    assert loss_ce == 8.0 and loss_mse == 0.5  # the loss is 8.0003 nats: the readout says so
 
 
 @pytest.mark.parametrize("label", [1.0, 0.0])
@@ -99,7 +108,8 @@ def test_gradients_vs_logit_started_beyond_its_range_shows_the_clamped_state():
     w = widgets.gradients_vs_logit(logit=50.0)
     assert w.x.value == 10.0
     assert marker_xy(w.plot.mse_grad_marker)[0] == 10.0
-    assert readout_numbers(w)[1] == shown(expected_gradients(10.0, 1.0)[0])
+    assert readout_numbers(w)[3] == shown(expected_gradients(10.0, 1.0)[0])
+    assert w.readout.value.startswith("x = 10.0:")
 
 
 def test_gradient_plot_refuses_nonsense():
@@ -109,6 +119,34 @@ def test_gradient_plot_refuses_nonsense():
             w.plot.update(bad)
     with pytest.raises(ValueError, match="label must be 0 or 1, got 0.5"):
         widgets.gradients_vs_logit(label=0.5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"limit": 0}, ValueError, "limit must be a positive finite number, got 0.0"),
+        ({"limit": -3.0}, ValueError, "limit must be a positive finite number"),
+        ({"limit": np.nan}, ValueError, "limit must be a positive finite number"),
+        ({"limit": np.inf}, ValueError, "limit must be a positive finite number"),
+        ({"limit": 0.5}, ValueError, "limit must be between 1 and 1000"),
+        ({"limit": 1e6}, ValueError, "limit must be between 1 and 1000"),
+        ({"limit": True}, TypeError, "limit must be a positive number, got True"),
+        ({"limit": "10"}, TypeError, "limit must be a positive number"),
+        ({"logit": np.nan}, ValueError, "logit must be a finite number"),
+        ({"logit": None}, TypeError, "logit must be a number"),
+    ],
+)
+def test_gradients_vs_logit_rejects_degenerate_settings(kwargs, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        widgets.gradients_vs_logit(**kwargs)
+
+
+@pytest.mark.parametrize("limit", [np.int64(5), np.float32(5.0), 5])
+def test_gradients_vs_logit_accepts_numpy_scalars_as_limit(limit):
+    w = widgets.gradients_vs_logit(logit=-8.0, limit=limit)
+    assert (w.x.min, w.x.max, w.x.value) == (-5.0, 5.0, -5.0)  # the start is clamped to the range
+    assert w.readout.value.startswith("x = -5.0:")
+    assert readout_numbers(w)[2] == shown(expected_gradients(-5.0, 1.0)[1])
 
 
 # --- training_race --------------------------------------------------------------------------------

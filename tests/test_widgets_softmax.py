@@ -7,9 +7,10 @@ import re
 
 import numpy as np
 import pytest
+from widget_checks import artists, assert_clean, count_redraws, draw_for_real
 
 import ce_teach as ct
-from ce_teach.widgets import softmax_explorer
+from ce_teach.widgets import softmax_explorer, temperature_explorer
 
 
 def state(widget):
@@ -124,3 +125,91 @@ def test_figure_is_updated_in_place():
 def test_bad_arguments_are_rejected(kwargs, match):
     with pytest.raises(ValueError, match=match):
         softmax_explorer(**kwargs)
+
+
+# --- temperature_explorer -----------------------------------------------------------------------
+
+
+def temperature_state(widget):
+    bars, curve = widget.plot
+    return [bar.get_height() for bar in bars.bars], curve.marker.get_data(), widget.readout.value
+
+
+def assert_temperature_consistent(widget, logits=(3.0, 1.0, -3.0)):
+    t = widget.T.value
+    q = ct.softmax(np.asarray(logits) / t)
+    heights, (mx, my), readout = temperature_state(widget)
+    np.testing.assert_array_equal(heights, q)
+    assert mx[0] == t and my[0] == pytest.approx(float(ct.entropy(q)), rel=1e-12, abs=1e-300)
+    assert readout.startswith(f"T = <b>{t:.2f}</b>"), "the readout shows the slider's (clamped) value"
+    assert f"entropy = <b>{float(ct.entropy(q)) + 0.0:.3f}</b> nats" in readout
+    assert_clean(widget)
+
+
+def test_temperature_slider_over_its_whole_range_and_beyond():
+    widget = temperature_explorer()
+    assert (widget.T.min, widget.T.max, widget.T.value) == (0.1, 10.0, 1.0)
+    redraws, drawn, changes = count_redraws(widget), artists(widget), 0
+    for value in [0.1, 0.15, 0.5, 1.0, 2.0, 7.3, 10.0, -5.0, 0.0, 1e9, 1.0]:
+        old, before = widget.T.value, temperature_state(widget)
+        widget.T.value = value
+        changes += widget.T.value != old
+        assert_temperature_consistent(widget)
+        if widget.T.value != old:
+            assert before[0] != temperature_state(widget)[0] and before[2] != widget.readout.value
+        if widget.T.value in (0.1, 10.0):
+            draw_for_real(widget)
+    assert artists(widget) == drawn, "artists are updated in place, never re-created"
+    assert len(redraws) == changes, "each change redraws the figure once"
+
+
+def test_temperature_sharpens_and_flattens():
+    widget = temperature_explorer(logits=(2.0, 0.0, -1.0, 0.5), names="abcd")
+    widget.T.value = 0.1
+    assert max(temperature_state(widget)[0]) > 0.999
+    widget.T.value = 10.0
+    heights = temperature_state(widget)[0]
+    assert max(heights) - min(heights) < 0.2
+    assert_temperature_consistent(widget, logits=(2.0, 0.0, -1.0, 0.5))
+
+
+def test_temperature_started_outside_the_slider_shows_the_clamped_state():
+    widget = temperature_explorer(temperature=100.0)
+    assert widget.T.value == 10.0
+    assert_temperature_consistent(widget)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"logits": (1.0,)}, ValueError, "2 to 6 numbers"),
+        ({"temperature": 0.0}, ValueError, "temperature must be a positive finite number"),
+        ({"temperature": np.nan}, ValueError, "temperature must be a positive finite number"),
+        ({"temperature": "hot"}, TypeError, "temperature must be a number"),
+        ({"t_min": 0.0}, ValueError, "need 0 < t_min < t_max"),
+        ({"t_min": 5.0, "t_max": 5.0}, ValueError, "need 0 < t_min < t_max"),
+        ({"t_min": 1.0, "t_max": 1.05}, ValueError, "at least 0.1 apart"),
+        ({"t_max": True}, TypeError, "t_max must be a number"),
+    ],
+)
+def test_temperature_explorer_rejects_degenerate_settings(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        temperature_explorer(**kwargs)
+
+
+@pytest.mark.parametrize("limit", [np.int64(5), np.float32(5.0), 5])
+def test_softmax_explorer_accepts_numpy_scalars_as_limit(limit):
+    widget = softmax_explorer(logits=(2.0, 1.0, -1.0), limit=limit)
+    assert (widget.x0.min, widget.x0.max) == (-5.0, 5.0)
+    assert_consistent(widget)
+
+
+@pytest.mark.parametrize(
+    ("limit", "error", "words"),
+    [(0.0, ValueError, "limit must be between 1 and 10000"), (np.nan, ValueError, "limit must be between"),
+     (0.05, ValueError, "limit must be between"), (True, TypeError, "limit must be a positive number"),
+     ("20", TypeError, "limit must be a positive number")],
+)
+def test_softmax_explorer_rejects_degenerate_limits(limit, error, words):
+    with pytest.raises(error, match=words):
+        softmax_explorer(logits=(0.5, 0.0), limit=limit)

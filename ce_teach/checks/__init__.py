@@ -11,9 +11,12 @@
 
 from ._core import CheckResult, Exercise, compare
 from .bigram import bits_per_char
+from .calibration import ece, focal_grad, prior_loss, smoothing_logit_gap, softmax_regression_grad
 from .choosing import loss_choice, pos_weight
+from .coding import huffman_lengths
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
-from .mse import sigmoid_mse_grad, softmax_mse_grad
+from .kl import kl_normals_nats
+from .mse import clipped_bce_grad, sigmoid_mse_grad, softmax_mse_grad
 from .pitfalls import (
     pitfall_batch_max,
     pitfall_epsilon_in_log,
@@ -23,9 +26,11 @@ from .pitfalls import (
     pitfall_log_of_softmax,
     pitfall_logits_as_probabilities,
     pitfall_softmax_twice,
+    pitfall_test_batch,
 )
-from .sigmoid import bce_gradient, bce_with_logits
-from .softmax import sparse_cross_entropy, stable_log_softmax
+from .scoring import best_report
+from .sigmoid import bce_gradient, bce_with_logits, weighted_bce_gradient
+from .softmax import initial_loss, sparse_cross_entropy, stable_log_softmax
 
 __all__ = [
     "CheckResult",
@@ -36,16 +41,22 @@ __all__ = [
     "kl_divergence_bits",
     "cross_entropy_nats",
     "perplexity",
+    "huffman_lengths",
+    "kl_normals_nats",
     "bits_per_char",
+    "best_report",
     # 04
     "bce_with_logits",
     "bce_gradient",
+    "weighted_bce_gradient",
     # 05
     "stable_log_softmax",
     "sparse_cross_entropy",
+    "initial_loss",
     # 06
     "sigmoid_mse_grad",
     "softmax_mse_grad",
+    "clipped_bce_grad",
     # 07
     "loss_choice",
     "pos_weight",
@@ -58,4 +69,12 @@ __all__ = [
     "pitfall_integer_labels",
     "pitfall_label_range",
     "pitfall_kl_order",
+    "pitfall_test_batch",
+    # 09
+    "softmax_regression_grad",
+    "prior_loss",
+    # 10
+    "ece",
+    "focal_grad",
+    "smoothing_logit_gap",
 ]

@@ -49,6 +49,8 @@ class CheckResult:
         return self.status == "correct"
 
 
+FLOAT32_RTOL = 1e-6  # a correct float32 computation is this close to the exact answer; float64 is held to rtol
+
 Diagnosis = Callable[[np.ndarray, np.ndarray, tuple], "str | None"]
 
 
@@ -92,6 +94,7 @@ class Exercise(Checker):
     atol: float = 1e-12
     hint: str = ""
     package_answers: Sequence[str] = ()
+    float32_atol: float | None = None
 
     def check(self, candidate: Callable) -> CheckResult:
         if not callable(candidate):
@@ -119,7 +122,8 @@ class Exercise(Checker):
                     f"✗ {self.name}({shown}): expected shape {expected.shape}, got shape {got.shape}"
                     + self._hint(got, expected, args),
                 )
-            if not np.allclose(got, expected, rtol=self.rtol, atol=self.atol):
+            rtol, atol = self.tolerance(args)
+            if not np.allclose(got, expected, rtol=rtol, atol=atol):
                 return CheckResult(
                     "wrong", f"✗ {self.name}({shown}):\n{difference(got, expected)}" + self._hint(got, expected, args)
                 )
@@ -129,6 +133,14 @@ class Exercise(Checker):
             message += (f"\n  Note: your function calls ct.{used}, the package's own answer. That proves the checker "
                         "works, not that you can write it: try it with NumPy alone.")
         return CheckResult("correct", message)
+
+    def tolerance(self, args) -> tuple[float, float]:
+        """(rtol, atol) for one test input. A float32 input is answered in float32 by a correct NumPy
+        solution, so its answer is held to float32's precision: a relative 1e-6 (about eight float32
+        rounding steps) and ``float32_atol`` where the answer can be near 0 (default: ``atol``)."""
+        if any(isinstance(a, np.ndarray) and a.dtype.kind == "f" and a.dtype.itemsize < 8 for a in args):
+            return max(self.rtol, FLOAT32_RTOL), self.atol if self.float32_atol is None else self.float32_atol
+        return self.rtol, self.atol
 
     def _hint(self, got, expected, args, *, error: Exception | None = None) -> str:
         """The first diagnosis that recognises the mistake. Diagnoses see arrays of any shape (or, with

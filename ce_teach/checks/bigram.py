@@ -17,7 +17,8 @@ __all__ = ["bits_per_char"]
 
 def _losses(probs, ids):
     probs, ids = np.asarray(probs, dtype=float), np.asarray(ids)
-    return -np.log2(probs[ids[:-1], ids[1:]])
+    with np.errstate(divide="ignore"):  # q = 0 costs −log2 0 = ∞ bits: the honest answer, no warning
+        return -np.log2(probs[ids[:-1], ids[1:]])
 
 
 def _bits_per_char(probs, ids):
@@ -66,6 +67,27 @@ def _perplexity_instead(got, expected, args):
     return None
 
 
+def _skipped_impossible(got, expected, args):
+    losses = _losses(*args)
+    if np.isinf(expected) and got.ndim == 0 and np.isfinite(got):
+        finite = losses[np.isfinite(losses)]
+        if finite.size and (_close(got, np.mean(finite)) or _close(got, np.sum(finite) / losses.size)):
+            return (
+                "you skipped the pairs the model calls impossible (q = 0). One of them makes the loss infinite, and "
+                "that is the honest answer: the model would need infinitely many bits for that character."
+            )
+    return None
+
+
+def _delta_in_log(got, expected, args):
+    if np.isinf(expected) and got.ndim == 0 and np.isfinite(got):
+        return (
+            "your answer is finite, but this text has a pair with q = 0, so −log2 0 = ∞ and the mean is ∞. Adding a "
+            "small δ inside the log or clipping q hides that; smoothing the model (add-k) is the honest fix."
+        )
+    return None
+
+
 def _cases():
     table_2 = np.array([[0.5, 0.5], [0.25, 0.75]])
     table_3 = np.array([[0.1, 0.6, 0.3], [0.7, 0.2, 0.1], [0.25, 0.25, 0.5]])
@@ -75,13 +97,28 @@ def _cases():
         (table_2, np.array([0, 1, 1, 0])),
         (table_3, np.array([0, 1, 0, 2, 2, 1, 2])),
         (model.probs, bigram.encode(text, "abcdr")),
+        (np.array([[0.0, 1.0], [0.5, 0.5]]), np.array([1, 0, 1, 1, 0, 0])),  # 0 → 0 has q = 0: the loss is ∞
     ]
 
+
+# a float32 table: computed in float32 the answer is right to a few float32 ulps, not to 1e-9
+_CASES_32 = [(np.float32([[0.1, 0.6, 0.3], [0.7, 0.2, 0.1], [0.25, 0.25, 0.5]]), np.array([2, 2, 0, 1, 0, 2, 1]))]
 
 bits_per_char = Exercise(
     "bits per character",
     reference=_bits_per_char,
-    cases=_cases(),
-    diagnoses=[_perplexity_instead, wrong_sign, wrong_base, _transposed, _summed, _divided_by_n, _not_averaged],
+    cases=[*_cases(), *_CASES_32],
+    diagnoses=[
+        _perplexity_instead,
+        wrong_sign,
+        wrong_base,
+        _transposed,
+        _summed,
+        _divided_by_n,
+        _not_averaged,
+        _skipped_impossible,
+        _delta_in_log,
+    ],
     hint="the mean over t = 1 … n − 1 of −log2 probs[ids[t − 1], ids[t]].",
+    package_answers=("bits_per_char", "perplexity", "losses"),
 )

@@ -2,7 +2,9 @@
 
 ``loss_choice`` calls the learner's ``f(task)`` on a few ``Task`` descriptions and expects the *name* of the
 ``ce_teach`` function the decision table of notebook 07 gives (``"sparse_softmax_cross_entropy_with_logits"``,
-with or without a ``ct.`` prefix). ``pos_weight`` calls ``f(labels)`` on (N, C) 0/1 targets and expects one
+with or without a ``ct.`` prefix). Framework names are accepted where they compute the same loss
+(``"CrossEntropyLoss"``, ``"BCEWithLogitsLoss(pos_weight=w)"``, ``"SparseCategoricalCrossentropy(from_logits=True)"``,
+see ``framework_equivalent``). ``pos_weight`` calls ``f(labels)`` on (N, C) 0/1 targets and expects one
 weight per column, negatives / positives (``ct.pos_weight_from_labels``).
 """
 
@@ -16,7 +18,15 @@ import numpy as np
 from ..weighting import pos_weight_from_labels
 from ._core import Checker, CheckResult, Exercise
 
-__all__ = ["Task", "recommended_loss", "acceptable_losses", "LossChoiceExercise", "loss_choice", "pos_weight"]
+__all__ = [
+    "Task",
+    "recommended_loss",
+    "acceptable_losses",
+    "framework_equivalent",
+    "LossChoiceExercise",
+    "loss_choice",
+    "pos_weight",
+]
 
 LABEL_FORMATS = ("index", "one-hot", "soft", "0/1")
 
@@ -96,6 +106,76 @@ def _normalise(answer: str) -> str:
     return name.removesuffix("()")
 
 
+_FRAMEWORK_PREFIXES = (
+    "torch.nn.functional.",
+    "torch.nn.",
+    "nn.functional.",
+    "nn.",
+    "F.",
+    "tf.compat.v1.nn.",
+    "tf.nn.",
+    "tf.keras.losses.",
+    "keras.losses.",
+    "losses.",
+)
+NO_SUCH_FUNCTION = (
+    "sparse_softmax_cross_entropy_with_logits_v2 does not exist in TensorFlow's API: only the non-sparse "
+    "softmax_cross_entropy_with_logits has a _v2 (tensorflow/python/ops/nn_ops.py exports a Python function of that "
+    "name as tf.nn.sparse_softmax_cross_entropy_with_logits). Use tf.nn.sparse_softmax_cross_entropy_with_logits, "
+    "here sparse_softmax_cross_entropy_with_logits."
+)
+
+
+def framework_equivalent(answer: str, task: Task) -> tuple[str | None, str | None]:
+    """A TensorFlow, Keras or PyTorch loss name (with its arguments, e.g. ``"BCEWithLogitsLoss(pos_weight=w)"``)
+    as the ``ce_teach`` loss it computes for ``task``: ``(name, None)``, or ``(None, hint)`` when it has no
+    equivalent here, or ``(None, None)`` when ``answer`` is not a framework name this checker knows."""
+    text = answer.strip()
+    for prefix in _FRAMEWORK_PREFIXES:
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    base, _, arguments = text.partition("(")
+    arguments = arguments.replace(" ", "")
+    logits = "from_logits=True" in arguments
+    if base == "sparse_softmax_cross_entropy_with_logits_v2":
+        return None, NO_SUCH_FUNCTION
+    if base in LOSSES:  # tf.nn.* and the Keras functions share the names used here
+        return base, None
+    if base == "softmax_cross_entropy_with_logits_v2":
+        return "softmax_cross_entropy_with_logits", None
+    if base in ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits"):
+        weighted = "pos_weight" in arguments
+        return ("weighted_cross_entropy_with_logits" if weighted else "sigmoid_cross_entropy_with_logits"), None
+    if base in ("CrossEntropyLoss", "cross_entropy"):
+        # logits, with class-index targets (ignore_index=-100 by default) or probability targets of the logits' shape
+        if not task.exclusive:
+            return "softmax_cross_entropy_with_logits", None
+        return recommended_loss(task), None
+    if base in ("NLLLoss", "nll_loss"):
+        return None, (
+            "NLLLoss takes log-probabilities, not logits: it needs log_softmax in front "
+            "(CrossEntropyLoss = NLLLoss ∘ log_softmax). The model outputs logits: use CrossEntropyLoss, "
+            "here sparse_softmax_cross_entropy_with_logits."
+        )
+    if base in ("BCELoss", "binary_cross_entropy"):
+        return "binary_crossentropy", None
+    keras = {
+        "BinaryCrossentropy": ("sigmoid_cross_entropy_with_logits", "binary_crossentropy"),
+        "CategoricalCrossentropy": ("softmax_cross_entropy_with_logits", "categorical_crossentropy"),
+        "SparseCategoricalCrossentropy": (
+            "sparse_softmax_cross_entropy_with_logits",
+            "sparse_categorical_crossentropy",
+        ),
+    }
+    if base in keras:
+        fused, probabilities = keras[base]
+        if logits and base == "SparseCategoricalCrossentropy" and "ignore_class" in arguments:
+            return "class_weighted_sparse_cross_entropy", None
+        return (fused if logits else probabilities), None
+    return None, None
+
+
 def _hint(task: Task, got: str, expected: str) -> str:
     if got in PROBABILITY_LOSSES:
         return (
@@ -103,7 +183,11 @@ def _hint(task: Task, got: str, expected: str) -> str:
             "loses the answer for confident predictions. The model outputs logits: use a *_with_logits loss."
         )
     if got not in LOSSES:
-        return f"{got!r} is not one of the ce_teach losses: {', '.join(SIGMOID + SOFTMAX)}."
+        return (
+            f"{got!r} is neither a ce_teach loss ({', '.join(SIGMOID + SOFTMAX)}) nor a TensorFlow, Keras or "
+            "PyTorch loss this checker knows (e.g. 'CrossEntropyLoss', 'BCEWithLogitsLoss(pos_weight=w)', "
+            "'SparseCategoricalCrossentropy(from_logits=True)')."
+        )
     if not task.exclusive and got in SOFTMAX:
         return (
             "each output is its own yes/no question (one logit for yes/no, or tags of which several or none can "
@@ -160,6 +244,14 @@ class LossChoiceExercise(Checker):
                 )
             accepted = self.reference(task)
             chosen = _normalise(got)
+            if chosen not in LOSSES:
+                mapped, hint = framework_equivalent(got, task)
+                if hint:
+                    return CheckResult(
+                        "wrong", f"✗ {self.name}: for the task {task.description!r} you chose {got!r}.\n  Hint: {hint}"
+                    )
+                if mapped is not None:
+                    chosen = mapped
             if chosen not in accepted:
                 return CheckResult(
                     "wrong",
@@ -203,8 +295,17 @@ def _fraction(got, expected, args):
     return None
 
 
+def _positive_rate(got, expected, args):
+    (z,) = args
+    if got.shape == expected.shape and np.allclose(got, z.mean(axis=0), rtol=1e-9):
+        return "that is the fraction of positives; pos_weight is negatives / positives, large for rare positives."
+    return None
+
+
 def _wrong_axis(got, expected, args):
     (z,) = args
+    if got.shape == (1, z.shape[1]):
+        return "keepdims=True left a (1, C) row: return one weight per column, shape (C,)."
     if got.shape == (z.shape[0],):
         return "one weight per column (per tag), so count down each column: sum over axis=0, not axis=1."
     if got.ndim == 0 and expected.ndim == 1:
@@ -216,7 +317,7 @@ pos_weight = Exercise(
     "pos_weight from labels",
     reference=pos_weight_from_labels,
     cases=_CASES,
-    diagnoses=[_wrong_axis, _inverted, _all_examples, _fraction],
+    diagnoses=[_wrong_axis, _inverted, _all_examples, _fraction, _positive_rate],
     rtol=1e-12,
     atol=0.0,
     hint="per column: (number of 0s) / (number of 1s).",

@@ -1,9 +1,13 @@
 """Exercises for notebook 08, the bug hunt: one checker per pitfall, each recognising the bug it is about.
 
 Every checker compares the learner's fixed function with the package on a few inputs chosen so that
-the bug shows (rows of different scale, confident mistakes, a probability that underflows, ...). When
-the answer is wrong, each diagnosis recomputes one known wrong answer (the original bug, or a typical
-half-fix) on the same input; the first that matches names the mistake.
+the bug shows (rows of different scale, confident mistakes, a probability that underflows, logits
+past the overflow point of e^x at 709.78, ...). When the answer is wrong, each diagnosis recomputes
+one known wrong answer (the original bug, a typical half-fix, or a fix that brings in another
+pitfall) on the same input; the first that matches names the mistake.
+
+``pitfall_test_batch`` is the transfer exercise: the learner designs a test batch, and the checker
+runs the buggy versions of pitfalls 1, 3, 4 and 5 on it to see which of them the batch catches.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..losses import (
     softmax_cross_entropy_with_logits,
     sparse_softmax_cross_entropy_with_logits,
 )
-from ._core import CheckResult, Exercise, _short
+from ._core import Checker, CheckResult, Exercise, _short, wrong_base
 
 __all__ = [
     "pitfall_softmax_twice",
@@ -32,7 +36,10 @@ __all__ = [
     "pitfall_integer_labels",
     "pitfall_label_range",
     "pitfall_kl_order",
+    "pitfall_test_batch",
 ]
+
+SMALLEST_CAP = float(-np.log(np.nextafter(0.0, 1.0)))  # −ln 5e-324 = 744.44: no float δ > 0 caps lower
 
 
 def _same(got: np.ndarray, wrong) -> bool:
@@ -63,13 +70,69 @@ def _mistakes(pairs: Sequence[tuple[Callable, str]]):
 
 
 def _one_loss_per_row(got, expected, args):
+    """The per-row losses were reduced to one number (a sum or a mean over the batch)."""
     if got.ndim == 0 and expected.ndim >= 1:
-        return "return one loss per example (row), not their mean: leave the reduction to the caller."
+        with np.errstate(all="ignore"):
+            what = (
+                "their sum"
+                if np.isclose(got, expected.sum(), rtol=1e-9)
+                else "their mean"
+                if np.isclose(got, expected.mean(), rtol=1e-9)
+                else "one number"
+            )
+        return (
+            f"you returned {what} over the whole batch; return one loss per example (shape {expected.shape}): "
+            "sum over the class axis only, .sum(axis=-1), and leave the reduction to the caller."
+        )
     return None
+
+
+def _wrong_sign(got, expected, args):
+    if (
+        got.shape == expected.shape
+        and np.all(np.isfinite(got))
+        and not np.allclose(expected, 0)
+        and np.allclose(got, -expected, rtol=1e-9, atol=1e-12)
+    ):
+        return "your loss is the negative of the right one: a cross-entropy is −Σ y·log q (mind the minus sign)."
+    return None
+
+
+def _capped(got, expected, args):
+    """A loss that stops below the true loss of a confident mistake: any clip or δ in a log does this."""
+    if got.shape != expected.shape:
+        return None
+    big = expected > SMALLEST_CAP
+    with np.errstate(all="ignore"):
+        short = big & np.isfinite(got) & (got < expected - 1)
+    if not short.any():
+        return None
+    i = np.flatnonzero(short)[0]
+    return (
+        f"your loss stops at {got.ravel()[i]:.6g} nats where the true loss is {expected.ravel()[i]:.6g}: a clip "
+        "or a δ added inside the log caps the loss at −ln δ. No δ > 0 is small enough: even the smallest float, "
+        f"5e-324, caps it at {SMALLEST_CAP:.1f}. Compute from the logits: −Σ y·log_softmax(x)."
+    )
+
+
+def _gather(values, labels):
+    labels = np.asarray(labels)
+    return np.take_along_axis(values, labels[..., None], axis=-1)[..., 0]
 
 
 def _one_hot(labels, n_classes):
     return np.eye(n_classes)[np.asarray(labels)]
+
+
+_LOG_OF_SOFTMAX_HINT = (
+    "log(softmax(x)) underflows: S(x) of a logit 800 below the largest is e^{−800}, stored as 0, and −log 0 = inf "
+    "although the true loss is 800. That fixes pitfall 1 by bringing in pitfall 4: use log_softmax(x) "
+    "(x − logsumexp(x)), never log of a probability."
+)
+_EPS_HINT = (
+    "you add a small δ inside the log. −Σ y·log(q + δ) is biased by about −δ·Σ y/q, and for q ≪ δ it stops "
+    "growing at −ln δ (13.8 for 1e-6) while the true loss here is larger. Compute from the logits: log_softmax."
+)
 
 
 # --- 1. softmax applied twice ----------------------------------------------------------------------
@@ -77,6 +140,7 @@ def _one_hot(labels, n_classes):
 _TWICE_CASES = [
     (np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), np.array([[20.0, 0.0, 0.0], [1.0, 2.0, -1.0]])),
     (np.array([[0.0, 0.0, 1.0, 0.0]]), np.array([[2.0, -3.0, 0.5, 8.0]])),
+    (np.array([[1.0, 0.0, 0.0]]), np.array([[-800.0, 0.0, 0.0]])),  # a confident mistake: the loss is 800
 ]
 
 pitfall_softmax_twice = Exercise(
@@ -84,13 +148,36 @@ pitfall_softmax_twice = Exercise(
     reference=softmax_cross_entropy_with_logits,
     cases=_TWICE_CASES,
     diagnoses=[
-        _mistakes([
-            (lambda y, x: softmax_cross_entropy_with_logits(y, softmax(x)),
-             "still softmax twice: the loss function applies softmax itself, so give it the logits, not softmax(x)."),
-            (lambda y, x: softmax_cross_entropy_with_logits(y, softmax(softmax(x))),
-             "that is softmax three times: pass the raw logits to the loss."),
-        ]),
+        _mistakes(
+            [
+                (
+                    lambda y, x: softmax_cross_entropy_with_logits(y, softmax(x)),
+                    "still softmax twice: the loss function applies softmax itself, so give it the logits, not "
+                    "softmax(x).",
+                ),
+                (
+                    lambda y, x: softmax_cross_entropy_with_logits(y, softmax(softmax(x))),
+                    "that is softmax three times: pass the raw logits to the loss.",
+                ),
+                (
+                    lambda y, x: -(y * log_softmax(x)).sum(axis=0),
+                    "you summed over axis 0 (the batch); the sum of cross-entropy runs over the classes, axis=-1.",
+                ),
+                (
+                    lambda y, x: -(y * log_softmax(x, axis=0)).sum(axis=-1),
+                    "your log_softmax runs along axis 0 (over the batch); softmax normalises each row: axis=-1.",
+                ),
+            ]
+            + [
+                (lambda y, x, d=d: -(y * np.log(softmax(x) + d)).sum(axis=-1), _EPS_HINT)
+                for d in (1e-7, 1e-8, 1e-10, 1e-12, 1e-15)
+            ]
+            # after the δ forms: on moderate logits log(softmax(x)) and log(softmax(x) + δ) look alike
+            + [(lambda y, x: -(y * np.log(softmax(x))).sum(axis=-1), _LOG_OF_SOFTMAX_HINT)]
+        ),
+        _capped,
         _one_loss_per_row,
+        _wrong_sign,
     ],
     hint="loss = ct.softmax_cross_entropy_with_logits(labels, logits): the logits go in untouched.",
 )
@@ -99,15 +186,24 @@ pitfall_softmax_twice = Exercise(
 # --- 2. logits passed as probabilities -------------------------------------------------------------
 
 
-def _keras_probability_bce(z, p):
-    """Keras' from_logits=False path, elementwise: clip to [ε, 1 − ε], then the textbook formula."""
+def _keras3_probability_bce(z, p):
+    """Keras 3's from_logits=False path (keras/src/backend/tensorflow/nn.py, binary_crossentropy), elementwise:
+    clip to [ε, 1 − ε], then the textbook formula. Largest loss −ln 1e-7 = 16.118."""
     p = np.clip(p, EPSILON, 1 - EPSILON)
     return -(z * np.log(p) + (1 - z) * np.log(1 - p))
+
+
+def _tf_keras2_probability_bce(z, p):
+    """tf.keras 2.x's path (keras/backend.py, binary_crossentropy): clip, then log(p + ε) and log(1 − p + ε).
+    Largest loss −ln 2e-7 = 15.42."""
+    p = np.clip(p, EPSILON, 1 - EPSILON)
+    return -(z * np.log(p + EPSILON) + (1 - z) * np.log(1 - p + EPSILON))
 
 
 _LOGIT_CASES = [
     (np.array([1.0, 1.0, 0.0, 0.0]), np.array([3.0, -2.0, 0.4, -0.3])),
     (np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[20.0, -40.0], [0.0, 5.0]])),
+    (np.array([1.0, 0.0, 1.0, 0.0]), np.array([800.0, -800.0, -800.0, 800.0])),  # past e^x's overflow at 709.78
 ]
 
 pitfall_logits_as_probabilities = Exercise(
@@ -115,17 +211,46 @@ pitfall_logits_as_probabilities = Exercise(
     reference=sigmoid_cross_entropy_with_logits,
     cases=_LOGIT_CASES,
     diagnoses=[
-        _mistakes([
-            (_keras_probability_bce,
-             "still treating logits as probabilities: the clip turns every logit above 1 into 1 − 1e-7 and every "
-             "negative one into 1e-7. Use the logits form (from_logits=True)."),
-            (lambda z, x: _keras_probability_bce(z, sigmoid(x)),
-             "sigmoid first, then the probability loss: right for moderate logits, but the clip caps a confident "
-             "mistake at −ln(1e-7) = 16.118 (the true loss of logit 20 with label 0 is 20). Use the logits form."),
-            (lambda z, x: -(z * np.log(1 / (1 + np.exp(-x))) + (1 - z) * np.log(1 - 1 / (1 + np.exp(-x)))),
-             "the textbook formula on σ(x): σ(40) rounds to 1.0 and log(1 − 1.0) = −inf. Use the stable logits form "
-             "max(x, 0) − x·z + log(1 + e^{−|x|})."),
-        ]),
+        _mistakes(
+            [
+                (
+                    _keras3_probability_bce,
+                    "still treating logits as probabilities: the clip turns every logit above 1 into "
+                    "1 − 1e-7 and every "
+                    "negative one into 1e-7. Use the logits form (from_logits=True).",
+                ),
+                (
+                    lambda z, x: _keras3_probability_bce(z, sigmoid(x)),
+                    "sigmoid first, then the probability loss: right for moderate logits, but Keras 3's clip caps a "
+                    "confident mistake at −ln(1e-7) = 16.118 (the true loss of logit 20 with label 0 is 20). Use the "
+                    "logits form.",
+                ),
+                (
+                    lambda z, x: _tf_keras2_probability_bce(z, sigmoid(x)),
+                    "sigmoid first, then tf.keras 2.x's probability loss (clip, then log(p + 1e-7)): "
+                    "it caps a confident "
+                    "mistake at −ln(2e-7) = 15.42. Use the logits form.",
+                ),
+                (
+                    lambda z, x: -(z * np.log(1 / (1 + np.exp(-x))) + (1 - z) * np.log(1 - 1 / (1 + np.exp(-x)))),
+                    "the textbook formula on σ(x): σ(40) rounds to 1.0 and log(1 − 1.0) = −inf. Use the stable logits "
+                    "form max(x, 0) − x·z + log(1 + e^{−|x|}).",
+                ),
+                (
+                    lambda z, x: np.log1p(np.exp(x)) - x * z,
+                    "log(1 + e^x) − x·z is the right formula, but e^x overflows to inf past x ≈ "
+                    "709.78 (the cases include "
+                    "x = 800). Write it as max(x, 0) − x·z + log1p(e^{−|x|}), or np.logaddexp(0, x) − x·z.",
+                ),
+                (
+                    lambda z, x: (1 - z) * x + np.log1p(np.exp(-x)),
+                    "(1 − z)·x + log(1 + e^{−x}) is PyTorch's formula, but e^{−x} overflows to inf for x below −709.78 "
+                    "(the cases include x = −800). Use a stable softplus: np.logaddexp(0, −x).",
+                ),
+            ]
+        ),
+        _one_loss_per_row,
+        _wrong_sign,
     ],
     hint="loss = ct.sigmoid_cross_entropy_with_logits(labels, logits), elementwise (Keras: from_logits=True).",
 )
@@ -145,6 +270,8 @@ def _softmax_over_batch(x):
 
 
 _BATCH_CASES = [
+    # square first: a max or a sum without keepdims broadcasts along the wrong axis here instead of raising
+    (np.array([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0], [-5.0, 0.0, 5.0]]),),
     (np.array([[1.0, 2.0, 3.0], [0.5, 0.0, -0.5]]),),
     (np.array([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]]),),
     (np.array([1000.0, 0.0]),),
@@ -156,30 +283,57 @@ pitfall_batch_max = Exercise(
     reference=softmax,
     cases=_BATCH_CASES,
     diagnoses=[
-        _mistakes([
-            (lambda x: _softmax_shifted_by(x, x.max()),
-             "still one maximum for the whole batch: x.max() is the largest logit of *all* rows, and a row far "
-             "below it underflows to 0/0 = nan. Use x.max(axis=-1, keepdims=True)."),
-            (lambda x: _softmax_shifted_by(x, x.min(axis=-1, keepdims=True)),
-             "you subtracted the row minimum: then the largest exponent is positive and can overflow. "
-             "Subtract the maximum."),
-            (lambda x: _softmax_shifted_by(x, 0.0),
-             "no max shift at all: e^1000 overflows to inf and inf/inf = nan. Subtract each row's maximum first."),
-            (_softmax_over_batch,
-             "you normalised along axis 0 (over the batch); softmax runs along the class axis, axis=-1."),
-        ]),
+        _mistakes(
+            [
+                (
+                    lambda x: _softmax_shifted_by(x, x.max()),
+                    "still one maximum for the whole batch: x.max() is the largest logit of *all* rows, and a row far "
+                    "below it underflows to 0/0 = nan. Use x.max(axis=-1, keepdims=True).",
+                ),
+                (
+                    lambda x: _softmax_shifted_by(x, x.min(axis=-1, keepdims=True)),
+                    "you subtracted the row minimum: then the largest exponent is positive and can overflow. "
+                    "Subtract the maximum.",
+                ),
+                (
+                    lambda x: _softmax_shifted_by(x, 0.0),
+                    "no max shift at all: e^1000 overflows to inf and inf/inf = nan. Subtract each "
+                    "row's maximum first.",
+                ),
+                (
+                    _softmax_over_batch,
+                    "you normalised along axis 0 (over the batch); softmax runs along the class axis, axis=-1.",
+                ),
+                (
+                    lambda x: _softmax_shifted_by(x, x.max(axis=-1)),
+                    "x.max(axis=-1) without keepdims has shape (N,), and broadcasting lines it up "
+                    "with the columns, not "
+                    "the rows: row i is shifted by the maxima of all rows. Use x.max(axis=-1, keepdims=True).",
+                ),
+                (
+                    lambda x: (
+                        np.exp(x - x.max(axis=-1, keepdims=True))
+                        / np.exp(x - x.max(axis=-1, keepdims=True)).sum(axis=-1)
+                    ),
+                    "e.sum(axis=-1) without keepdims has shape (N,), and broadcasting divides the "
+                    "columns by it, not the "
+                    "rows. Use e.sum(axis=-1, keepdims=True).",
+                ),
+                (
+                    lambda x: (
+                        np.exp(x - x.max(axis=-1, keepdims=True)) / np.exp(x - x.max(axis=-1, keepdims=True)).sum()
+                    ),
+                    "e.sum() adds up the whole batch: each row must be divided by its own sum, e.sum(axis=-1, "
+                    "keepdims=True).",
+                ),
+            ]
+        ),
     ],
     hint="e = np.exp(x - x.max(axis=-1, keepdims=True)); return e / e.sum(axis=-1, keepdims=True)",
 )
 
 
 # --- 4. log(softmax(x)) underflowing to −inf -------------------------------------------------------
-
-
-def _gather(values, labels):
-    labels = np.asarray(labels)
-    return np.take_along_axis(values, labels[..., None], axis=-1)[..., 0]
-
 
 _LOG_CASES = [
     (np.array([0, 0]), np.array([[2.0, 1.0, 0.1], [-400.0, 400.0, 0.0]])),
@@ -193,49 +347,88 @@ pitfall_log_of_softmax = Exercise(
     reference=sparse_softmax_cross_entropy_with_logits,
     cases=_LOG_CASES,
     diagnoses=[
-        _mistakes([
-            (lambda y, x: -np.log(_gather(softmax(x), y)),
-             "still log(softmax(x)): S(x)_y = e^{−800} is stored as 0, and −log 0 = inf although the loss is 800. "
-             "Stay in log space: −log S(x)_y = logsumexp(x) − x_y (ct.log_softmax)."),
-            (lambda y, x: -_gather(x - np.log(np.exp(x).sum(axis=-1, keepdims=True)), y),
-             "log space, but without the max shift: e^1000 = inf. Subtract the row maximum inside the log-sum-exp."),
-            (lambda y, x: -np.log(_gather(softmax(x), y) + 1e-12),
-             "adding a small ε before the log hides the inf but caps the loss at −ln ε and biases it "
-             "(pitfall 5). Use log_softmax."),
-        ]),
+        _mistakes(
+            [
+                (
+                    lambda y, x: -np.log(_gather(softmax(x), y)),
+                    "still log(softmax(x)): S(x)_y = e^{−800} is stored as 0, and −log 0 = inf although the loss is "
+                    "800. Stay in log space: −log S(x)_y = logsumexp(x) − x_y (ct.log_softmax).",
+                ),
+                (
+                    lambda y, x: -_gather(x - np.log(np.exp(x).sum(axis=-1, keepdims=True)), y),
+                    "log space, but without the max shift: e^1000 = inf. Subtract the row maximum inside the "
+                    "log-sum-exp.",
+                ),
+                (
+                    lambda y, x: -log_softmax(x)[:, np.asarray(y)],
+                    "log_softmax(x)[:, labels] picks the labels' columns for *every* row: an N × N table. Pair each "
+                    "row with its own label: log_softmax(x)[np.arange(len(labels)), labels].",
+                ),
+                (
+                    lambda y, x: -log_softmax(x).max(axis=-1),
+                    "that is the loss of the most likely class in each row, not of the label: index with the labels.",
+                ),
+            ]
+            + [
+                (
+                    lambda y, x, d=d: -np.log(_gather(softmax(x), y) + d),
+                    "adding a small δ before the log hides the inf but caps the loss at −ln δ and "
+                    "biases it (pitfall 5). "
+                    "Use log_softmax.",
+                )
+                for d in (1e-7, 1e-8, 1e-10, 1e-12, 1e-15, 1e-300)
+            ]
+        ),
         _one_loss_per_row,
+        _wrong_sign,
     ],
     hint="return -ct.log_softmax(logits)[np.arange(len(labels)), labels] "
     "(or ct.sparse_softmax_cross_entropy_with_logits).",
 )
 
 
-# --- 5. ε inside the log ---------------------------------------------------------------------------
+# --- 5. δ inside the log ---------------------------------------------------------------------------
 
 
-def _eps_loss(eps):
-    return lambda y, x: -(y * np.log(softmax(x) + eps)).sum(axis=-1)
+def _delta_loss(delta):
+    return lambda y, x: -(y * np.log(softmax(x) + delta)).sum(axis=-1)
 
 
 _EPS_CASES = [
     (np.array([[1.0, 0.0, 0.0], [0.0, 0.8, 0.2]]), np.array([[4.0, 2.0, 1.0], [0.0, 5.0, 1.0]])),
     (np.array([[1.0, 0.0]]), np.array([[0.0, 30.0]])),
+    # a confident mistake whose true loss, 1000, is above −ln δ for every float δ > 0: any clip shows
+    (np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]]), np.array([[0.0, 1000.0, 0.0], [0.0, 2.0, -2.0]])),
 ]
-_EPS_HINT = (
-    "you still add ε inside the log. −Σ y·log(q + ε) is biased by about −ε·Σ y/q, and for q ≪ ε it stops "
-    "growing at −ln ε (13.8 for 1e-6) while the true loss here is 30. Compute from the logits instead."
-)
 
 pitfall_epsilon_in_log = Exercise(
-    "pitfall 5: ε inside the log",
+    "pitfall 5: δ inside the log",
     reference=softmax_cross_entropy_with_logits,
     cases=_EPS_CASES,
     diagnoses=[
-        _mistakes([(_eps_loss(eps), _EPS_HINT) for eps in (1e-6, 1e-7, 1e-8, 1e-10, 1e-12, 1e-15)]
-                  + [(lambda y, x: -(y * np.log(np.clip(softmax(x), EPSILON, 1.0))).sum(axis=-1),
-                      "clipping q to [1e-7, 1] is the same trick as ε: the loss of a confident mistake is capped at "
-                      "16.1 instead of 30. Compute from the logits.")]),
+        _mistakes(
+            [(_delta_loss(d), _EPS_HINT) for d in (1e-6, 1e-7, 1e-8, 1e-10, 1e-12, 1e-15)]
+            + [
+                (
+                    lambda y, x: -(y * np.log(np.clip(softmax(x), EPSILON, 1.0))).sum(axis=-1),
+                    "clipping q to [1e-7, 1] is the same trick as δ: the loss of a confident mistake is capped at "
+                    "16.1 (Keras 3's cap) instead of 30. Compute from the logits.",
+                ),
+                (
+                    lambda y, x: -(y * np.log(softmax(x))).sum(axis=-1),
+                    "no δ, but still the log of a probability: S(x) = e^{−1000} is stored as 0, and 0·log 0 = nan, "
+                    "1·log 0 = −inf (pitfall 4). Compute from the logits: log_softmax.",
+                ),
+                (
+                    lambda y, x: -_gather(log_softmax(x), np.argmax(y, axis=-1)),
+                    "labels.argmax(axis=-1) turns the soft label (0, 0.8, 0.2) into class 1 and drops the 0.2: "
+                    "weight every class's −log q by its label, −Σ y·log_softmax(x).",
+                ),
+            ]
+        ),
+        _capped,
         _one_loss_per_row,
+        _wrong_sign,
     ],
     hint="loss = ct.softmax_cross_entropy_with_logits(labels, logits), or -(labels * ct.log_softmax(logits)).sum(-1).",
 )
@@ -251,14 +444,20 @@ def _binary_on_classes(z, x):
 
 
 _CLASS_CASES = [
-    (np.array([0, 3, 1, 4, 2]), np.array([
-        [2.0, 0.5, -1.0, 0.0, 0.3],
-        [0.1, 0.2, 0.3, 3.0, -2.0],
-        [-1.0, 4.0, 0.0, 0.0, 1.0],
-        [0.0, 0.0, 0.0, 0.0, 0.0],
-        [1.0, 1.0, 6.0, -3.0, 2.0],
-    ])),
+    (
+        np.array([0, 3, 1, 4, 2]),
+        np.array(
+            [
+                [2.0, 0.5, -1.0, 0.0, 0.3],
+                [0.1, 0.2, 0.3, 3.0, -2.0],
+                [-1.0, 4.0, 0.0, 0.0, 1.0],
+                [0.0, 0.0, 0.0, 0.0, 0.0],
+                [1.0, 1.0, 6.0, -3.0, 2.0],
+            ]
+        ),
+    ),
     (np.array([2, 0]), np.array([[0.0, 1.0, 2.0], [5.0, -5.0, 0.0]])),
+    (np.array([1, 0]), np.array([[800.0, -800.0, 0.0], [0.0, 1.0, -1.0]])),  # a confident mistake: loss 1600
 ]
 
 pitfall_integer_labels = Exercise(
@@ -266,18 +465,38 @@ pitfall_integer_labels = Exercise(
     reference=sparse_softmax_cross_entropy_with_logits,
     cases=_CLASS_CASES,
     diagnoses=[
-        _mistakes([
-            (lambda z, x: sigmoid_cross_entropy_with_logits(_one_hot(z, x.shape[-1]), x).sum(axis=-1),
-             "one-hot labels with the sigmoid loss treat the classes as independent yes/no questions (multi-label). "
-             "For exactly one class per example use the softmax loss: sparse softmax cross-entropy."),
-            (lambda z, x: sigmoid_cross_entropy_with_logits(_one_hot(z, x.shape[-1]), x).mean(axis=-1),
-             "one-hot labels with the sigmoid loss (averaged, as Keras does) is the multi-label loss; "
-             "for exactly one class per example use sparse softmax cross-entropy."),
-            (lambda z, x: _binary_on_classes(z[:, None], x).mean(axis=-1),
-             "class indices 2, 3, 4 in the binary formula make 1 − z negative: the loss goes negative. "
-             "Use the softmax loss with integer labels."),
-        ]),
+        _mistakes(
+            [
+                (
+                    lambda z, x: sigmoid_cross_entropy_with_logits(_one_hot(z, x.shape[-1]), x).sum(axis=-1),
+                    "one-hot labels with the sigmoid loss treat the classes as independent yes/no "
+                    "questions (multi-label). "
+                    "For exactly one class per example use the softmax loss: sparse softmax cross-entropy.",
+                ),
+                (
+                    lambda z, x: sigmoid_cross_entropy_with_logits(_one_hot(z, x.shape[-1]), x).mean(axis=-1),
+                    "one-hot labels with the sigmoid loss (averaged, as Keras does) is the multi-label loss; "
+                    "for exactly one class per example use sparse softmax cross-entropy.",
+                ),
+                (
+                    lambda z, x: _binary_on_classes(z[:, None], x).mean(axis=-1),
+                    "class indices 2, 3, 4 in the binary formula make 1 − z negative: the loss goes negative. "
+                    "Use the softmax loss with integer labels.",
+                ),
+                (
+                    lambda z, x: softmax_cross_entropy_with_logits(_one_hot(z, x.shape[-1]), softmax(x)),
+                    "softmax twice (pitfall 1): the softmax loss applies softmax itself; give it the logits.",
+                ),
+                (lambda z, x: -np.log(_gather(softmax(x), z)), _LOG_OF_SOFTMAX_HINT),
+                (
+                    lambda z, x: -log_softmax(x)[:, np.asarray(z)],
+                    "log_softmax(x)[:, labels] picks the labels' columns for *every* row: an N × N table. Use "
+                    "log_softmax(x)[np.arange(len(labels)), labels].",
+                ),
+            ]
+        ),
         _one_loss_per_row,
+        _wrong_sign,
     ],
     hint="loss = ct.sparse_softmax_cross_entropy_with_logits(labels, logits): integer labels, one row of "
     "C logits per example.",
@@ -312,30 +531,46 @@ class RejectsBadInput(Exercise):
                 return self._not_attempted()
             except ValueError as error:
                 if str(bad_value) not in str(error):
-                    return CheckResult("wrong", f"✗ {self.name}({shown}) raised ValueError, but its message does "
-                                                f"not name the bad value {bad_value}: {error}")
+                    return CheckResult(
+                        "wrong",
+                        f"✗ {self.name}({shown}) raised ValueError, but its message does "
+                        f"not name the bad value {bad_value}: {error}",
+                    )
                 continue
             except Exception as error:
                 outcome = error
             hint = self.bad_hint(args, outcome) if self.bad_hint else ""
-            what = (f"raised {type(outcome).__name__}: {outcome}" if isinstance(outcome, Exception)
-                    else f"returned {_short(outcome)}")
-            return CheckResult("wrong", f"✗ {self.name}({shown}) {what}\n    expected a ValueError naming "
-                                        f"{bad_value}" + (f"\n  Hint: {hint}" if hint else ""))
-        return CheckResult("correct", f"✓ {self.name}: correct on all {len(self.cases)} good inputs, "
-                                      f"and refuses all {len(self.bad_cases)} bad ones.")
+            what = (
+                f"raised {type(outcome).__name__}: {outcome}"
+                if isinstance(outcome, Exception)
+                else f"returned {_short(outcome)}"
+            )
+            return CheckResult(
+                "wrong",
+                f"✗ {self.name}({shown}) {what}\n    expected a ValueError naming "
+                f"{bad_value}" + (f"\n  Hint: {hint}" if hint else ""),
+            )
+        return CheckResult(
+            "correct",
+            f"✓ {self.name}: correct on all {len(self.cases)} good inputs, "
+            f"and refuses all {len(self.bad_cases)} bad ones.",
+        )
 
 
 def _label_range_hint(args, outcome) -> str:
     labels, logits = args
     if isinstance(outcome, IndexError):
-        return ("NumPy's own IndexError catches labels ≥ C, but not −1, which silently picks the last class. "
-                "Check 0 ≤ label < C yourself and raise ValueError naming the label and the range.")
+        return (
+            "NumPy's own IndexError catches labels ≥ C, but not −1, which silently picks the last class. "
+            "Check 0 ≤ label < C yourself and raise ValueError naming the label and the range."
+        )
     if isinstance(outcome, Exception):
         return "raise ValueError (a bad value), naming the label and the valid range [0, C)."
     if np.min(labels) < 0:
-        return ("label −1 wrapped around: NumPy indexing counts from the end, so it silently became class C − 1. "
-                "Check 0 ≤ label < C before indexing.")
+        return (
+            "label −1 wrapped around: NumPy indexing counts from the end, so it silently became class C − 1. "
+            "Check 0 ≤ label < C before indexing."
+        )
     return "some label is ≥ C (the number of logits per row); check 0 ≤ label < C before computing anything."
 
 
@@ -354,11 +589,15 @@ pitfall_label_range = RejectsBadInput(
     reference=sparse_softmax_cross_entropy_with_logits,
     cases=_RANGE_GOOD,
     diagnoses=[
-        _mistakes([
-            (lambda y, x: -_gather(log_softmax(x), y - 1),
-             "off by one: labels are already 0-based indices into the C logits of a row (y − 1 turned label 0 "
-             "into −1, the last class)."),
-        ]),
+        _mistakes(
+            [
+                (
+                    lambda y, x: -_gather(log_softmax(x), y - 1),
+                    "off by one: labels are already 0-based indices into the C logits of a row (y − 1 turned label 0 "
+                    "into −1, the last class).",
+                ),
+            ]
+        ),
         _one_loss_per_row,
     ],
     hint="the loss of row i is −log_softmax(logits)[i, labels[i]].",
@@ -371,12 +610,16 @@ pitfall_label_range = RejectsBadInput(
 
 
 def _torch_style_kl_div(input, target):
-    """PyTorch's documented ``kl_div(input, target)`` pointwise formula, target·(log target − input), summed per row.
+    """PyTorch's ``kl_div(input, target, reduction="sum")`` per row: Σ target·(log target − input).
 
     ``input`` is meant to hold log-probabilities log q and ``target`` probabilities p; then this is
-    D_KL(p‖q), the other way round from the argument order. (The same function as in notebook 08.)
+    D_KL(p‖q), the other way round from the argument order. A term with target 0 counts 0, as in
+    PyTorch (which computes target·log target with ``xlogy``). (The same function as in notebook 08.)
     """
-    return (target * (np.log(target) - input)).sum(axis=-1)
+    target = np.asarray(target, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target_log_target = np.where(target > 0, target * np.log(np.where(target > 0, target, 1.0)), 0.0)
+    return (target_log_target - target * np.asarray(input, dtype=float)).sum(axis=-1)
 
 
 def _negative_kl(got, expected, args):
@@ -385,10 +628,20 @@ def _negative_kl(got, expected, args):
     return None
 
 
+def _nan_from_zero(got, expected, args):
+    if np.isnan(got).any() and any(np.any(np.asarray(a) == 0) for a in args):
+        return (
+            "nan where p = 0: 0·log(0/q) is 0·(−inf) = nan in NumPy, but a class the target never gives "
+            "contributes 0. Skip those terms (np.where(p > 0, …, 0)), or use torch_style_kl_div(np.log(q), p)."
+        )
+    return None
+
+
 _KL_CASES = [
     (np.array([0.7, 0.2, 0.1]), np.array([0.2, 0.5, 0.3])),
     (np.array([[0.5, 0.5], [0.9, 0.1]]), np.array([[0.9, 0.1], [0.5, 0.5]])),
     (np.array([0.25, 0.25, 0.25, 0.25]), np.array([0.1, 0.2, 0.3, 0.4])),
+    (np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5])),  # p = 0 for a class: its term is 0
 ]
 
 pitfall_kl_order = Exercise(
@@ -396,19 +649,143 @@ pitfall_kl_order = Exercise(
     reference=kl_divergence,
     cases=_KL_CASES,
     diagnoses=[
-        _mistakes([
-            (lambda p, q: _torch_style_kl_div(q, p),
-             "probabilities given as input: kl_div wants log-probabilities as its first argument: "
-             "torch_style_kl_div(np.log(q), p)."),
-            (lambda p, q: _torch_style_kl_div(p, q),
-             "that is the original bug: kl_div(p, q) with probabilities, in maths order. kl_div(input, target) "
-             "computes D(target‖input) from log-probabilities: call torch_style_kl_div(np.log(q), p)."),
-            (lambda p, q: _torch_style_kl_div(np.log(p), q),
-             "right form, wrong order: that is D(q‖p). The target p goes second: torch_style_kl_div(np.log(q), p)."),
-            (lambda p, q: kl_divergence(q, p),
-             "that is D(q‖p); KL is not symmetric. D(p‖q) = Σ p·log(p/q)."),
-        ]),
+        _mistakes(
+            [
+                (
+                    lambda p, q: _torch_style_kl_div(q, p),
+                    "probabilities given as input: kl_div wants log-probabilities as its first argument: "
+                    "torch_style_kl_div(np.log(q), p).",
+                ),
+                (
+                    lambda p, q: _torch_style_kl_div(p, q),
+                    "that is the original bug: kl_div(p, q) with probabilities, in maths order. kl_div(input, target) "
+                    "computes D(target‖input) from log-probabilities: call torch_style_kl_div(np.log(q), p).",
+                ),
+                (
+                    lambda p, q: _torch_style_kl_div(np.log(p), q),
+                    "right form, wrong order: that is D(q‖p). The target p goes second: "
+                    "torch_style_kl_div(np.log(q), p).",
+                ),
+                (lambda p, q: kl_divergence(q, p), "that is D(q‖p); KL is not symmetric. D(p‖q) = Σ p·log(p/q)."),
+                (
+                    lambda p, q: _torch_style_kl_div(np.log(q), p) / np.shape(p)[-1],
+                    "you divided by the number of classes: that is PyTorch's reduction='mean', which "
+                    "averages over every "
+                    "element. D(p‖q) is the sum over the classes (reduction='sum' per row, 'batchmean' for a batch).",
+                ),
+            ]
+        ),
+        _nan_from_zero,
+        _one_loss_per_row,
+        wrong_base,
         _negative_kl,
     ],
     hint="D(p‖q) = torch_style_kl_div(np.log(q), p) = ct.kl_divergence(p, q) = Σ p·log(p/q).",
 )
+
+
+# --- transfer: a test batch that catches the bugs ------------------------------------------------
+
+
+def _bug_twice(y, x):
+    return softmax_cross_entropy_with_logits(y, softmax(x))
+
+
+def _bug_batch_max(y, x):
+    shifted = x - x.max()  # the bug; in log space, so that nothing else can go wrong
+    return -(y * (shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True)))).sum(axis=-1)
+
+
+def _bug_log_of_softmax(y, x):
+    return -(y * np.log(softmax(x))).sum(axis=-1)
+
+
+def _bug_delta(y, x):
+    return -(y * np.log(softmax(x) + 1e-6)).sum(axis=-1)
+
+
+TEST_BATCH_BUGS = {  # name → (the buggy loss, what a batch needs to expose it)
+    "1 softmax twice": (_bug_twice, "any row whose loss is not ln(1 + (C − 1)/e)-ish: ordinary logits do it"),
+    "3 max of the whole batch": (
+        _bug_batch_max,
+        "two rows of very different scale, e.g. logits near 0 in one row and near 1000 in another",
+    ),
+    "4 log(softmax(x))": (
+        _bug_log_of_softmax,
+        "a confident mistake: a row where the label's logit is ~800 below the row's largest",
+    ),
+    "5 δ = 1e-6 in the log": (
+        _bug_delta,
+        "a label on a class the model thinks unlikely (q below 1e-3), so that the bias δ/q shows",
+    ),
+}
+
+
+TEST_RTOL = 1e-4  # a tolerance a test of float32 code might use
+
+
+def _caught(bug, labels, logits, reference) -> bool:
+    with np.errstate(all="ignore"):
+        got = np.asarray(bug(labels, logits), dtype=float)
+    return bool(not np.all(np.isfinite(got)) or not np.allclose(got, reference, rtol=TEST_RTOL, atol=0.0))
+
+
+@dataclass
+class TestBatchExercise(Checker):
+    """Transfer exercise: ``make_batch()`` returns (labels, logits) that catch every bug in ``TEST_BATCH_BUGS``.
+
+    Labels are rows of probabilities (one-hot or soft) of shape (N, C), logits finite floats of the same
+    shape. A bug is caught when its loss is not finite or differs from the exact loss by more than
+    rtol = 1e-4 on some row: the test a careful colleague would write.
+    """
+
+    name: str = "transfer: a test batch that catches pitfalls 1, 3, 4 and 5"
+
+    def check(self, candidate: Callable) -> CheckResult:
+        if not callable(candidate):
+            return CheckResult("wrong", f"✗ {self.name}: pass your function itself, not {type(candidate).__name__}")
+        try:
+            batch = candidate()
+        except NotImplementedError:
+            return self._not_attempted()
+        except Exception as error:
+            return CheckResult("wrong", f"✗ {self.name}: make_batch() raised {type(error).__name__}: {error}")
+        if batch is None:
+            return self._not_attempted()
+        problem = _batch_problem(batch)
+        if problem:
+            return CheckResult("wrong", f"✗ {self.name}: {problem}")
+        labels, logits = (np.asarray(a, dtype=float) for a in batch)
+        reference = softmax_cross_entropy_with_logits(labels, logits)
+        missed = [name for name, (bug, _) in TEST_BATCH_BUGS.items() if not _caught(bug, labels, logits, reference)]
+        if missed:
+            needs = "; ".join(f"{name}: add {TEST_BATCH_BUGS[name][1]}" for name in missed)
+            return CheckResult(
+                "wrong",
+                f"✗ {self.name}: your batch lets {len(missed)} bug(s) pass: {', '.join(missed)}.\n  Hint: {needs}.",
+            )
+        return CheckResult(
+            "correct", f"✓ {self.name}: your batch of {len(labels)} rows catches all {len(TEST_BATCH_BUGS)} bugs."
+        )
+
+
+def _batch_problem(batch) -> str | None:
+    """What is wrong with the *form* of a learner's batch, or None."""
+    if not isinstance(batch, tuple) or len(batch) != 2:
+        return f"make_batch() must return a pair (labels, logits), not {_short(batch)}"
+    try:
+        labels, logits = (np.asarray(a, dtype=float) for a in batch)
+    except (TypeError, ValueError) as error:
+        return f"labels and logits must be arrays of numbers ({error})"
+    if labels.ndim != 2 or labels.shape != logits.shape:
+        return (
+            f"labels and logits must both have shape (N, C), one row per example; got {labels.shape} and {logits.shape}"
+        )
+    if not np.all(np.isfinite(logits)):
+        return "every logit must be a finite number (a network never outputs inf or nan logits)"
+    if np.any(labels < 0) or not np.allclose(labels.sum(axis=-1), 1.0, rtol=0, atol=1e-9):
+        return "each row of labels must be a probability distribution: entries ≥ 0 that sum to 1 (one-hot or soft)"
+    return None
+
+
+pitfall_test_batch = TestBatchExercise()

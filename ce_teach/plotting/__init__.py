@@ -6,18 +6,32 @@ artists in place. A notebook's static figure is ``draw_*(...)``; its slider call
 same object. Nothing here calls ``plt.show()`` or changes global style.
 """
 
+from .bigram import BigramCountsPlot, LossVsKPlot, draw_bigram_counts, draw_loss_vs_k
+from .calibration import (
+    ReliabilityPlot,
+    TrainingCurves,
+    draw_digits,
+    draw_loss_curves,
+    draw_reliability,
+    draw_training_curves,
+)
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
+from .coding import BlockRatePlot, CodeTreePlot, draw_block_rates, draw_code_tree
 from .information import (
     BinaryEntropyPlot,
+    CrossEntropyCurve,
     DistributionBars,
     PairBars,
+    SurpriseLogPlot,
     SurprisePlot,
     draw_binary_entropy,
+    draw_cross_entropy_vs_q,
     draw_distribution,
     draw_pair,
     draw_surprise,
+    draw_surprise_log,
 )
-from .kl import KLFitsPlot, draw_kl_fits
+from .kl import KLFitsPlot, PointwiseKLPlot, draw_kl_fits, draw_pointwise_kl
 from .mse import (
     GradientRacePlot,
     TrainingRacePlot,
@@ -26,17 +40,28 @@ from .mse import (
     draw_training_race,
     draw_zero_one_vs_ce,
 )
-from .sigmoid import BCECurves, BCEPoint, draw_bce_curves, naive_bce_grad
+from .sigmoid import BCECurves, BCEPoint, SigmoidPlot, draw_bce_curves, draw_sigmoid, naive_bce_grad
 from .softmax import (
     JacobianPlot,
     SoftmaxLossPlot,
+    TemperatureBarsPlot,
     TemperaturePlot,
     draw_jacobian,
     draw_softmax_loss,
     draw_temperature,
+    draw_temperature_bars,
+    draw_temperature_panels,
 )
 
 __all__ = [
+    "BigramCountsPlot",
+    "LossVsKPlot",
+    "draw_bigram_counts",
+    "draw_loss_vs_k",
+    "CrossEntropyCurve",
+    "SurpriseLogPlot",
+    "draw_cross_entropy_vs_q",
+    "draw_surprise_log",
     "BinaryEntropyPlot",
     "DistributionBars",
     "PairBars",
@@ -45,9 +70,16 @@ __all__ = [
     "draw_distribution",
     "draw_pair",
     "draw_surprise",
+    # 01 prefix codes
+    "BlockRatePlot",
+    "CodeTreePlot",
+    "draw_block_rates",
+    "draw_code_tree",
     # 02 forward vs reverse KL
     "KLFitsPlot",
     "draw_kl_fits",
+    "PointwiseKLPlot",
+    "draw_pointwise_kl",
     # 06 MSE vs cross-entropy
     "GradientRacePlot",
     "TrainingRacePlot",
@@ -58,7 +90,9 @@ __all__ = [
     # 04 sigmoid and binary cross-entropy
     "BCECurves",
     "BCEPoint",
+    "SigmoidPlot",
     "draw_bce_curves",
+    "draw_sigmoid",
     "naive_bce_grad",
     # 05 softmax and categorical cross-entropy
     "JacobianPlot",
@@ -67,9 +101,19 @@ __all__ = [
     "draw_jacobian",
     "draw_softmax_loss",
     "draw_temperature",
+    "TemperatureBarsPlot",
+    "draw_temperature_bars",
+    "draw_temperature_panels",
     # 07 choosing a loss: sampled softmax and NCE
     "SampledBiasPlot",
     "NCEObjectivePlot",
     "draw_sampled_bias",
     "draw_nce_objective",
+    # 09 and 10: training curves, digits, reliability diagrams
+    "ReliabilityPlot",
+    "TrainingCurves",
+    "draw_digits",
+    "draw_loss_curves",
+    "draw_reliability",
+    "draw_training_curves",
 ]

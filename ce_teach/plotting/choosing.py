@@ -2,7 +2,8 @@
 
 ``draw_sampled_bias`` shows repeated sampled estimates of a batch's mean loss minus the exact full-softmax
 loss, against the number of sampled classes k: with and without the log-Q correction (left), and for the
-corrected estimate its bias and spread on log-log axes (right), where bias ∝ 1/k and spread ∝ 1/√k are lines.
+corrected estimate its bias and spread on log-log axes (right), with the second-order prediction Var(Ẑ)/(2Z²) ∝ 1/k
+labelled as what it is, the large-k law (at small k the measured bias is smaller; see ``ce_teach.sampled_bias``).
 ``draw_nce_objective`` shows the expected NCE loss of a model whose logits are all shifted by the same amount,
 against the log of the shifted model's normaliser: the minimum sits at 0, the normalised model.
 """
@@ -108,7 +109,8 @@ def draw_sampled_bias(ks, corrected, uncorrected, exact: float, *, predicted_bia
         predicted_bias = np.asarray(predicted_bias, dtype=float)
         if predicted_bias.shape != ks.shape or not np.all(np.isfinite(predicted_bias)) or np.any(predicted_bias == 0):
             raise ValueError(f"predicted_bias must be {ks.size} finite non-zero numbers, got {predicted_bias!r}")
-        (predicted,) = right.plot(ks, np.abs(predicted_bias), ":", color="0.3", lw=1.2, label="|Var Ẑ / 2Z²|")
+        label = "|Var Ẑ/(2Z²)|, large-k law"
+        (predicted,) = right.plot(ks, np.abs(predicted_bias), ":", color="0.3", lw=1.2, label=label)
     right.set_xscale("log")
     right.set_yscale("log")
     right.set_xlabel("k, sampled classes")

@@ -10,7 +10,7 @@ from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from ..information import entropy, kl_divergence
+from ..information import cross_entropy, entropy, kl_divergence
 from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, log, set_title_text, unit
 
 __all__ = [
@@ -18,6 +18,10 @@ __all__ = [
     "DistributionBars",
     "PairBars",
     "SurprisePlot",
+    "CrossEntropyCurve",
+    "SurpriseLogPlot",
+    "draw_cross_entropy_vs_q",
+    "draw_surprise_log",
     "draw_binary_entropy",
     "draw_distribution",
     "draw_pair",
@@ -177,5 +181,95 @@ def draw_surprise(q: float = 0.7, *, base=None, ymax: float = 8.0, ax=None) -> S
     ax.set_xlabel("q = probability the model gives the true class")
     ax.set_ylabel(f"loss −log q [{unit(base)}]")
     plot = SurprisePlot(ax, marker, label, base)
+    plot.update(q)
+    return plot
+
+
+# --- notebook 03: cross-entropy against q, and the surprise −log q on a logarithmic q axis ------------------
+
+
+@dataclass
+class CrossEntropyCurve:
+    """H(p, q) of a coin against the model's q, its floor H(p), and the minimum at q = p."""
+
+    ax: Axes
+    curve: Line2D
+    floor: Line2D
+    minimum: Line2D
+    grid: np.ndarray
+    base: object = None
+
+    def update(self, p: float) -> tuple[float, float]:
+        """Redraw for the truth p; return (the q where the drawn curve is lowest, H(p))."""
+        p = _probability(p, "p")
+        target = np.broadcast_to([p, 1.0 - p], (self.grid.size, 2))
+        ce = cross_entropy(target, np.stack([self.grid, 1.0 - self.grid], axis=1), base=self.base)
+        h = _binary_entropy(p, self.base)
+        self.curve.set_data(self.grid, ce)
+        self.floor.set_data([0.0, 1.0], [h, h])
+        self.minimum.set_data([p], [h])
+        return float(self.grid[np.argmin(ce)]), h
+
+
+def draw_cross_entropy_vs_q(p: float = 0.7, *, base=None, ymax: float = 3.0, ax=None) -> CrossEntropyCurve:
+    """Plot a coin's cross-entropy H(p, q) = −p log q − (1 − p) log(1 − q) against the model's q.
+
+    The dashed line is the entropy H(p), the lowest the curve can go; the gap between them at any q is
+    D_KL(p‖q). The dot marks the minimum, at q = p. ``ax`` is None (a new fixed-size figure) or the axes.
+    """
+    ax = axes(ax)
+    grid = np.linspace(0.001, 0.999, 999)
+    (curve,) = ax.plot([], [], color=MODEL_COLOUR, label="H(p, q), the cross-entropy")
+    (floor,) = ax.plot([], [], "--", color=TARGET_COLOUR, label="H(p), its floor")
+    (minimum,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=8, label="minimum, at q = p")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, ymax)
+    ax.set_xlabel("q = the model's probability of heads")
+    ax.set_ylabel(f"expected loss per toss [{unit(base)}]")
+    legend_above(ax.figure, [curve, floor, minimum])
+    plot = CrossEntropyCurve(ax, curve, floor, minimum, grid, base)
+    plot.update(p)
+    return plot
+
+
+@dataclass
+class SurpriseLogPlot:
+    """−log q against q on a logarithmic q axis (a straight line with no ceiling), marker at the current q."""
+
+    ax: Axes
+    curve: Line2D
+    marker: Line2D
+    base: object = None
+
+    def update(self, q: float) -> float:
+        """Move the marker to q (q = 0 has no place on a log axis: the marker hides and the loss is ∞)."""
+        q = _probability(q, "q")
+        loss = float(-log(q, self.base)) + 0.0  # + 0.0: −log 1 is 0.0, not −0.0
+        lo = self.ax.get_xlim()[0]
+        self.marker.set_data(([q], [loss]) if q >= lo else ([], []))
+        return loss
+
+
+def draw_surprise_log(q: float = 0.7, *, base=None, qmin: float = 1e-16, ax=None) -> SurpriseLogPlot:
+    """Plot the loss −log q of the true class against q on a logarithmic q axis from ``qmin`` to 1.
+
+    On this axis −log q is a straight line: every factor of 10 taken off q adds ln 10 ≈ 2.3 nats, with no
+    ceiling, down to q = 0 where the loss is infinite. The dotted guides mark q = 0.5 and q = 0.01.
+    """
+    if not (isinstance(qmin, float) and 0 < qmin < 1e-3):
+        raise ValueError(f"qmin must be a float in (0, 1e-3), got {qmin!r}")
+    ax = axes(ax)
+    grid = np.logspace(np.log10(qmin), 0, 400)
+    (curve,) = ax.plot(grid, -log(grid, base), color=TARGET_COLOUR)
+    for guide in (0.5, 0.01):
+        ax.axvline(guide, color="0.85", linewidth=0.8, linestyle=":")
+    (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=9)
+    ax.set_xscale("log")
+    ax.set_xlim(qmin, 1.0)
+    ax.set_ylim(0, 1.05 * float(-log(qmin, base)))
+    ax.set_xlabel("q = probability the model gives the true class (log scale)")
+    ax.set_ylabel(f"loss −log q [{unit(base)}]")
+    ax.set_title("no ceiling: the loss keeps growing as q → 0 (∞ at q = 0)", fontsize=10)
+    plot = SurpriseLogPlot(ax, curve, marker, base)
     plot.update(q)
     return plot

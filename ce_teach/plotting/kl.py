@@ -1,8 +1,12 @@
 """Figures for forward vs reverse KL (notebook 02): one normal bump fitted to a two-bump target.
 
-``draw_kl_fits`` draws the target p and the two fitted normals of ``ce_teach.fitting`` as densities over x
-(probability per grid point divided by the grid step): the forward fit, argmin D(p‖q), spreads over both
-bumps; the reverse fit, argmin D(q‖p), sits on one of them.
+``draw_kl_fits`` draws the target p and the two fitted normals of ``ce_teach.fitting`` as densities over the
+grid points u (probability per grid point divided by the grid step): the forward fit, argmin D(p‖q),
+spreads over both bumps; the reverse fit, argmin D(q‖p), sits on one of them. (The grid point is u, not x:
+x means logits everywhere in this collection.)
+
+``draw_pointwise_kl`` shows where each divergence comes from: the terms p_i·ln(p_i/q_i) of D(p‖q) and
+q_i·ln(q_i/p_i) of D(q‖p), point by point, whose sums are the two divergences.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ..fitting import NormalFit, normal_on_grid
+from ..information import kl_divergence
 from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
 
-__all__ = ["KLFitsPlot", "draw_kl_fits"]
+__all__ = ["KLFitsPlot", "PointwiseKLPlot", "draw_kl_fits", "draw_pointwise_kl"]
 
 
 def _check_fits(forward: NormalFit, reverse: NormalFit) -> None:
@@ -75,10 +80,73 @@ def draw_kl_fits(grid, p, forward: NormalFit, reverse: NormalFit, *, ax=None) ->
     (rev,) = ax.plot(grid, zeros, "--", color=ACCENT_COLOUR, label="reverse fit (mode-seeking)")
     ax.set_xlim(grid[0], grid[-1])
     ax.set_ylim(0, 1e-12)  # update() sets the real top
-    ax.set_xlabel("x")
-    ax.set_ylabel("density")
+    ax.set_xlabel("u (grid point)")
+    ax.set_ylabel("probability density [1/u]")
     ax.title.set_fontsize(10)
     legend_above(ax.figure, [target, fwd, rev], fontsize=8)
     plot = KLFitsPlot(ax, grid, target, fwd, rev)
     plot.update(p, forward, reverse)
+    return plot
+
+
+def _terms(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a_i·ln(a_i/b_i), 0 where a_i = 0 and +inf where a_i > 0 = b_i (never nan, never a warning)."""
+    with np.errstate(divide="ignore"):
+        ratio = np.divide(a, b, out=np.ones_like(a), where=a > 0)
+        return a * np.log(ratio)
+
+
+@dataclass
+class PointwiseKLPlot:
+    """The pointwise terms of D(p‖q) and D(q‖p) on a grid, per unit of u, with both sums in the title."""
+
+    ax: Axes
+    grid: np.ndarray
+    forward: Line2D
+    reverse: Line2D
+    name: str = ""
+
+    def update(self, p, q) -> tuple[float, float]:
+        """Redraw for a target ``p`` and a model ``q`` (probabilities on the grid); return D(p‖q), D(q‖p)."""
+        p, q = (np.asarray(a, dtype=float) for a in (p, q))
+        for name, a in (("p", p), ("q", q)):
+            if a.shape != self.grid.shape:
+                raise ValueError(f"{name} must have the grid's shape {self.grid.shape}, got {a.shape}")
+        step = float(self.grid[1] - self.grid[0])
+        self.forward.set_ydata(_terms(p, q) / step)
+        self.reverse.set_ydata(_terms(q, p) / step)
+        d_pq, d_qp = float(kl_divergence(p, q)), float(kl_divergence(q, p))
+        prefix = f"{self.name}:  " if self.name else ""
+        set_title_text(self.ax, f"{prefix}D(p‖q) = {d_pq:.3f} nats    D(q‖p) = {d_qp:.3f} nats")
+        return d_pq, d_qp
+
+
+def draw_pointwise_kl(grid, p, q, *, name: str = "", ylim=None, legend: bool = True, ax=None) -> PointwiseKLPlot:
+    """Plot the terms p·ln(p/q) (forward KL) and q·ln(q/p) (reverse KL) against the grid point u.
+
+    Each term is divided by the grid step, so the area under a curve is its divergence in nats. A term
+    is negative where the weighting distribution is below the other one; the sums are never negative.
+    ``ylim`` defaults to the range of the first drawing (infinite terms are drawn off the top);
+    ``legend=False`` leaves the legend to another panel of the same figure; ``name`` starts the title.
+    """
+    ax = axes(ax)
+    grid = np.asarray(grid, dtype=float)
+    zeros = np.zeros_like(grid)
+    ax.axhline(0.0, color="0.7", linewidth=0.8)
+    (forward,) = ax.plot(grid, zeros, color=TARGET_COLOUR, label="p·ln(p/q): terms of D(p‖q)")
+    (reverse,) = ax.plot(grid, zeros, "--", color=MODEL_COLOUR, label="q·ln(q/p): terms of D(q‖p)")
+    ax.set_xlim(grid[0], grid[-1])
+    ax.set_xlabel("u (grid point)")
+    ax.set_ylabel("term per unit of u [nats/u]")
+    ax.title.set_fontsize(10)
+    if legend:
+        legend_above(ax.figure, [forward, reverse], fontsize=8)
+    plot = PointwiseKLPlot(ax, grid, forward, reverse, name)
+    plot.update(p, q)
+    if ylim is None:
+        drawn = np.concatenate([forward.get_ydata(), reverse.get_ydata()])
+        finite = drawn[np.isfinite(drawn)]
+        low, high = min(float(finite.min()), 0.0), max(float(finite.max()), 0.0)
+        ylim = (low - 0.08 * (high - low), high + 0.08 * (high - low) + 1e-12)
+    ax.set_ylim(*ylim)
     return plot

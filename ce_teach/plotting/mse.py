@@ -57,14 +57,28 @@ def magnitude(value: float) -> str:
 
 
 def binary_gradients(logit: float, label: float) -> tuple[float, float, float]:
-    """(∂MSE/∂x, ∂CE/∂x, ratio a(1 − a)) at one logit: the ratio |∂MSE/∂x| / |∂CE/∂x| without dividing 0 by 0."""
+    """(∂MSE/∂x, ∂CE/∂x, ratio q(1 − q)) at one logit: the ratio |∂MSE/∂x| / |∂CE/∂x| without dividing 0 by 0."""
     error, slope = sigmoid_error_and_slope(np.array(label), np.array(logit))
     return float(error * slope), float(error), float(slope)
 
 
+def _positive(value, name: str) -> float:
+    """A positive finite number (numpy scalars included, bool refused), or an error naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a positive number, got {value!r}")
+    value = float(value)
+    if not 0.0 < value < np.inf:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return value
+
+
 @dataclass
 class GradientRacePlot:
-    """Losses (left) and their gradients (right) against the logit, for one label, with markers at the current logit."""
+    """Losses (left) and their gradients (right) against the logit, for one label, with markers at the current logit.
+
+    A loss above the top of the left panel is not drawn at a false height: its marker becomes a triangle
+    pinned to the top edge, labelled with the loss's value.
+    """
 
     loss_ax: Axes
     grad_ax: Axes
@@ -74,48 +88,66 @@ class GradientRacePlot:
     mse_grad_marker: Line2D
     label_text: Text
     label: float
+    ce_clip_text: Text | None = None
+    losses: tuple[float, float] = (float("nan"), float("nan"))  # (CE, ½(q − z)²) at the last update
 
     def update(self, logit: float) -> tuple[float, float, float]:
-        """Move the markers to ``logit``; return (∂MSE/∂x, ∂CE/∂x, a(1 − a))."""
+        """Move the markers to ``logit``; return (∂MSE/∂x, ∂CE/∂x, q(1 − q)). ``losses`` holds (CE, MSE)."""
         x = _logit(logit)
         z = self.label
         g_mse, g_ce, ratio = binary_gradients(x, z)
         ce = float(sigmoid_cross_entropy_with_logits(z, x))
         mse = float(sigmoid_squared_error(z, x))
+        self.losses = (ce, mse)
         lo, hi = self.loss_ax.get_xlim()
         shown_x = min(max(x, lo), hi)  # a logit beyond the plotted range sits at the edge; the text gives its value
         top = self.loss_ax.get_ylim()[1]
-        self.ce_loss_marker.set_data([shown_x], [min(ce, top)])
-        self.mse_loss_marker.set_data([shown_x], [min(mse, top)])
+        clipped = ce > top
+        self.ce_loss_marker.set_data([shown_x], [top if clipped else ce])
+        self.ce_loss_marker.set_marker("^" if clipped else "o")
+        if self.ce_clip_text is not None:
+            self.ce_clip_text.set_visible(clipped)
+            if clipped:
+                self.ce_clip_text.set_position((shown_x + 0.04 * (hi - lo) * (1 if shown_x < (lo + hi) / 2 else -1),
+                                                top * 0.97))
+                self.ce_clip_text.set_horizontalalignment("left" if shown_x < (lo + hi) / 2 else "right")
+                self.ce_clip_text.set_text(f"CE = {ce:.3g} (off the top)")
+        self.mse_loss_marker.set_data([shown_x], [mse])
         self.ce_grad_marker.set_data([shown_x], [g_ce])
         self.mse_grad_marker.set_data([shown_x], [g_mse])
         self.label_text.set_text(
-            f"x = {round(x, 1) + 0.0:.1f}\n|∂CE/∂x| = {magnitude(g_ce)}\n|∂MSE/∂x| = {magnitude(g_mse)}\n"
-            f"ratio a(1−a) = {magnitude(ratio)}"
+            f"x = {round(x, 1) + 0.0:.1f}\nCE = {ce:.3g}, ½(q−z)² = {mse:.3g}\n|∂CE/∂x| = {magnitude(g_ce)}\n"
+            f"|∂MSE/∂x| = {magnitude(g_mse)}\nratio q(1−q) = {magnitude(ratio)}"
         )
         return g_mse, g_ce, ratio
 
 
 def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: float = 10.0, loss_ymax: float = 4.0,
                             axs=None) -> GradientRacePlot:
-    """Plot CE and ½(σ(x) − z)² (left) and their gradients ∂/∂x (right) against the logit x, marking ``logit``."""
+    """Plot CE and ½(σ(x) − z)² in nats (left) and their gradients ∂/∂x (right) against the logit x, marking ``logit``.
+
+    ``limit`` sets the logit range [−limit, limit]; ``loss_ymax`` the top of the loss panel (a loss above
+    it is marked at the top edge with its value).
+    """
     z = _label(label)
+    limit = _positive(limit, "limit")
+    loss_ymax = _positive(loss_ymax, "loss_ymax")
     loss_ax, grad_ax = _two_axes(axs)
     grid = np.linspace(-limit, limit, 401)
     labels = np.full_like(grid, z)
     error, slope = sigmoid_error_and_slope(labels, grid)
     curves = (loss_ax.plot(grid, sigmoid_cross_entropy_with_logits(labels, grid), color=CE_COLOUR,
-                           label="cross-entropy; gradient a − z")[0],
+                           label="cross-entropy; gradient q − z")[0],
               loss_ax.plot(grid, sigmoid_squared_error(labels, grid), color=MSE_COLOUR,
-                           label="½(a − z)²; gradient (a − z)·a(1 − a)")[0])
+                           label="½(q − z)²; gradient (q − z)·q(1 − q)")[0])
     grad_ax.plot(grid, error, color=CE_COLOUR)
     grad_ax.plot(grid, error * slope, color=MSE_COLOUR)
-    markers = [ax.plot([], [], "o", color=colour, markersize=7)[0]
+    markers = [ax.plot([], [], "o", color=colour, markersize=7, clip_on=False)[0]
                for ax in (loss_ax, grad_ax) for colour in (CE_COLOUR, MSE_COLOUR)]
     loss_ax.set_xlim(-limit, limit)
     loss_ax.set_ylim(0, loss_ymax)
     loss_ax.set_xlabel("logit x")
-    loss_ax.set_ylabel("loss")
+    loss_ax.set_ylabel("loss (CE in nats)")
     loss_ax.set_title(f"losses, label z = {z:.0f}")
     grad_ax.set_xlim(-limit, limit)
     if z == 1:
@@ -124,12 +156,14 @@ def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: f
         grad_ax.set_ylim(-0.05, 1.05)
     grad_ax.axhline(0.0, color="0.6", linewidth=0.8)
     grad_ax.set_xlabel("logit x")
-    grad_ax.set_ylabel("∂loss/∂x")
+    grad_ax.set_ylabel("∂loss/∂x [nats per unit of x]")
     grad_ax.set_title("gradients")
     legend_above(loss_ax.figure, list(curves))
     text = grad_ax.text(0.03, 0.5 if z == 1 else 0.45, "", transform=grad_ax.transAxes, fontsize="x-small",
                         va="center", color=ACCENT_COLOUR)
-    plot = GradientRacePlot(loss_ax, grad_ax, *markers, text, z)
+    clip_text = loss_ax.text(0.0, loss_ymax, "", va="top", fontsize="x-small", color=CE_COLOUR, visible=False,
+                             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0})
+    plot = GradientRacePlot(loss_ax, grad_ax, *markers, text, z, clip_text)
     plot.update(logit)
     return plot
 
@@ -168,7 +202,7 @@ def draw_training_race(mse_run: TrainingHistory, ce_run: TrainingHistory, *, axs
     acc_lines = (acc_ax.plot([], [], color=MSE_COLOUR)[0], acc_ax.plot([], [], color=CE_COLOUR)[0])
     se_ax.set_ylim(0, 0.52)
     se_ax.set_xlabel("gradient-descent step")
-    se_ax.set_ylabel("mean ½(a − y)²")
+    se_ax.set_ylabel("mean ½(q − z)²")
     se_ax.set_title("squared error (both runs)", fontsize="medium")
     acc_ax.title.set_fontsize("medium")
     legend_above(se_ax.figure, list(se_lines))
@@ -211,8 +245,8 @@ def draw_zero_one_vs_ce(logit: float = -1.0, *, limit: float = 4.0, ax=None) -> 
     text = ax.text(0.97, 0.6, "", transform=ax.transAxes, ha="right", fontsize="small")
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-0.1, limit + 0.5)
-    ax.set_xlabel("logit x (label 1)")
-    ax.set_ylabel("loss")
+    ax.set_xlabel("logit x (label z = 1)")
+    ax.set_ylabel("loss (CE in nats; 0-1: mistakes)")
     ax.set_title("0-1 loss is flat except for one jump; cross-entropy has a slope everywhere", fontsize="medium")
     ax.legend(loc="upper right", fontsize="small")
     plot = ZeroOnePlot(ax, marker, text)

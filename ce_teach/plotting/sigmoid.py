@@ -1,5 +1,6 @@
 """Figures for the sigmoid and binary cross-entropy (notebook 04).
 
+``draw_sigmoid`` plots q = σ(x) against the logit x, with a few logits marked.
 ``draw_bce_curves`` plots the loss L(x; z) and its gradient ∂L/∂x = σ(x) − z against the logit x for one
 label z, twice: the stable form (``ce_teach.sigmoid_cross_entropy_with_logits``) as a thin line and the
 naive "sigmoid, then log" form as a wide pale band under it, both in a chosen dtype. Where the naive form returns
@@ -20,8 +21,9 @@ from ..activations import sigmoid
 from ..gradients import sigmoid_cross_entropy_grad
 from ..losses import sigmoid_cross_entropy_with_logits
 from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, legend_above, set_title_text
+from ._common import axes as _axes
 
-__all__ = ["BCEPoint", "BCECurves", "draw_bce_curves", "naive_bce_grad"]
+__all__ = ["BCEPoint", "BCECurves", "SigmoidPlot", "draw_bce_curves", "draw_sigmoid", "naive_bce_grad"]
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -165,8 +167,11 @@ def draw_bce_curves(x: float = 2.0, z: float = 1.0, *, dtype="float64", limit: f
     (loss_line,) = loss_ax.plot([], [], color=TARGET_COLOUR, label="stable (ct)")
     (naive_grad_line,) = grad_ax.plot([], [], **band)
     (grad_line,) = grad_ax.plot([], [], color=TARGET_COLOUR)
-    markers = [a.plot([], [], style, color=ACCENT_COLOUR, markersize=8, markerfacecolor=face)[0]
-               for a in (loss_ax, grad_ax) for style, face in (("o", ACCENT_COLOUR), ("s", "none"))]
+    markers = [
+        a.plot([], [], style, color=ACCENT_COLOUR, markersize=8, markerfacecolor=face)[0]
+        for a in (loss_ax, grad_ax)
+        for style, face in (("o", ACCENT_COLOUR), ("s", "none"))
+    ]
     loss_ax.set_xlim(-limit, limit)
     loss_ax.set_ylim(0, 1.05 * limit + 1)
     loss_ax.set_xlabel("logit x")
@@ -181,4 +186,46 @@ def draw_bce_curves(x: float = 2.0, z: float = 1.0, *, dtype="float64", limit: f
     grad_ax.set_ylabel("∂L/∂x [nats per unit of x]")
     plot = BCECurves(loss_ax, grad_ax, grid, loss_line, naive_loss_line, grad_line, naive_grad_line, *markers)
     plot.update(x, z, dtype=dtype)
+    return plot
+
+
+@dataclass
+class SigmoidPlot:
+    """The curve q = σ(x) and markers at chosen logits; ``update(marked)`` moves the markers."""
+
+    ax: Axes
+    curve: Line2D
+    markers: Line2D
+
+    def update(self, marked) -> np.ndarray:
+        marked = np.atleast_1d(np.asarray(marked, dtype=float))
+        if marked.ndim != 1 or not np.isfinite(marked).all():
+            raise ValueError(f"marked must be a 1-D list of finite logits, got {marked!r}")
+        q = sigmoid(marked)
+        self.markers.set_data(marked, q)
+        return q
+
+
+def draw_sigmoid(marked=(-2.0, 0.0, 2.0), *, limit: float = 8.0, ax=None) -> SigmoidPlot:
+    """Plot the probability q = σ(x) = 1/(1 + e^{−x}) against the logit x ∈ [−limit, limit].
+
+    Dashed lines mark q = 0, ½ and 1 (σ approaches 0 and 1 but never reaches them); dots mark the
+    logits in ``marked``. ``ax`` is None (a new fixed-size figure) or the axes to draw in.
+    """
+    if not (isinstance(limit, (int, float)) and 0 < limit < np.inf):
+        raise ValueError(f"limit must be a positive number, got {limit!r}")
+    ax = _axes(ax)
+    grid = np.linspace(-limit, limit, 401)
+    for level in (0.0, 0.5, 1.0):
+        ax.axhline(level, color="0.8", linewidth=0.8, linestyle="--")
+    ax.axvline(0.0, color="0.8", linewidth=0.8)
+    (curve,) = ax.plot(grid, sigmoid(grid), color=MODEL_COLOUR, label="q = σ(x)")
+    (markers,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=6)
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("logit x (log-odds, unitless)")
+    ax.set_ylabel("q = σ(x), probability of class 1")
+    ax.set_title("the sigmoid turns a logit into a probability", fontsize=10)
+    plot = SigmoidPlot(ax, curve, markers)
+    plot.update(marked)
     return plot

@@ -4,6 +4,7 @@
   target y (as outlines) and the gradient S(x) − y as bars, with the loss in the title.
 * ``draw_jacobian``: the softmax Jacobian diag(s) − s·sᵀ as a heat map with its values written in.
 * ``draw_temperature``: the entropy of S(x/T) against the temperature T.
+* ``draw_temperature_bars``: the distribution S(x/T) itself at one temperature, as bars, next to S(x).
 
 Every ``draw_*`` takes ``ax=None``, returns a small dataclass of what it drew, and its ``update`` changes
 those artists in place (the widgets in ``ce_teach.widgets.softmax`` call it on every slider move).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colorbar import Colorbar
@@ -25,15 +27,18 @@ from ..activations import softmax
 from ..gradients import softmax_cross_entropy_grad, softmax_jacobian
 from ..information import entropy
 from ..losses import sparse_softmax_cross_entropy_with_logits
-from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes
+from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
 
 __all__ = [
     "JacobianPlot",
     "SoftmaxLossPlot",
+    "TemperatureBarsPlot",
     "TemperaturePlot",
     "draw_jacobian",
     "draw_softmax_loss",
     "draw_temperature",
+    "draw_temperature_bars",
+    "draw_temperature_panels",
 ]
 
 GRADIENT_COLOUR = "#55A868"  # ∂loss/∂x
@@ -188,7 +193,8 @@ class TemperaturePlot:
             raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
         h = float(entropy(softmax(self.x / temperature))) + 0.0  # + 0.0: no "-0.000"
         self.marker.set_data([temperature], [h])
-        self.label.set_text(f"T = {temperature:.3g}:  H = {h:.3f} nats")
+        if self.label.get_visible():  # a live figure hides it (its readout gives the numbers): leave it untouched
+            self.label.set_text(f"T = {temperature:.3g}:  H = {h:.3f} nats")
         return h
 
 
@@ -197,7 +203,7 @@ def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max:
     """Plot H(S(x/T)) in nats for T from ``t_min`` to ``t_max`` (log scale), marking ``temperature``.
 
     T → 0 sharpens S(x/T) towards a one-hot on the largest logit (entropy → 0, if that logit is unique);
-    T → ∞ flattens it towards uniform (entropy → ln C, drawn as a dashed line).
+    T → ∞ flattens it towards uniform (entropy → ln C, a dashed line, marked on the entropy axis).
     """
     ax = axes(ax)
     x = _logit_row(x)
@@ -207,15 +213,106 @@ def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max:
     curve = entropy(softmax(x[None, :] / grid[:, None]))
     ax.plot(grid, curve, color=MODEL_COLOUR)
     ax.axhline(np.log(x.size), color=TARGET_COLOUR, linestyle="--", linewidth=1)
-    ax.text(t_min * 1.1, np.log(x.size) * 0.97, f"ln C = ln {x.size} (uniform)", va="top", fontsize=8)
     (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=8)
     label = ax.text(0.97, 0.08, "", transform=ax.transAxes, ha="right")
     ax.set_xscale("log")
     ax.set_xlim(t_min, t_max)
     ax.set_ylim(0, np.log(x.size) * 1.08)
+    # ln C is marked on the axis, not written in the plot: text inside the axes would be repainted at every
+    # move of the marker in a live figure
+    ticks = [t for t in ax.get_yticks() if 0 <= t < np.log(x.size) * 0.85] + [np.log(x.size)]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks[:-1]] + [f"ln {x.size}"])
     ax.set_xlabel("temperature T (log scale)")
     ax.set_ylabel("entropy H(S(x/T)) [nats]")
     ax.set_title("Temperature: S(x/T) sharpens (T < 1) or flattens (T > 1)")
     plot = TemperaturePlot(ax, marker, label, x)
     plot.update(temperature)
     return plot
+
+
+def _temperature(value) -> float:
+    """A positive finite temperature, or a ValueError naming ``temperature``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"temperature must be a positive number, got {value!r}")
+    value = float(value)
+    if not 0.0 < value < np.inf:
+        raise ValueError(f"temperature must be a positive finite number, got {value!r}")
+    return value
+
+
+@dataclass
+class TemperatureBarsPlot:
+    """Bars of S(x/T) at one temperature, over outlines of S(x) (T = 1) for comparison."""
+
+    ax: Axes
+    bars: BarContainer
+    reference: BarContainer
+    x: np.ndarray
+    t_in_title: bool = True  # a live figure gives T in its readout instead: a changing title is redrawn per move
+
+    def update(self, temperature: float) -> tuple[np.ndarray, float]:
+        """Set the bars to S(x/T) for ``temperature``; return (S(x/T), its entropy in nats)."""
+        t = _temperature(temperature)
+        q = softmax(self.x / t)
+        for bar, height in zip(self.bars, q, strict=True):
+            bar.set_height(height)
+        if self.t_in_title:
+            set_title_text(self.ax, f"T = {t:g}")
+        return q, float(entropy(q)) + 0.0  # + 0.0: no "-0.000"
+
+
+def draw_temperature_bars(x, temperature: float = 1.0, *, names=None, ax=None) -> TemperatureBarsPlot:
+    """Bars of the probabilities S(x/T) per class at ``temperature``, over outlines of S(x) (T = 1).
+
+    Formula: S(x/T)_i = e^{x_i/T} / Σ_j e^{x_j/T}, computed by the max-shifted ``softmax`` (no overflow).
+    Shapes: ``x`` one row of C ≥ 2 finite logits. Dividing by T keeps their order: T < 1 sharpens the bars
+    towards the largest logit, T > 1 flattens them towards 1/C (a dotted line). ``update(temperature)``
+    redraws in place; a row of these, one per T, is the static figure (``draw_temperature_panels``).
+
+    >>> import matplotlib.pyplot as plt
+    >>> plot = draw_temperature_bars([3.0, 1.0, -3.0], 16.0)
+    >>> [round(float(bar.get_height()), 2) for bar in plot.bars]
+    [0.39, 0.34, 0.27]
+    >>> plt.close(plot.ax.figure)
+    """
+    ax = axes(ax)
+    x = _logit_row(x)
+    names = _names(names, x.size)
+    where = np.arange(x.size)
+    reference = ax.bar(where, softmax(x), width=0.7, fill=False, edgecolor=TARGET_COLOUR, linewidth=1.2,
+                       linestyle="--", label="S(x), T = 1")
+    bars = ax.bar(where, np.zeros(x.size), width=0.5, color=MODEL_COLOUR, alpha=0.85, label="S(x/T)")
+    ax.axhline(1 / x.size, color="0.5", linestyle=":", linewidth=1)
+    ax.set_xticks(where, names)
+    ax.set_xlabel("class")
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel("probability")
+    ax.set_title("")
+    plot = TemperatureBarsPlot(ax, bars, reference, x)
+    plot.update(temperature)
+    return plot
+
+
+def draw_temperature_panels(x, temperatures=(0.25, 1.0, 4.0, 16.0), *, names=None,
+                            axs=None) -> list[TemperatureBarsPlot]:
+    """One ``draw_temperature_bars`` panel per temperature, side by side on a shared probability axis.
+
+    >>> import matplotlib.pyplot as plt
+    >>> plots = draw_temperature_panels([3.0, 1.0, -3.0], (0.25, 16.0))
+    >>> [plot.ax.get_title() for plot in plots]
+    ['T = 0.25', 'T = 16']
+    >>> plt.close(plots[0].ax.figure)
+    """
+    temperatures = [_temperature(t) for t in temperatures]
+    if not 1 <= len(temperatures) <= 8:
+        raise ValueError(f"temperatures must give 1 to 8 values, got {len(temperatures)}")
+    if axs is None:
+        _, axs = plt.subplots(1, len(temperatures), figsize=FIGSIZE, layout="constrained", sharey=True, squeeze=False)
+        axs = axs[0]
+    if len(axs) != len(temperatures):
+        raise ValueError(f"axs must give one axes per temperature ({len(temperatures)}), got {len(axs)}")
+    plots = [draw_temperature_bars(x, t, names=names, ax=ax) for t, ax in zip(temperatures, axs, strict=True)]
+    for plot in plots[1:]:
+        plot.ax.set_ylabel("")
+    legend_above(plots[0].ax.figure, [plots[0].reference, plots[0].bars])
+    return plots

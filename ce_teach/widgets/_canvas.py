@@ -2,7 +2,9 @@
 
 Importing ipympl switches matplotlib's global backend to ipympl's (``ipympl/__init__.py`` calls
 ``matplotlib.use``), which would turn every later static figure into a widget; the previous backend
-is put back, so static figures stay inline PNGs. Only ``live_figure`` imports this module.
+is put back, so static figures stay inline PNGs. In a kernel, the switch also drops the inline backend's
+hook that sends each cell's figures, so that is put back too (else a later ``plt.show()`` shows only
+``<Figure ...>``; tests/test_inline_figures.py). Only ``live_figure`` imports this module.
 """
 
 from __future__ import annotations
@@ -19,6 +21,20 @@ from ipympl.backend_nbagg import Canvas, FigureManager  # noqa: E402
 
 if matplotlib.get_backend() != _previous:
     matplotlib.use(_previous)
+
+
+def _restore_inline_figures() -> None:
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import configure_inline_support
+    except ImportError:  # not in IPython: no hook to restore
+        return
+    shell = get_ipython()
+    if shell is not None and "inline" in _previous:
+        configure_inline_support(shell, _previous)
+
+
+_restore_inline_figures()
 
 __all__ = ["FigureManager", "LiveCanvas"]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import softmax
-from ..plotting import draw_binary_entropy, draw_distribution, draw_pair, draw_surprise
+from ..plotting import draw_binary_entropy, draw_distribution, draw_pair, draw_surprise, draw_surprise_log
 from ..plotting._common import unit
 from ._live import LiveWidget, live_figure, number, slider
 
 __all__ = ["coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss"]
+__all__ += ["true_class_loss_log"]  # notebook 03
 
 
 def coin_entropy(p: float = 0.5, *, base=2) -> LiveWidget:
@@ -87,3 +88,23 @@ def true_class_loss(q: float = 0.7, *, base=None) -> LiveWidget:
     return box
 
 
+
+
+def true_class_loss_log(q: float = 0.7, *, base=None) -> LiveWidget:
+    """A slider for log10 of the probability q of the true class, from −16 (q = 1e-16) to 0 (q = 1); the loss
+    −log q follows on a log q axis, where it is a straight line with no ceiling (notebook 03)."""
+    if not 1e-16 <= q <= 1:
+        raise ValueError(f"q must be in [1e-16, 1] (the slider's range), got {q!r}")
+    fig = live_figure()
+    plot = draw_surprise_log(q, base=base, ax=fig.add_subplot())
+    box = LiveWidget({"log10_q": slider(float(np.log10(q)), -16.0, 0.0, 0.01, "log₁₀ q(true class)")}, fig, plot)
+
+    def update(_=None):
+        q_now = 10.0 ** box.log10_q.value
+        loss = plot.update(q_now)
+        in_bits = f" = <b>{number(loss / np.log(2))}</b> bits" if base is None else ""
+        box.show(f"q = {q_now:.3g}: loss = −log q = <b>{number(loss)}</b> {unit(base)}{in_bits}")
+
+    box.log10_q.observe(update, names="value")
+    update()
+    return box

@@ -11,15 +11,24 @@ from ._live import LiveWidget, live_figure, slider
 __all__ = ["kl_fits"]
 
 
-def kl_fits(separation: float = 5.0, *, std: float = 0.8, weight: float = 0.6, max_separation: float = 8.0,
-            grid=None) -> LiveWidget:
+def kl_fits(
+    separation: float = 5.0, *, std: float = 0.8, weight: float = 0.6, max_separation: float = 8.0, grid=None
+) -> LiveWidget:
     """Slider ``separation`` for the distance between two bumps; the forward and reverse KL fits follow live.
 
-    The target is (1 − weight)·N(−separation/2, std²) + weight·N(separation/2, std²) on ``grid``
-    (default: 400 points on [−8, 8]). Each move refits both normals; the coarse table of the search is
-    computed once, here, and the search stops after 10 halvings (precision about 2e-4 in μ), so a move
-    costs a few milliseconds.
+    The target is (1 − weight)·N(−separation/2, sd²) + weight·N(separation/2, sd²) on ``grid``
+    (default: 400 points on [−8, 8]), with sd = ``std``. Each move refits both normals; the coarse table of
+    the search is computed once, here, and the search stops after 10 halvings (precision about 2e-4 in μ),
+    so a move costs a few milliseconds. ``separation`` must lie on the slider, in [0, ``max_separation``]:
+    a value the slider cannot show is an error, so the figure and readout always match the control.
     """
+    if not np.isfinite(max_separation) or max_separation <= 0:
+        raise ValueError(f"max_separation must be a positive number, got {max_separation!r}")
+    if not 0.0 <= float(separation) <= max_separation:  # also rejects NaN
+        raise ValueError(
+            f"separation must be in [0, max_separation] = [0, {max_separation:g}] (the slider's range), "
+            f"got {separation!r}; pass a larger max_separation to go further"
+        )
     grid = np.linspace(-8.0, 8.0, 400) if grid is None else grid
     fitter = NormalFitter(grid, rounds=10)
     grid = fitter.grid
@@ -39,8 +48,8 @@ def kl_fits(separation: float = 5.0, *, std: float = 0.8, weight: float = 0.6, m
 
     def readout(forward, reverse) -> str:
         return (
-            f"forward fit: μ = <b>{_shown(forward.mean)}</b>, σ = <b>{_shown(forward.std)}</b> &nbsp; "
-            f"reverse fit: μ = <b>{_shown(reverse.mean)}</b>, σ = <b>{_shown(reverse.std)}</b>"
+            f"forward fit: μ = <b>{_shown(forward.mean)}</b>, sd = <b>{_shown(forward.std)}</b> &nbsp; "
+            f"reverse fit: μ = <b>{_shown(reverse.mean)}</b>, sd = <b>{_shown(reverse.std)}</b>"
         )
 
     def update(_=None):

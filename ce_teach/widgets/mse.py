@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..plotting.mse import draw_gradients_vs_logit, draw_training_race, magnitude
+import numpy as np
+
+from ..plotting.mse import _positive, draw_gradients_vs_logit, draw_training_race, magnitude
 from ..training import train_logistic_runs
 from ._live import LiveWidget, live_figure, slider
 
@@ -10,20 +12,34 @@ __all__ = ["gradients_vs_logit", "training_race"]
 
 
 def gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: float = 10.0) -> LiveWidget:
-    """Slider ``x``, the logit: markers move on the losses and gradients; both gradient sizes and their ratio, live."""
+    """Slider ``x``, the logit, over [−limit, limit]: markers move on the losses and gradients; the readout
+    gives both losses, both gradient sizes and their ratio, for the slider's (clamped) value.
+
+    ``limit`` must lie in [1, 1000] (the slider moves in steps of 0.1); numpy scalars are accepted.
+    """
+    limit = _positive(limit, "limit")
+    if not 1.0 <= limit <= 1000.0:
+        raise ValueError(f"limit must be between 1 and 1000 (the slider moves in steps of 0.1), got {limit!r}")
+    if isinstance(logit, bool) or not isinstance(logit, (int, float, np.integer, np.floating)):
+        raise TypeError(f"logit must be a number, got {logit!r}")
+    if not np.isfinite(logit):
+        raise ValueError(f"logit must be a finite number, got {logit!r}")
     fig = live_figure()
     left, right = fig.subplots(1, 2)
-    plot = draw_gradients_vs_logit(logit, label=label, limit=limit, axs=(left, right))
-    # The readout above the figure gives the same numbers; drawn in the axes, those four lines of text
+    start = float(np.clip(logit, -limit, limit))
+    plot = draw_gradients_vs_logit(start, label=label, limit=limit, axs=(left, right))
+    # The readout above the figure gives the same numbers; drawn in the axes, those lines of text
     # would be painted again at every move (text is the slowest thing to draw).
     plot.label_text.set_visible(False)
-    box = LiveWidget({"x": slider(logit, -limit, limit, 0.1, "logit x", readout_format=".1f")}, fig, plot)
+    box = LiveWidget({"x": slider(start, -limit, limit, 0.1, "logit x", readout_format=".1f")}, fig, plot)
 
     def update(_=None):
         g_mse, g_ce, ratio = plot.update(box.x.value)
+        ce, mse = plot.losses
         box.show(
+            f"x = {box.x.value + 0.0:.1f}: loss CE = <b>{ce:.3g}</b> nats, ½(q − z)² = <b>{mse:.3g}</b> &nbsp; "
             f"|∂CE/∂x| = <b>{magnitude(g_ce)}</b> &nbsp; |∂MSE/∂x| = <b>{magnitude(g_mse)}</b> &nbsp; "
-            f"ratio |∂MSE/∂x| / |∂CE/∂x| = a(1 − a) = <b>{magnitude(ratio)}</b>"
+            f"ratio |∂MSE/∂x| / |∂CE/∂x| = q(1 − q) = <b>{magnitude(ratio)}</b>"
         )
 
     box.x.observe(update, names="value")
@@ -58,7 +74,7 @@ def training_race(x, y, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, 
         final_mse, final_ce = plot.update(mse_run, ce_run)
         box.show(
             f"after {steps} steps: accuracy <b>{final_mse:.0%}</b> (MSE) vs <b>{final_ce:.0%}</b> (CE); "
-            f"½(a − y)² = {float(mse_run.squared_error[-1]):.4f} vs {float(ce_run.squared_error[-1]):.4f}; "
+            f"½(q − z)² = {float(mse_run.squared_error[-1]):.4f} vs {float(ce_run.squared_error[-1]):.4f}; "
             f"CE = {float(mse_run.cross_entropy[-1]):.3f} vs {float(ce_run.cross_entropy[-1]):.3f}"
         )
 

@@ -2,34 +2,35 @@
 # # 00 · Start here
 # How this collection works: what to read, how to run it, how the sliders and self-checks behave.
 #
-# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/ce-teach/ce-teach/HEAD?urlpath=lab/tree/notebooks/00_start_here.ipynb)
+# [Open this notebook on Binder](https://mybinder.org/v2/gh/ce-teach/ce-teach/HEAD?urlpath=lab/tree/notebooks/00_start_here.ipynb)
 
 # %% [markdown]
 # **In this notebook you will**
 # - see what the collection covers and in which order to read it;
 # - launch it locally or on Binder, and check that your environment works;
 # - try one slider and one self-check, so later notebooks hold no surprises;
-# - learn the notation, and where each helper lives in the `ce_teach` package.
+# - learn the notation, the terms in English and Chinese, and where each helper lives in `ce_teach`.
 #
 # **Prerequisites:** Python and NumPy at the level of `np.log(p).sum()`. No machine learning is assumed.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What this is
 #
-# A set of Jupyter notebooks that teach cross-entropy from the ground up: surprise and entropy, KL
-# divergence, cross-entropy itself, then the two losses every classifier uses (sigmoid with binary
-# cross-entropy, softmax with categorical cross-entropy) derived down to their numerically stable forms,
-# and why cross-entropy trains better than squared error. Every formula comes with a cell that checks it
-# numerically and stops loudly if it is wrong; every slider has a static twin so the notebook also reads
-# well on GitHub. The code the notebooks call lives in a small NumPy package, `ce_teach`, which you can
-# read in one sitting and use as a reference implementation.
+# Jupyter notebooks that teach cross-entropy from the ground up: surprise and entropy, KL divergence,
+# cross-entropy itself, then the two losses every classifier uses (sigmoid with binary cross-entropy,
+# softmax with categorical cross-entropy) down to their numerically stable forms, and why cross-entropy
+# trains better than squared error. Every formula comes with a cell that checks it numerically. The code
+# the notebooks call is a small NumPy package, `ce_teach`, readable in one sitting.
+#
+# Each notebook has a **main path**, about 25 minutes of reading, and may end with a **Going deeper** part
+# (floating-point details, proofs, variants) that the main path never needs: skip it on a first reading.
 #
 # ## Reading order
 #
 # 0. [00 · Start here](00_start_here.ipynb): this page.
 # 1. [01 · Entropy](01_entropy.ipynb): surprise, entropy as average surprise, bits vs nats, code lengths, perplexity.
 # 2. [02 · KL divergence](02_kl_divergence.ipynb): the extra cost of coding with the wrong code; Gibbs' inequality; asymmetry.
-# 3. [03 · Cross-entropy](03_cross_entropy.ipynb): H(p, q) = H(p) + KL; one-hot labels; bits per token of a tiny language model.
+# 3. [03 · Cross-entropy](03_cross_entropy.ipynb): H(p, q) = H(p) + KL; the loss as a negative log-likelihood; bits per token of a tiny language model.
 # 4. [04 · Sigmoid and binary cross-entropy](04_sigmoid_bce.ipynb): from the textbook formula to `max(x, 0) − x·z + log(1 + e^{−|x|})`.
 # 5. [05 · Softmax and categorical cross-entropy](05_softmax_ce.ipynb): log-sum-exp, the gradient `S(x) − y`, sparse and soft labels.
 # 6. [06 · MSE vs cross-entropy](06_mse_vs_ce.ipynb): why squared error's gradient vanishes on confident mistakes.
@@ -39,9 +40,10 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Launch it
 #
-# - **In the browser, nothing to install:** click the Binder badge at the top of any notebook. Binder
-#   builds the environment (the first start can take a few minutes) and opens JupyterLab.
-# - **Locally** (Python 3.10+), from a clone of the repository, as in the README:
+# - **In the browser, nothing to install:** follow the "Open this notebook on Binder" link at the top of any
+#   notebook. Binder builds the environment (the first start can take a few minutes) and opens JupyterLab.
+# - **Locally** (Python 3.11 or newer: the pinned NumPy needs it), from a clone of the repository, as in
+#   the README:
 #
 #   ```bash
 #   python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/jupyter lab notebooks/
@@ -79,41 +81,55 @@ print("ok")
 #
 # | symbol | meaning |
 # |---|---|
-# | $x$ | logits: raw scores, the output of a dense layer, before any activation |
-# | $z$ or $y$ | labels (the truth) |
+# | $x$ | logits (raw scores before any activation); $x_i$ the logit of class $i$ |
+# | $z$ | the label of the sigmoid family: 0/1 or a probability in [0, 1] (TensorFlow's name) |
+# | $y$ | the label vector of the softmax family, one-hot or soft; $y_i$ its entries |
+# | $c$ | the index of the true class (a sparse label) |
+# | $i, j$ | class indices; $C$ the number of classes |
+# | $n$, $N$ | example index and batch size; $V$ vocabulary size, $d$ hidden width (11) |
 # | $p$ | the true distribution (targets) |
-# | $q$ | the model's distribution (predictions) |
-# | $\ln$ | natural log; information measured in **nats** |
-# | $\log_2$ | log base 2; information measured in **bits** |
-# | $\sigma$ | the sigmoid, $\sigma(x) = 1/(1 + e^{-x})$ |
-# | $S(x)$ | the softmax, $S(x)_i = e^{x_i} / \sum_j e^{x_j}$ |
-# | $H(p, q)$, $D_{KL}(p\|q)$ | maths order: **targets first**, model second |
+# | $q$ | the model's distribution; in the sigmoid family $q = \sigma(x)$, the probability of class 1 |
+# | $\sigma$ | the sigmoid, and nothing else (write a standard deviation as "sd") |
+# | $S(x)$ | the softmax |
+# | $H(p)$, $H(p, q)$, $D_{KL}(p\|q)$ | entropy, cross-entropy, KL: targets first |
+# | $L$ | a loss; $\ell_n$ the loss of example $n$ |
+# | $w$ | weights; $w_+$ is `pos_weight` |
+# | $T$ | temperature |
+# | $\delta$ | a small constant added inside a log or used to clip (Keras calls it `epsilon`) |
+# | $\varepsilon$ | the label-smoothing amount |
+# | $\gamma$, $\alpha$ | focal loss: focusing exponent and class weight |
+# | $\lambda$ | a penalty coefficient (z-loss) |
+# | $\kappa$ | the soft-capping value in $\kappa \tanh(x/\kappa)$ |
+# | $k$ | a count: add-$k$ smoothing, $k$ sampled classes |
 #
-# `ce_teach` keeps the maths order too: `ct.cross_entropy(p, q)` is $H(p, q)$ and `ct.kl_divergence(p, q)`
-# is $D_{KL}(p\|q)$. The framework-named losses keep their framework's order, e.g.
-# `ct.softmax_cross_entropy_with_logits(labels, logits)` as in TensorFlow.
+# Logarithms: $\ln$ is the natural log and measures information in **nats**; $\log_2$ measures it in
+# **bits**. `ce_teach` keeps the maths order too: `ct.cross_entropy(p, q)` is $H(p, q)$ and
+# `ct.kl_divergence(p, q)` is $D_{KL}(p\|q)$. The framework-named losses keep their framework's order,
+# e.g. `ct.softmax_cross_entropy_with_logits(labels, logits)` as in TensorFlow. The glossary at the end
+# gives every term in English and Chinese.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How the sliders work
 #
-# A slider changes a number and the figure under it redraws in place. Drag the handle, or click the handle
-# and press the arrow keys to move it one step at a time. Every slider comes in two parts:
+# A slider changes a number and the figure under it redraws in place: drag the handle, or click it and
+# press the arrow keys. Every slider comes with a **static figure** drawn by an ordinary cell and stored
+# in the notebook (what GitHub and the static site show), and a **live figure** that needs a running
+# Python kernel (JupyterLab or Binder): run its cell to get it. Both are drawn by the same function from
+# `ce_teach.plotting`.
 #
-# 1. a **static figure**, drawn by an ordinary cell. It is stored in the notebook, so this is what GitHub
-#    and nbviewer show;
-# 2. the **live figure** with its sliders. It needs a running Python kernel (JupyterLab or Binder); on
-#    GitHub the cell shows nothing. Run the cell to get it.
+# Before each slider there is a question. Answer it *before* you look: the static figure is **collapsed**
+# (in JupyterLab it shows as `<Figure size …> •••`: click that to open it; on the static site, click "Show the
+# output"), the answer is folded away under "Answer", and the cells that check it come after. A prediction
+# that turns out wrong is where the learning happens.
 #
-# Both are drawn by the same function from `ce_teach.plotting`; the live one only updates what it drew.
+# Try it. A model's raw scores for three outcomes a, b, c are **logits** $x$: any real numbers, higher
+# meaning more likely. The **softmax** $S(x)_i = e^{x_i} / \sum_j e^{x_j}$ turns them into probabilities
+# ([05](05_softmax_ce.ipynb) takes it apart).
 #
-# Before each slider there is a question. Answer it *before* you touch the slider: a prediction that turns
-# out wrong is where the learning happens.
-#
-# **Predict first:** three outcomes a, b, c get the logits $x = (1, 0, -1)$; the softmax turns them into
-# probabilities. Which outcome gets the largest probability? If you set all three logits equal, what are
-# the probabilities?
+# **Predict first:** with logits $x = (1, 0, -1)$, which outcome gets the largest probability, and is it
+# above or below ½? If you set all three logits equal, what are the probabilities?
 
-# %%
+# %% jupyter={"outputs_hidden": true}
 demo = plotting.draw_distribution(ct.softmax([1.0, 0.0, -1.0]), names=("a", "b", "c"), title="softmax(x)")
 plt.show()
 
@@ -121,7 +137,19 @@ plt.show()
 widgets.softmax_entropy(logits=(1.0, 0.0, -1.0))
 
 # %% [markdown]
-# The title shows the distribution's entropy, the subject of [01 · Entropy](01_entropy.ipynb).
+# <details><summary>Answer</summary>
+#
+# Outcome a, with the largest logit: $e^1 / (e^1 + e^0 + e^{-1}) \approx 0.665$, above ½. Equal logits give
+# equal probabilities, $1/3$ each, whatever the common value. The title shows the distribution's entropy,
+# the subject of [01 · Entropy](01_entropy.ipynb).
+#
+# </details>
+
+# %%
+q_demo = ct.softmax([1.0, 0.0, -1.0])
+print("softmax(1, 0, −1) =", np.array2string(q_demo, precision=4))
+ct.checks.compare("equal logits give 1/3 each", ct.softmax([2.0, 2.0, 2.0]), np.full(3, 1 / 3), rtol=1e-15)
+assert np.argmax(q_demo) == 0 and q_demo[0] > 0.5
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How the self-checks work
@@ -147,8 +175,8 @@ except AssertionError as error:
 
 # %% [markdown]
 # **Exercises.** A code exercise is a function for you to write. Its cell calls a checker from `ct.checks`,
-# which runs your function on a few inputs and compares the results with the package's own. Until you
-# replace `raise NotImplementedError`, the checker says so:
+# which runs your function on a few inputs, including awkward ones (zeros, batches), and compares the
+# results with the package's own. Until you replace `raise NotImplementedError`, the checker says so:
 
 # %%
 def my_entropy(p):
@@ -158,8 +186,8 @@ def my_entropy(p):
 ct.checks.entropy_bits(my_entropy)
 
 # %% [markdown]
-# A wrong answer gets the first input that failed and, for typical mistakes, a hint. This attempt uses the
-# natural log although bits were asked for:
+# A wrong answer gets the first input that failed, the digits where it differs, and a hint that names the
+# mistake. This attempt uses the natural log although bits were asked for:
 
 # %%
 def my_entropy(p):
@@ -169,8 +197,8 @@ def my_entropy(p):
 ct.checks.entropy_bits(my_entropy)
 
 # %% [markdown]
-# And a correct answer is accepted. Here it is the package's own function, so this proves only that the
-# checker works; in [01 · Entropy](01_entropy.ipynb) you write it yourself.
+# And calling the package's own function is accepted, with a note: it proves the checker works, not that you
+# can write the formula. In [01 · Entropy](01_entropy.ipynb) you write it yourself.
 
 # %%
 def my_entropy(p):
@@ -180,8 +208,8 @@ def my_entropy(p):
 ct.checks.entropy_bits(my_entropy)
 
 # %% [markdown]
-# Questions that are not code have their answer folded away in a block like this one; open it after you
-# have answered.
+# Questions that are not code have their answer folded away, one block per question, like this one; open
+# it after you have answered.
 #
 # <details><summary>Answer</summary>
 #
@@ -192,63 +220,146 @@ ct.checks.entropy_bits(my_entropy)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A map of `ce_teach`
 #
-# The maths modules (`information`, `activations`, `losses`, `keras`, `gradients`, `naive`) are pure NumPy
-# and never import matplotlib; `plotting`, `widgets` and `checks` are the notebooks' platform. Modules whose
-# names start with `_` are internals (input validation, chunked summation). The table below is generated
-# from the package's export lists, so it cannot go out of date; `help(ct.entropy)` shows any function's
-# formula, shapes and example.
+# The maths modules are pure NumPy and never import matplotlib; `plotting`, `widgets` and `checks` are the
+# notebooks' platform. Most functions are also available directly as `ct.<name>`: `ct.entropy` is
+# `ct.information.entropy`. The map below is read from the package itself, so it cannot go out of date;
+# `help(ct.entropy)` shows any function's formula, shapes and example.
 
 # %%
-import inspect
-import pkgutil
-import textwrap
-
-
-def home(package, name):
-    """The module that defines `package.name`: the submodule that exports this very object, else Python's answer."""
-    obj = getattr(package, name)
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        if name in getattr(module, "__all__", ()) and getattr(module, name) is obj:
-            return module
-    return obj if inspect.ismodule(obj) else importlib.import_module(obj.__module__)
-
-
-packages = {"ct": ct, "ct.checks": ct.checks, "plotting": plotting, "widgets": widgets}
-for call_as, package in packages.items():
-    print(f"{call_as}.<name>  ({package.__name__})")
-    modules = {}
-    for name in package.__all__:
-        if getattr(package, name) is ct.checks:
-            continue  # ct.checks has its own section
-        module, obj = home(package, name), getattr(package, name)
-        shown = [f"{name}.{member}" for member in obj.__all__] if inspect.ismodule(obj) else [name]
-        modules.setdefault(module, []).extend(shown)
-    for module, names in modules.items():
-        print(f"  {module.__name__.removeprefix(package.__name__ + '.')}: {inspect.getdoc(module).splitlines()[0]}")
-        print(textwrap.fill(", ".join(names), width=100, initial_indent=" " * 6, subsequent_indent=" " * 6))
+print(ct.package_map())
 
 # %% [markdown]
 # ## Check yourself
 #
-# 1. In `ct.kl_divergence(p, q)`, which argument is the model's distribution?
-# 2. You open a notebook on GitHub and a slider cell shows nothing. Is the notebook broken?
+# **Exercise 1.** In `ct.kl_divergence(p, q)`, which argument is the model's distribution?
 #
 # <details><summary>Answer</summary>
 #
-# 1. `q`, the second one: maths order, targets first, so `ct.kl_divergence(p, q)` is $D_{KL}(p\|q)$.
-# 2. No. GitHub shows stored outputs and has no Python kernel; live figures need one. The static figure
-#    just above the slider cell is the same plot, stored in the notebook. Open the notebook on Binder
-#    (the badge at the top) to move the slider.
+# `q`, the second one: maths order, targets first, so `ct.kl_divergence(p, q)` is $D_{KL}(p\|q)$.
+#
+# </details>
+
+# %% [markdown]
+# **Exercise 2.** You open a notebook on GitHub and a slider cell shows nothing. Is the notebook broken?
+#
+# <details><summary>Answer</summary>
+#
+# No. GitHub shows stored outputs and has no Python kernel; live figures need one. The static figure near
+# the slider cell is the same plot, stored in the notebook. Open the notebook on Binder (the link at the
+# top) to move the slider.
+#
+# </details>
+
+# %% [markdown]
+# **Exercise 3 (transfer).** Write a check cell of your own: does adding 100 to every logit change the
+# softmax? Compare `ct.softmax(x + 100)` with `ct.softmax(x)` using `ct.checks.compare`, for
+# `x = np.array([1.0, 0.0, -1.0])` and then for `x = np.array([0.1, 0.2, -0.3])`. Before you run it,
+# predict what `exact` and `close` will print each time.
+
+# %%
+# your check cell here
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# ```python
+# for x in (np.array([1.0, 0.0, -1.0]), np.array([0.1, 0.2, -0.3])):
+#     ct.checks.compare("softmax(x + 100) vs softmax(x)", ct.softmax(x + 100), ct.softmax(x))
+# ```
+#
+# `close: True` both times: the softmax depends only on differences of logits, since
+# $e^{x_i + 100} = e^{100} e^{x_i}$ and $e^{100}$ cancels between the top and the sum below. `exact` is
+# `True` for the first $x$ and `False` for the second. `ct.softmax` first subtracts the largest logit, and
+# $(101, 100, 99) - 101$ is exactly $(0, -1, -2)$, as is $(1, 0, -1) - 1$; but $0.1 + 100$ is rounded to
+# the nearest float, so the second pair differs in the last bits (about $2 \cdot 10^{-15}$). The same
+# mathematics, two floating-point results: that is why check cells test
+# *close*, and print *exact* only for information.
 #
 # </details>
 
 # %% [markdown]
 # ## Takeaways
-# - Read the notebooks in order; each one starts with objectives and ends with a self-check.
+# - Read the notebooks in order; each one starts with objectives, has a main path of about 25 minutes, and
+#   ends with a self-check (and sometimes a Going deeper part you may skip).
+# - Predict before you look: answers are collapsed or folded until you open them.
 # - Static figures are for reading anywhere; sliders need a kernel (JupyterLab or Binder).
 # - A check cell prints `label | exact | close | max diff` and stops the notebook if a formula is wrong;
 #   a checker from `ct.checks` says "not attempted yet", ✗ with a hint, or ✓.
 # - Targets first: $H(p, q)$, $D_{KL}(p\|q)$, and `ct.cross_entropy(p, q)`.
 #
 # **Next:** [01 · Entropy](01_entropy.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Glossary · 术语表 (English ↔ 中文)
+#
+# Every term the collection uses, with the usual Chinese term and its symbol or code name here. Chinese
+# texts often keep *softmax*, *sigmoid*, *logits* and *focal loss* in English.
+#
+# | English | 中文 | symbol / code here |
+# |---|---|---|
+# | logits (raw scores) | 对数几率（logits，未归一化的得分） | $x$ |
+# | label (sigmoid family, 0/1 or soft) | 标签 | $z$ |
+# | label vector; one-hot encoding | 标签向量；独热编码 | $y$ |
+# | soft label | 软标签 | $y$ |
+# | sparse label (class index) | 稀疏标签（类别索引） | $c$ |
+# | class; number of classes | 类别；类别数 | $i, j$; $C$ |
+# | example (sample); batch, batch size | 样本；批量（批次），批量大小 | $n$, $N$ |
+# | vocabulary size | 词表大小 | $V$ |
+# | hidden width (hidden size) | 隐藏层宽度 | $d$ |
+# | true (target) distribution | 真实分布（目标分布） | $p$ |
+# | model distribution, prediction | 模型分布，预测 | $q$ |
+# | sigmoid (logistic function) | sigmoid 函数（S 型函数，逻辑函数） | $\sigma$ |
+# | softmax | softmax 函数（归一化指数函数） | $S(x)$ |
+# | entropy | 熵 | $H(p)$ |
+# | cross-entropy | 交叉熵 | $H(p, q)$ |
+# | Kullback–Leibler divergence, relative entropy | KL 散度，相对熵 | $D_{KL}(p\|q)$ |
+# | loss; per-example loss | 损失；单个样本的损失 | $L$; $\ell_n$ |
+# | loss function | 损失函数 | `ct.losses` |
+# | weight; positive-class weight | 权重；正类权重 | $w$; $w_+$ (`pos_weight`) |
+# | temperature | 温度 | $T$ |
+# | small constant in a log, clipping value | 小常数（数值稳定项），截断值 | $\delta$ (Keras `epsilon`) |
+# | label smoothing | 标签平滑 | $\varepsilon$ |
+# | focal loss: focusing exponent, class weight | focal loss（焦点损失）：聚焦参数，类别权重 | $\gamma$, $\alpha$ |
+# | penalty coefficient (z-loss) | 惩罚系数（z 损失） | $\lambda$ |
+# | logit soft-capping | logit 软截断（软上限） | $\kappa$ |
+# | count: add-$k$ smoothing, sampled classes | 计数：加 $k$ 平滑，采样类别数 | $k$ |
+# | surprise, self-information | 惊奇度，自信息 | $-\log p$ |
+# | bit; nat | 比特；奈特 | $\log_2$; $\ln$ |
+# | natural logarithm | 自然对数 | $\ln$ |
+# | probability distribution; uniform distribution | 概率分布；均匀分布 | `ct.entropy` |
+# | perplexity | 困惑度 | $2^{H_\text{bits}}$ |
+# | prefix code; Huffman code; Kraft's inequality | 前缀码；霍夫曼编码；克拉夫特不等式 | `ct.coding` |
+# | code length, expected code length | 码长，平均码长 | $L$ in 01 |
+# | Gibbs' inequality; Jensen's inequality | 吉布斯不等式；琴生（Jensen）不等式 | 02, 01 |
+# | forward KL, reverse KL | 前向 KL，反向 KL | $D(p\|q)$, $D(q\|p)$ |
+# | mass-covering, mode-seeking | 质量覆盖，模式寻求 | 02 |
+# | information gain | 信息增益 | 02 |
+# | likelihood; log-likelihood | 似然；对数似然 | 03 |
+# | negative log-likelihood (NLL) | 负对数似然 | `NLLLoss` |
+# | maximum likelihood estimation | 最大似然估计 | 03 |
+# | binary cross-entropy | 二元交叉熵 | `sigmoid_cross_entropy_with_logits` |
+# | categorical cross-entropy | 分类交叉熵（多类交叉熵） | `softmax_cross_entropy_with_logits` |
+# | sparse categorical cross-entropy | 稀疏分类交叉熵 | `sparse_softmax_cross_entropy_with_logits` |
+# | multi-label classification | 多标签分类 | 04 |
+# | multi-class classification | 多类分类 | 05 |
+# | class imbalance | 类别不平衡 | 04, 07 |
+# | gradient | 梯度 | $\partial L / \partial x$ |
+# | gradient descent; learning rate | 梯度下降；学习率 | 06 |
+# | Jacobian matrix | 雅可比矩阵 | 05 |
+# | finite differences | 有限差分 | `ct.numerical_gradient` |
+# | mean squared error (MSE) | 均方误差 | 06 |
+# | accuracy; classification error (0-1 loss) | 准确率；分类错误率（0-1 损失） | 06 |
+# | numerical stability | 数值稳定性 | 04, 05 |
+# | overflow; underflow | 上溢；下溢 | 04, 05 |
+# | log-sum-exp trick | log-sum-exp 技巧 | `ct.logsumexp` |
+# | floating point: float32, float64 | 浮点数：单精度，双精度 | 04 |
+# | unit in the last place (ulp) | 最后一位的单位（ulp） | 04 |
+# | reduction (mean, sum) | 归约（求平均，求和） | `reduction` |
+# | sampled softmax; noise-contrastive estimation | 采样 softmax；噪声对比估计（NCE） | 07 |
+# | token; language model | 词元（token）；语言模型 | 03 |
+# | bigram; smoothing | 二元语法（bigram）；平滑 | 03 |
+# | calibration; expected calibration error | 校准；期望校准误差（ECE） | 10 |
+# | reliability diagram | 可靠性图 | 10 |
+# | temperature scaling | 温度缩放 | 10 |
+# | knowledge distillation | 知识蒸馏 | 11 |
+# | contrastive loss (InfoNCE) | 对比损失（InfoNCE） | 11 |

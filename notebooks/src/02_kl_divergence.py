@@ -2,7 +2,7 @@
 # # 02 · KL divergence
 # What it costs to use the wrong code: the gap between cross-entropy and entropy.
 #
-# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/ce-teach/ce-teach/HEAD?urlpath=lab/tree/notebooks/02_kl_divergence.ipynb)
+# [Open this notebook on Binder](https://mybinder.org/v2/gh/ce-teach/ce-teach/HEAD?urlpath=lab/tree/notebooks/02_kl_divergence.ipynb)
 
 # %% [markdown]
 # **In this notebook you will**
@@ -10,14 +10,12 @@
 #   extra bits paid for coding data from $p$ with a code built for $q$, or as the information gained;
 # - prove that it is never negative (Gibbs' inequality), see that it is 0 only for $p = q$, not symmetric,
 #   and infinite where $q$ rules out something $p$ allows;
-# - connect it to cross-entropy, $D_\text{KL}(p\|q) = H(p, q) - H(p)$, and to PyTorch's `kl_div`;
-# - watch the two directions, $D(p\|q)$ and $D(q\|p)$, pull a model to very different answers.
+# - connect it to cross-entropy, $D_\text{KL}(p\|q) = H(p, q) - H(p)$;
+# - watch the two directions, $D(p\|q)$ and $D(q\|p)$, pull a model to very different answers, term by term.
 #
 # **Prerequisites:** [01 · Entropy](01_entropy.ipynb) (surprise, entropy, optimal code lengths).
 
 # %%
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -172,43 +170,24 @@ for n in (2, 5, 20):
         smallest = min(smallest, float(d.min()))
 print(f"smallest D(p‖q) over 90 000 random pairs: {smallest:.3e} nats (≥ 0);  D(p‖p) = 0 for every p")
 
-# %% [markdown]
-# *Small print.* The proof used that both $p$ and $q$ sum to exactly 1. Floats often miss 1 by about
-# $10^{-16}$, and then the proof's fourth line gives only $D_\text{KL}(p\|q) \ge \sum_i p_i - \sum_i q_i$,
-# a number of that size which can be negative. So for two *nearly equal* float distributions a correctly
-# computed divergence can be about $-10^{-16}$: the true value for the numbers stored, not an error of
-# `ct.kl_divergence`. An example built from numbers that floats store exactly: $p = (1/2, 1/2)$ and
-# $q = (1/2 + \delta,\ 1/2 - \delta + 2^{-53})$ with $\delta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which
-# even `np.sum` rounds to 1. (`math.fsum` adds floats exactly, then rounds once.)
-
-# %%
-delta = 2.0**-30
-even = np.array([0.5, 0.5])
-q_over = np.array([0.5 + delta, 0.5 - delta + 2.0**-53])  # both entries exact in float64
-bound = math.fsum([*even, *(-q_over)])  # Σp − Σq, exactly: −2^-53
-d_over = float(ct.kl_divergence(even, q_over))
-print(f"np.sum(q) = {np.sum(q_over)},  but Σp − Σq = {bound:.4e} exactly")
-print(f"D(p‖q) = {d_over:.4e} nats: negative, and above the bound Σp − Σq")
-
-# %%
-assert np.sum(q_over) == 1.0 and bound == -(2.0**-53)
-assert bound <= d_over < 0, "Gibbs for unnormalised inputs: D(p‖q) ≥ Σp − Σq, which is negative here"
-near_p = rng.dirichlet(np.ones(5), size=1000)  # the same on 1000 random nearly equal pairs
-near_q = near_p * (1 + 1e-9 * rng.standard_normal(near_p.shape))
-near_q /= near_q.sum(axis=-1, keepdims=True)  # normalised, but only to within about 1e-16
-bounds = np.array([math.fsum([*a, *(-b)]) for a, b in zip(near_p, near_q, strict=True)])
-assert np.all(ct.kl_divergence(near_p, near_q) >= bounds)
-print("1000 random nearly equal pairs: every D(p‖q) ≥ Σp − Σq")
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Not symmetric
 #
-# $D_\text{KL}(p\|q)$ is a *divergence*, not a distance: swapping the arguments changes the value. A coin with
-# $p = (0.9, 0.1)$ and a fair coin $q = (0.5, 0.5)$:
+# $D_\text{KL}(p\|q)$ is a *divergence*, not a distance: nothing says that swapping the arguments keeps the
+# value. Take a biased coin $p = (0.9, 0.1)$ and a fair coin $q = (0.5, 0.5)$.
 #
-# - coding the biased coin with the fair code costs 1 bit per flip instead of $H(p) \approx 0.47$ bits;
-# - coding the fair coin with the biased coin's code gives tails a $\log_2 10 \approx 3.3$-bit codeword, and
-#   under the fair coin tails come up half the time.
+# **Predict first:** which costs more extra bits per flip: coding the biased coin with the fair coin's code,
+# $D(p\|q)$, or coding the fair coin with the biased coin's code, $D(q\|p)$? Think about what each code
+# does with tails.
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# Coding the fair coin with the biased code costs more: $D(q\|p) = 0.737$ bits against $D(p\|q) = 0.531$.
+# The fair code spends 1 bit per flip where the biased coin needs only $H(p) \approx 0.47$ bits. The biased
+# code gives tails a $\log_2 10 \approx 3.3$-bit codeword, and under the fair coin tails come up half the time.
+#
+# </details>
 
 # %%
 coin = np.array([0.9, 0.1])
@@ -221,7 +200,7 @@ print(f"D(q‖p) = D(fair‖biased) = {reverse:.6f} bits")
 # %%
 ct.checks.compare("D(biased‖fair) by hand", np.sum(coin * np.log2(coin / fair)), forward)
 ct.checks.compare("D(fair‖biased) by hand", np.sum(fair * np.log2(fair / coin)), reverse)
-assert reverse - forward > 0.2, "the two directions differ"
+ct.checks.compare("the two directions, rounded", np.round([forward, reverse], 3), [0.531, 0.737])
 
 # %% [markdown]
 # One pair that happens to agree proves nothing: for the A–D example and the uniform code both directions
@@ -274,15 +253,328 @@ ct.checks.compare("H(p, q) − H(p) vs D_KL(p‖q), 10 000 pairs", ce_minus_h, k
 ct.checks.compare("same in bits", ct.cross_entropy(*pairs, base=2) - ct.entropy(pairs[0], base=2),
                   ct.kl_divergence(*pairs, base=2))
 
-# %% [markdown]
-# To *compute* a small divergence, use $\sum p \log(p/q)$ directly, not the difference: $H(p, q)$ and
-# $H(p)$ are both about $\ln 2$ below, and subtracting them loses every digit of a divergence under $10^{-16}$
-# (the spacing of floats near $\ln 2$). With $\delta = 2^{-30}$ as above, $p = (1/2, 1/2)$ and $q = (1/2 + \delta, 1/2 - \delta)$ (both exact in floats),
-# the exact value is $D = -\tfrac12 \ln(1 - 4\delta^2)$.
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Slider: move $q$, watch both divergences
+#
+# The target is $p = (0.6, 0.3, 0.1)$ over outcomes a, b, c. The model $q = S(x)$ is the softmax of three
+# logits you control (logits and softmax as in [01](01_entropy.ipynb): any real numbers, turned into
+# probabilities by $S(x)_i = e^{x_i} / \sum_j e^{x_j}$); the title shows $D(p\|q)$ and $D(q\|p)$ in bits.
+#
+# **Predict first:** which logits make both divergences 0? Starting from equal logits, push the logit of c
+# down to −10: which of the two divergences grows large, and which stays small? Why?
+
+# %% jupyter={"outputs_hidden": true}
+names = ("a", "b", "c")
+target = np.array([0.6, 0.3, 0.1])
+pair = plotting.draw_pair(target, ct.softmax(np.zeros(3)), names=names)  # equal logits: q uniform
+plt.show()
 
 # %%
-close_q = np.array([0.5 + delta, 0.5 - delta])
-exact = -0.5 * np.log1p(-4 * delta**2)
+widgets.kl_explorer(p=target, q_logits=(0.0, 0.0, 0.0), names=names)
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# With $x = \ln p$ (or $\ln p$ plus any constant) the model is the target and both divergences vanish, up to
+# rounding: softmax gives back $p$ only to within $10^{-16}$. With c squeezed out, $D(p\|q)$ is large: $p$
+# still produces c one time in ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 15$ bits).
+# $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are.
+#
+# </details>
+
+# %%
+matched = ct.softmax(np.log(target))  # logits x = ln p give q = p (softmax undoes the log, up to rounding)
+squeezed = ct.softmax(np.array([0.0, 0.0, -10.0]))
+tiny = [ct.kl_divergence(target, matched, base=2), ct.kl_divergence(matched, target, base=2)]
+print(f"logits ln p:        q = {np.array2string(matched, precision=4)}:  |D(p‖q)| and |D(q‖p)| "
+      f"{'< 1e-15' if max(map(abs, tiny)) < 1e-15 else '≥ 1e-15'} bits")
+print(f"logits (0, 0, −10): q = {np.array2string(squeezed, precision=4)}:  "
+      f"D(p‖q) = {float(ct.kl_divergence(target, squeezed, base=2)):.4f} bits,  "
+      f"D(q‖p) = {float(ct.kl_divergence(squeezed, target, base=2)):.4f} bits")
+ct.checks.compare("softmax(ln p) = p", matched, target, rtol=1e-15)
+assert max(map(abs, tiny)) < 1e-15
+assert ct.kl_divergence(target, squeezed) > 4 * ct.kl_divergence(squeezed, target)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond: forward vs reverse KL
+#
+# Asymmetry matters when the model *cannot* equal the target. Take a target $p$ with two bumps, a mixture of
+# two normal densities with weights 0.4 and 0.6, and a model $q$ that is a single normal bump with a mean
+# $\mu$ and a standard deviation (sd) to choose. Both live on a grid of 400 points $u_i$ on $[-8, 8]$ (a
+# distribution over the grid points, shown as a density). Which single bump is "closest" to $p$?
+#
+# - **Forward KL**, minimise $D(p\|q) = \sum_i p_i \log(p_i/q_i)$: wherever $p_i$ is large and $q_i$ tiny the
+#   term explodes, so $q$ must put mass **everywhere $p$ has mass**. It spreads over both bumps
+#   (*mass-covering*), even over the valley between them where $p$ has almost nothing.
+# - **Reverse KL**, minimise $D(q\|p) = \sum_i q_i \log(q_i/p_i)$: now the term explodes wherever $q_i$ is
+#   large and $p_i$ tiny, so $q$ must **avoid where $p$ is small**, such as the valley. It sits on one bump
+#   and ignores the other (*mode-seeking*).
+#
+# `ct.fitting` builds the discretised normals and finds each minimum by a deterministic search over
+# ($\mu$, sd): a coarse table over the whole grid, then 20 rounds of ever finer tables around the table's
+# best few local minima (see `ce_teach/fitting.py`).
+
+# %%
+grid = np.linspace(-8.0, 8.0, 400)  # the grid points u_i
+bumps = dict(means=[-3.0, 3.0], stds=[0.8, 0.8], weights=[0.4, 0.6])
+two_bumps = ct.fitting.mixture_on_grid(grid, **bumps)
+fitter = ct.fitting.NormalFitter(grid)
+fit_forward = fitter.fit(two_bumps, "forward")
+fit_reverse = fitter.fit(two_bumps, "reverse")
+for fit in (fit_forward, fit_reverse):
+    print(f"{fit.direction:>7} fit: μ = {fit.mean:.4f}, sd = {fit.std:.4f}, minimised divergence {fit.divergence:.4f} nats")
+
+# %%
+fits = plotting.draw_kl_fits(grid, two_bumps, fit_forward, fit_reverse)
+plt.show()
+
+# %% [markdown]
+# Each fit wins its own criterion and loses the other:
+
+# %%
+q_forward = ct.fitting.normal_on_grid(grid, fit_forward.mean, fit_forward.std)
+q_reverse = ct.fitting.normal_on_grid(grid, fit_reverse.mean, fit_reverse.std)
+table = np.array([[ct.kl_divergence(two_bumps, q), ct.kl_divergence(q, two_bumps)] for q in (q_forward, q_reverse)])
+print("                 D(p‖q)    D(q‖p)   [nats]")
+for name, row in zip(("forward fit", "reverse fit"), table, strict=True):
+    print(f"{name:<14} {row[0]:8.4f}  {row[1]:8.4f}")
+assert table[0, 0] < table[1, 0] and table[1, 1] < table[0, 1], "each fit wins its own column"
+ct.checks.compare("the fits' own divergences", [table[0, 0], table[1, 1]],
+                  [fit_forward.divergence, fit_reverse.divergence])
+
+# %% [markdown]
+# **Where each divergence comes from.** Plot the terms point by point: $p_i \ln(p_i/q_i)$, whose sum is
+# $D(p\|q)$, and $q_i \ln(q_i/p_i)$, whose sum is $D(q\|p)$ (each divided by the grid step, so the area
+# under a curve is its divergence). A term is negative where the weighting distribution lies below the
+# other; the sums never are.
+
+# %%
+fig, panels = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained", sharey=True)
+for ax, q, name in zip(panels, (q_forward, q_reverse), ("forward fit", "reverse fit"), strict=True):
+    plotting.draw_pointwise_kl(grid, two_bumps, q, name=name, legend=ax is panels[0], ax=ax)
+plt.show()
+
+# %% [markdown]
+# For the reverse fit (right), the forward terms tower over the left bump, which $q$ leaves uncovered: that
+# is where its large $D(p\|q)$ comes from, while its reverse terms stay small everywhere. For the forward
+# fit (left), the reverse terms peak in the valley at $u = 0$, where $q$ puts mass and $p$ has almost none.
+
+# %%
+step = grid[1] - grid[0]
+forward_terms = two_bumps * np.log(two_bumps / q_reverse)  # terms of D(p‖q) for the reverse fit
+reverse_terms = q_forward * np.log(q_forward / two_bumps)  # terms of D(q‖p) for the forward fit
+ct.checks.compare("the terms sum to the divergences", [forward_terms.sum(), reverse_terms.sum()],
+                  [table[1, 0], table[0, 1]], rtol=1e-12)
+assert grid[np.argmax(forward_terms)] < -2 and abs(grid[np.argmax(reverse_terms)]) < 0.1
+print(f"largest forward term of the reverse fit at u = {grid[np.argmax(forward_terms)]:.2f} (the left bump); "
+      f"largest reverse term of the forward fit at u = {grid[np.argmax(reverse_terms)]:.2f} (the valley)")
+
+# %% [markdown]
+# The forward fit has exactly the target's mean and sd on the grid (**moment matching**), and the reverse
+# fit sits on the heavier right bump; *Going deeper* proves both.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Slider: pull the bumps apart
+#
+# The slider sets the distance between the two bumps (weights 0.4 and 0.6, sd 0.8 each); both fits are
+# recomputed at every move. It starts with the bumps 3 apart.
+#
+# **Predict first:** at separation 0 the target is a single bump: what are the two fits? As you pull the
+# bumps apart, which fit changes smoothly and which one jumps, and roughly where?
+
+# %% jupyter={"outputs_hidden": true}
+closer = ct.fitting.mixture_on_grid(grid, [-1.5, 1.5], [0.8, 0.8], [0.4, 0.6])
+fits_closer = plotting.draw_kl_fits(grid, closer, fitter.fit(closer, "forward"), fitter.fit(closer, "reverse"))
+plt.show()
+
+# %%
+widgets.kl_fits(separation=3.0)
+
+# %% jupyter={"outputs_hidden": true}
+def shown(value):
+    return f"{round(value, 2) + 0.0:5.2f}"  # + 0.0 after rounding: no "-0.00" for a mean of −1e-12
+
+
+print("separation   forward μ, sd     reverse μ, sd")
+scan = []
+for separation in np.arange(0.0, 8.5, 1.0):
+    p_s = ct.fitting.mixture_on_grid(grid, [-separation / 2, separation / 2], [0.8, 0.8], [0.4, 0.6])
+    f_s, r_s = fitter.fit(p_s, "forward"), fitter.fit(p_s, "reverse")
+    scan.append((f_s.mean, f_s.std, r_s.mean, r_s.std))
+    print(f"{separation:6.1f}      {shown(f_s.mean)}, {shown(f_s.std)}      {shown(r_s.mean)}, {shown(r_s.std)}")
+scan = np.array(scan)
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# At separation 0 both fits are the single bump itself ($\mu = 0$, sd 0.8). As the bumps move apart the
+# forward fit widens smoothly, always covering both. The reverse fit first stays in the middle too (at 3
+# apart, where the slider starts, both fits still sit there), then between separations 4 and 5 it jumps onto
+# the heavier right bump, and follows it.
+#
+# </details>
+
+# %%
+assert np.allclose(scan[0, [1, 3]], 0.8, rtol=1e-6, atol=0), "separation 0: both fits have sd = 0.8"
+assert np.all(np.abs(scan[0, [0, 2]]) < 1e-6), "separation 0: both fits centred on the single bump"
+assert np.all(np.diff(scan[:, 1]) > 0), "the forward fit widens smoothly as the bumps move apart"
+jump = int(np.argmax(np.abs(np.diff(scan[:, 3]))))
+print(f"the reverse fit jumps onto the right bump between separations {jump:.1f} and {jump + 1:.1f}: "
+      f"sd {scan[jump, 3]:.2f} → {scan[jump + 1, 3]:.2f}")
+assert jump == 4 and scan[jump, 3] - scan[jump + 1, 3] > 0.5 and abs(scan[jump + 1, 2] - (jump + 1) / 2) < 0.1
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Check yourself
+#
+# **Exercise 1.** Write $D_\text{KL}(p\|q)$ in bits. `p` and `q` are distributions of the same shape, one
+# distribution or a batch of rows; `p` may contain zeros, and then $q$ may too, at the same places.
+
+# %%
+def my_kl_bits(p, q):
+    raise NotImplementedError  # your code here
+
+
+ct.checks.kl_divergence_bits(my_kl_bits)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def my_kl_bits(p, q):
+#     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+#     ratio = np.divide(p, q, out=np.ones_like(p), where=p > 0)  # terms with p = 0 count 0
+#     return np.sum(p * np.log2(ratio), axis=-1)
+# ```
+#
+# Skipping only the $\log p$ of outcomes with $p = 0$ is not enough: where $p = q = 0$, `np.log2(q)` is
+# $-\infty$ and $0 \cdot \infty$ is `nan`. The checker has such a case, one with $q = 0 < p$ (answer
+# $+\infty$), and batches.
+#
+# </details>
+
+# %% [markdown]
+# **Exercise 2 (transfer).** Derive the KL divergence between two normal distributions,
+# $D\big(\mathcal N(\mu_1, \text{sd}_1^2)\,\|\,\mathcal N(\mu_2, \text{sd}_2^2)\big)$ in nats, in closed form, and
+# write it as `my_kl_normals(mu1, sd1, mu2, sd2)` (with `np.log`, so it also works on arrays). The checker
+# compares it with the definition, in which the sum over outcomes becomes an integral over densities,
+# $\int p(u) \ln\frac{p(u)}{q(u)}\,du$, computed numerically. Start from
+# $\ln p(u) = -\ln(\text{sd}_1\sqrt{2\pi}) - \frac{(u - \mu_1)^2}{2\,\text{sd}_1^2}$, and the same for $q$.
+
+# %%
+def my_kl_normals(mu1, sd1, mu2, sd2):
+    raise NotImplementedError  # your code here
+
+
+ct.checks.kl_normals_nats(my_kl_normals)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# | step | because |
+# |---|---|
+# | $\ln\frac{p(u)}{q(u)} = \ln\frac{\text{sd}_2}{\text{sd}_1} - \frac{(u-\mu_1)^2}{2\,\text{sd}_1^2} + \frac{(u-\mu_2)^2}{2\,\text{sd}_2^2}$ | the $\sqrt{2\pi}$ cancel |
+# | $\mathbb E_p[(u-\mu_1)^2] = \text{sd}_1^2$ | the variance of $p$ ($\mathbb E_p$: the average under $p$) |
+# | $\mathbb E_p[(u-\mu_2)^2] = \text{sd}_1^2 + (\mu_1-\mu_2)^2$ | write $u - \mu_2 = (u - \mu_1) + (\mu_1 - \mu_2)$; the cross term averages to 0 |
+# | $D = \ln\frac{\text{sd}_2}{\text{sd}_1} + \frac{\text{sd}_1^2 + (\mu_1-\mu_2)^2}{2\,\text{sd}_2^2} - \frac12$ | average the first line over $p$ |
+#
+# ```python
+# def my_kl_normals(mu1, sd1, mu2, sd2):
+#     return np.log(sd2 / sd1) + (sd1**2 + (mu1 - mu2) ** 2) / (2 * sd2**2) - 0.5
+# ```
+#
+# It is 0 only for equal normals and not symmetric: swapping the two sds changes it.
+#
+# </details>
+
+# %% [markdown]
+# **Exercise 3.** Training a model $q$ means adjusting it to make the average cross-entropy
+# $-\frac1N \sum_n \log q_{c_n}$ small, where $c_n$ is the outcome seen in example $n$ of $N$. Which KL
+# divergence does that minimise, $D(p_\text{data}\|q)$ or $D(q\|p_\text{data})$, and what does the answer
+# predict about a model too simple to fit the data: mass-covering or mode-seeking?
+#
+# <details><summary>Answer</summary>
+#
+# The forward one, $D(p_\text{data}\|q)$. Group the $N$ terms by outcome: outcome $i$ occurs in a share
+# $p_{\text{data},i}$ of the examples, so
+# $-\frac1N \sum_n \log q_{c_n} = H(p_\text{data}, q) = H(p_\text{data}) + D(p_\text{data}\|q)$,
+# and $H(p_\text{data})$ does not depend on the model. So a model that cannot fit the data spreads its
+# probability to cover everything that occurs (mass-covering), rather than nailing one mode.
+#
+# </details>
+
+# %% [markdown]
+# **Exercise 4.** A language model (a distribution $q$ over words) gives probability exactly 0 to a word
+# that appears in the test text.
+# What are $D(p_\text{test}\|q)$ and the model's cross-entropy on that text? Would the other direction,
+# $D(q\|p_\text{test})$, be a better measure of the model?
+#
+# <details><summary>Answer</summary>
+#
+# Both are $+\infty$: the word has $p > 0$ and $q = 0$, and one occurrence costs $-\log 0 = \infty$
+# ([03](03_cross_entropy.ipynb) shows this and the smoothing that prevents it). $D(q\|p_\text{test})$ is no
+# better. It weighs by $q$, so it does not see that word, but it is $+\infty$ as soon as $q$ gives any
+# probability to a word *absent* from the test text ($p_\text{test} = 0$ there). A useful model gives some
+# probability to every word, and a test text holds only some of them, so this direction is infinite for
+# almost every model (checked in *Going deeper*).
+#
+# </details>
+
+# %% [markdown]
+# ## Takeaways
+# - $D_\text{KL}(p\|q) = \sum_i p_i \log(p_i/q_i)$ is the extra cost, per symbol, of coding data from $p$ with
+#   a code built for $q$: $p = (1/2, 1/4, 1/8, 1/8)$ with a 2-bit code pays 0.25 bits extra.
+# - It is $\ge 0$ (Gibbs: $\ln t \le t - 1$) and 0 only for $p = q$; it is not symmetric, and it is infinite
+#   where $q = 0 < p$.
+# - $D_\text{KL}(p\|q) = H(p, q) - H(p)$: minimising cross-entropy over $q$ minimises the forward KL.
+# - Fitting a model that is too simple: forward KL covers all the mass (moment matching), reverse KL
+#   seeks one mode; the pointwise terms show where each divergence comes from.
+#
+# **Next:** [03 · Cross-entropy](03_cross_entropy.ipynb): the loss itself.
+
+# %% [markdown]
+# ## Going deeper
+#
+# ### Small print: Gibbs' inequality with floats
+#
+# The proof used that both $p$ and $q$ sum to exactly 1. Floats often miss 1 by about $10^{-16}$, and then
+# the proof's fourth line gives only $D_\text{KL}(p\|q) \ge \sum_i p_i - \sum_i q_i$, a number of that size
+# which can be negative. So for two *nearly equal* float distributions a correctly computed divergence can
+# be about $-10^{-16}$: the true value for the numbers stored, not an error of `ct.kl_divergence`. An example
+# built from numbers that floats store exactly: $p = (1/2, 1/2)$ and $q = (1/2 + \eta,\ 1/2 - \eta + 2^{-53})$
+# with $\eta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which even `np.sum` rounds to 1. (`math.fsum` adds
+# floats exactly, then rounds once.)
+# %%
+import math
+
+eta = 2.0**-30
+even = np.array([0.5, 0.5])
+q_over = np.array([0.5 + eta, 0.5 - eta + 2.0**-53])  # both entries exact in float64
+bound = math.fsum([*even, *(-q_over)])  # Σp − Σq, exactly: −2^-53
+d_over = float(ct.kl_divergence(even, q_over))
+print(f"np.sum(q) = {np.sum(q_over)},  but Σp − Σq = {bound:.4e} exactly")
+print(f"D(p‖q) = {d_over:.4e} nats: negative, and above the bound Σp − Σq")
+
+# %%
+assert np.sum(q_over) == 1.0 and bound == -(2.0**-53)
+assert bound <= d_over < 0, "Gibbs for unnormalised inputs: D(p‖q) ≥ Σp − Σq, which is negative here"
+near_p = rng.dirichlet(np.ones(5), size=1000)  # the same on 1000 random nearly equal pairs
+near_q = near_p * (1 + 1e-9 * rng.standard_normal(near_p.shape))
+near_q /= near_q.sum(axis=-1, keepdims=True)  # normalised, but only to within about 1e-16
+bounds = np.array([math.fsum([*a, *(-b)]) for a, b in zip(near_p, near_q, strict=True)])
+assert np.all(ct.kl_divergence(near_p, near_q) >= bounds)
+print("1000 random nearly equal pairs: every D(p‖q) ≥ Σp − Σq")
+
+# %% [markdown]
+# ### A tiny divergence: compute it directly, not as a difference
+#
+# To *compute* a small divergence, use $\sum p \log(p/q)$ directly, not the difference: $H(p, q)$ and
+# $H(p)$ are both about $\ln 2$ below, and subtracting them loses every digit of a divergence under $10^{-16}$
+# (the spacing of floats near $\ln 2$). With $\eta = 2^{-30}$ as above, $p = (1/2, 1/2)$ and $q = (1/2 + \eta, 1/2 - \eta)$ (both exact in floats),
+# the exact value is $D = -\tfrac12 \ln(1 - 4\eta^2)$.
+
+# %%
+close_q = np.array([0.5 + eta, 0.5 - eta])
+exact = -0.5 * np.log1p(-4 * eta**2)
 difference = float(ct.cross_entropy(fair, close_q) - ct.entropy(fair))
 print(f"exact:            {exact:.6e} nats")
 print(f"ct.kl_divergence: {float(ct.kl_divergence(fair, close_q)):.6e} nats")
@@ -293,7 +585,7 @@ ct.checks.compare("ct.kl_divergence vs exact, tiny D", ct.kl_divergence(fair, cl
 assert abs(difference - exact) > 0.5 * exact, "the difference of the two entropies has no correct digit"
 
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown]
 # ### PyTorch's `kl_div` has the arguments the other way round
 #
 # `torch.nn.functional.kl_div(input, target)` computes $D_\text{KL}(\text{target}\|\text{input})$ (the target
@@ -323,116 +615,22 @@ print(f"kl_div(q, p), log forgotten    = {kl_div_like_torch(fair, coin):.6f} nat
 ct.checks.compare("kl_div(log q, p) vs D(p‖q)", kl_div_like_torch(np.log(fair), coin), ct.kl_divergence(coin, fair))
 ct.checks.compare("kl_div(log p, q) vs D(q‖p)", kl_div_like_torch(np.log(coin), fair), ct.kl_divergence(fair, coin))
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Slider: move $q$, watch both divergences
-#
-# The target is $p = (0.6, 0.3, 0.1)$ over outcomes a, b, c. The model $q = S(x)$ is the softmax of three
-# logits you control; the title shows $D(p\|q)$ and $D(q\|p)$ in bits.
-#
-# **Predict first:** which logits make both divergences 0? Starting from equal logits, push the logit of c
-# down to −10: which of the two divergences grows large, and which stays small? Why?
-
-# %%
-names = ("a", "b", "c")
-target = np.array([0.6, 0.3, 0.1])
-pair = plotting.draw_pair(target, ct.softmax(np.zeros(3)), names=names)  # equal logits: q uniform
-plt.show()
-
-# %%
-widgets.kl_explorer(p=target, q_logits=(0.0, 0.0, 0.0), names=names)
-
-# %%
-matched = ct.softmax(np.log(target))  # logits x = ln p give q = p (softmax undoes the log, up to rounding)
-squeezed = ct.softmax(np.array([0.0, 0.0, -10.0]))
-tiny = [ct.kl_divergence(target, matched, base=2), ct.kl_divergence(matched, target, base=2)]
-print(f"logits ln p:        q = {np.array2string(matched, precision=4)}:  |D(p‖q)| and |D(q‖p)| "
-      f"{'< 1e-15' if max(map(abs, tiny)) < 1e-15 else '≥ 1e-15'} bits")
-print(f"logits (0, 0, −10): q = {np.array2string(squeezed, precision=4)}:  "
-      f"D(p‖q) = {float(ct.kl_divergence(target, squeezed, base=2)):.4f} bits,  "
-      f"D(q‖p) = {float(ct.kl_divergence(squeezed, target, base=2)):.4f} bits")
-ct.checks.compare("softmax(ln p) = p", matched, target, rtol=1e-15)
-assert max(map(abs, tiny)) < 1e-15
-assert ct.kl_divergence(target, squeezed) > 4 * ct.kl_divergence(squeezed, target)
-
 # %% [markdown]
-# With $x = \ln p$ (or $\ln p$ plus any constant) the model is the target and both divergences vanish, up to
-# rounding: softmax gives back $p$ only to within $10^{-16}$, so the divergences are of that size and may even
-# be negative (the small print under Gibbs' inequality). With c squeezed out, $D(p\|q)$ is large: $p$ still
-# produces c one time in ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 15$ bits).
-# $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Beyond: forward vs reverse KL
-#
-# Asymmetry matters when the model *cannot* equal the target. Take a target $p$ with two bumps, a mixture of
-# two normal densities with weights 0.4 and 0.6, and a model $q$ that is a single normal bump with a mean
-# $\mu$ and a standard deviation $\sigma$ to choose. Both live on a grid of 400 points on $[-8, 8]$ (a
-# distribution over the grid points, shown as a density). Which single bump is "closest" to $p$?
-#
-# - **Forward KL**, minimise $D(p\|q) = \sum_i p_i \log(p_i/q_i)$: wherever $p_i$ is large and $q_i$ tiny the
-#   term explodes, so $q$ must put mass **everywhere $p$ has mass**. It spreads over both bumps
-#   (*mass-covering*), even over the valley between them where $p$ has almost nothing.
-# - **Reverse KL**, minimise $D(q\|p) = \sum_i q_i \log(q_i/p_i)$: now the term explodes wherever $q_i$ is
-#   large and $p_i$ tiny, so $q$ must **avoid where $p$ is small**, such as the valley. It sits on one bump
-#   and ignores the other (*mode-seeking*).
-#
-# `ct.fitting` builds the discretised normals and finds each minimum by a deterministic grid search over
-# $(\mu, \sigma)$: a coarse table over the whole grid, then 20 rounds of ever finer tables around each of
-# the table's best few local minima (see `ce_teach/fitting.py`).
-
-# %%
-grid = np.linspace(-8.0, 8.0, 400)
-bumps = dict(means=[-3.0, 3.0], stds=[0.8, 0.8], weights=[0.4, 0.6])
-two_bumps = ct.fitting.mixture_on_grid(grid, **bumps)
-fitter = ct.fitting.NormalFitter(grid)
-fit_forward = fitter.fit(two_bumps, "forward")
-fit_reverse = fitter.fit(two_bumps, "reverse")
-for fit in (fit_forward, fit_reverse):
-    print(f"{fit.direction:>7} fit: μ = {fit.mean:.4f}, σ = {fit.std:.4f}, minimised divergence {fit.divergence:.4f} nats")
-
-# %%
-fits = plotting.draw_kl_fits(grid, two_bumps, fit_forward, fit_reverse)
-plt.show()
-
-# %% [markdown]
-# Each fit wins its own criterion and loses the other: the reverse fit leaves the left bump almost
-# uncovered, so its forward divergence is large; the forward fit puts mass in the valley, which the
-# reverse divergence punishes.
-
-# %%
-q_forward = ct.fitting.normal_on_grid(grid, fit_forward.mean, fit_forward.std)
-q_reverse = ct.fitting.normal_on_grid(grid, fit_reverse.mean, fit_reverse.std)
-table = np.array([[ct.kl_divergence(two_bumps, q), ct.kl_divergence(q, two_bumps)] for q in (q_forward, q_reverse)])
-print("                 D(p‖q)    D(q‖p)   [nats]")
-for name, row in zip(("forward fit", "reverse fit"), table, strict=True):
-    print(f"{name:<14} {row[0]:8.4f}  {row[1]:8.4f}")
-
-# %%
-assert table[0, 0] < table[1, 0] and table[1, 1] < table[0, 1], "each fit wins its own column"
-ct.checks.compare("the fits' own divergences", [table[0, 0], table[1, 1]],
-                  [fit_forward.divergence, fit_reverse.divergence])
-for fit in (fit_forward, fit_reverse):  # no nearby normal does better: the search found a minimum
-    nudged = fitter.divergence(two_bumps, fit.mean + np.array([-1e-3, 1e-3, 0, 0]),
-                               fit.std + np.array([0, 0, -1e-3, 1e-3]), fit.direction)
-    assert np.all(nudged > fit.divergence), f"{fit.direction} fit is not a minimum"
-print("both fits are minima: nudging μ or σ by ±0.001 increases their divergence")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why: forward KL matches moments, reverse KL hides in a mode
 #
-# **Forward.** On the grid the model is $q_i = e^{a x_i + b x_i^2} / Z(a, b)$ with $a = \mu/\sigma^2$,
-# $b = -1/(2\sigma^2)$ and $Z$ the sum that normalises it.
+# **Forward.** On the grid the model is $q_i = e^{a u_i + b u_i^2} / Z(a, b)$ with $a = \mu/\text{sd}^2$,
+# $b = -1/(2\,\text{sd}^2)$ and $Z$ the sum that normalises it.
 #
 # | step | because |
 # |---|---|
-# | $D(p\|q) = \sum_i p_i \ln p_i - \sum_i p_i (a x_i + b x_i^2) + \ln Z(a, b)$ | $\ln q_i = a x_i + b x_i^2 - \ln Z$, and $\sum_i p_i = 1$ |
-# | $\partial D / \partial a = -\mathbb{E}_p[x] + \partial \ln Z/\partial a$ | only the last two terms depend on $a$ |
-# | $\partial \ln Z / \partial a = \sum_i x_i e^{a x_i + b x_i^2} / Z = \mathbb{E}_q[x]$ | differentiate $Z = \sum_i e^{a x_i + b x_i^2}$ |
-# | at the minimum: $\mathbb{E}_q[x] = \mathbb{E}_p[x]$, and likewise $\mathbb{E}_q[x^2] = \mathbb{E}_p[x^2]$ | gradient 0; the same steps with $b$ |
+# | $D(p\|q) = \sum_i p_i \ln p_i - \sum_i p_i (a u_i + b u_i^2) + \ln Z(a, b)$ | $\ln q_i = a u_i + b u_i^2 - \ln Z$, and $\sum_i p_i = 1$ |
+# | $\partial D / \partial a = -\mathbb{E}_p[u] + \partial \ln Z/\partial a$ | only the last two terms depend on $a$ |
+# | $\partial \ln Z / \partial a = \sum_i u_i e^{a u_i + b u_i^2} / Z = \mathbb{E}_q[u]$ | differentiate $Z = \sum_i e^{a u_i + b u_i^2}$ |
+# | at the minimum: $\mathbb{E}_q[u] = \mathbb{E}_p[u]$, and likewise $\mathbb{E}_q[u^2] = \mathbb{E}_p[u^2]$ | gradient 0; the same steps with $b$ |
 #
 # So the forward fit has the target's mean and variance (**moment matching**): with bumps at $\pm 3$ the
-# variance is large, and $q$ must be wide. (Its parameter $\sigma$ is a little larger than its standard
-# deviation on the grid, because the grid cuts off its tails.)
+# variance is large, and $q$ must be wide. The moments are those *on the grid*: the fit's parameters can be
+# larger than its mean and sd on the grid, as the separation-8 fit below shows.
 #
 # **Reverse.** If $q$ is exactly the right bump $q_R$, then $p \ge 0.6\, q_R$ at every point (the left
 # bump only adds), so $\ln(q_R/p) \le -\ln 0.6$ and $D(q_R\|p) \le -\ln 0.6 \approx 0.51$ nats. A wide $q$
@@ -442,11 +640,11 @@ print("both fits are minima: nudging μ or σ by ±0.001 increases their diverge
 # %%
 mean_p = np.sum(two_bumps * grid)
 std_p = np.sqrt(np.sum(two_bumps * (grid - mean_p) ** 2))
-mean_q = np.sum(q_forward * grid)
-std_q = np.sqrt(np.sum(q_forward * (grid - mean_q) ** 2))
-print(f"target p:     mean {mean_p:.6f}, std {std_p:.6f}")
-print(f"forward fit:  mean {mean_q:.6f}, std {std_q:.6f} on the grid  (parameters μ = {fit_forward.mean:.4f}, "
-      f"σ = {fit_forward.std:.4f})")
+mean_f = np.sum(q_forward * grid)
+std_f = np.sqrt(np.sum(q_forward * (grid - mean_f) ** 2))
+print(f"target p:     mean {mean_p:.6f}, sd {std_p:.6f}")
+print(f"forward fit:  mean {mean_f:.6f}, sd {std_f:.6f} on the grid  (parameters μ = {fit_forward.mean:.4f}, "
+      f"sd = {fit_forward.std:.4f})")
 on_right = float(fitter.divergence(two_bumps, 3.0, 0.8, "reverse"))
 on_left = float(fitter.divergence(two_bumps, -3.0, 0.8, "reverse"))
 print(f"D(q‖p) for q = the right bump: {on_right:.4f} nats  (−ln 0.6 = {-np.log(0.6):.4f})")
@@ -456,109 +654,56 @@ print(f"D(q‖p) for the reverse fit:    {fit_reverse.divergence:.4f} nats")
 # %%
 # The search stops at 2^-20 of its coarse step (about 2e-7 in μ), so the moments agree to about 1e-7;
 # the exact difference depends on the last bits of the search, so it is asserted, not printed.
-assert np.allclose([mean_q, std_q], [mean_p, std_p], rtol=1e-6, atol=0), "forward fit: moments differ"
-print("forward fit: its mean and std on the grid equal p's to within 1e-6 (relative)")
+assert np.allclose([mean_f, std_f], [mean_p, std_p], rtol=1e-6, atol=0), "forward fit: moments differ"
+print("forward fit: its mean and sd on the grid equal p's to within 1e-6 (relative)")
 assert fit_reverse.divergence <= on_right <= -np.log(0.6) < on_left <= -np.log(0.4)
 assert abs(fit_reverse.mean - 3.0) < 0.01 and abs(fit_reverse.std - 0.8) < 0.01, "reverse fit sits on the right bump"
-print("reverse fit: within 0.01 of the right (heavier) bump's μ and σ")
+print("reverse fit: within 0.01 of the right (heavier) bump's μ and sd")
+for fit in (fit_forward, fit_reverse):  # no nearby normal does better: the search found a minimum
+    nudged = fitter.divergence(two_bumps, fit.mean + np.array([-1e-3, 1e-3, 0, 0]),
+                               fit.std + np.array([0, 0, -1e-3, 1e-3]), fit.direction)
+    assert np.all(nudged > fit.divergence), f"{fit.direction} fit is not a minimum"
+print("both fits are minima: nudging μ or sd by ±0.001 increases their divergence")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Slider: pull the bumps apart
-#
-# The slider sets the distance between the two bumps (weights 0.4 and 0.6, σ = 0.8 each); both fits are
-# recomputed at every move. Below, the bumps are 3 apart: both fits still sit in the middle.
-#
-# **Predict first:** at separation 0 the target is a single bump: what are the two fits? As you pull the
-# bumps apart, which fit changes smoothly and which one jumps, and roughly where?
-
-# %%
-closer = ct.fitting.mixture_on_grid(grid, [-1.5, 1.5], [0.8, 0.8], [0.4, 0.6])
-fits_closer = plotting.draw_kl_fits(grid, closer, fitter.fit(closer, "forward"), fitter.fit(closer, "reverse"))
-plt.show()
-
-# %%
-widgets.kl_fits(separation=3.0)
-
-# %%
-def shown(x):
-    return f"{round(x, 2) + 0.0:5.2f}"  # + 0.0 after rounding: no "-0.00" for a mean of −1e-12
-
-
-print("separation   forward μ, σ      reverse μ, σ")
-scan = []
-for separation in np.arange(0.0, 8.5, 1.0):
-    p_s = ct.fitting.mixture_on_grid(grid, [-separation / 2, separation / 2], [0.8, 0.8], [0.4, 0.6])
-    f_s, r_s = fitter.fit(p_s, "forward"), fitter.fit(p_s, "reverse")
-    scan.append((f_s.mean, f_s.std, r_s.mean, r_s.std))
-    print(f"{separation:6.1f}      {shown(f_s.mean)}, {shown(f_s.std)}      {shown(r_s.mean)}, {shown(r_s.std)}")
-scan = np.array(scan)
-
-# %%
-assert np.allclose(scan[0, [1, 3]], 0.8, rtol=1e-6, atol=0), "separation 0: both fits have σ = 0.8"
-assert np.all(np.abs(scan[0, [0, 2]]) < 1e-6), "separation 0: both fits centred on the single bump"
-print("separation 0: both fits are the single bump (μ = 0, σ = 0.8, to within 1e-6)")
-assert np.all(np.diff(scan[:, 1]) > 0), "the forward fit widens smoothly as the bumps move apart"
-jump = int(np.argmax(np.abs(np.diff(scan[:, 3]))))
-print(f"the reverse fit jumps onto the right bump between separations {jump:.1f} and {jump + 1:.1f}: "
-      f"σ {scan[jump, 3]:.2f} → {scan[jump + 1, 3]:.2f}")
-assert scan[jump, 3] - scan[jump + 1, 3] > 0.5 and abs(scan[jump + 1, 2] - (jump + 1) / 2) < 0.1
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Check yourself
-#
-# **1.** Write $D_\text{KL}(p\|q)$ in bits. `p` and `q` are distributions of the same shape; `p` may contain
-# zeros (and then $q$ may too, at the same places).
-
-# %%
-def my_kl_bits(p, q):
-    raise NotImplementedError  # your code here
-
-
-ct.checks.kl_divergence_bits(my_kl_bits)
 
 # %% [markdown]
-# **2.** Training a classifier minimises the average cross-entropy $-\frac1N \sum_n \log q(y_n)$ over the
-# data. Which KL divergence does that minimise, $D(p_\text{data}\|q)$ or $D(q\|p_\text{data})$, and what does
-# the answer predict about a model too simple to fit the data: mass-covering or mode-seeking?
-#
-# **3.** A language model gives probability exactly 0 to a word that appears in the test text. What are
-# $D(p_\text{test}\|q)$ and the model's cross-entropy on that text? Which direction of KL would not notice?
-#
-# <details><summary>Answer</summary>
-#
-# **1.** A model solution:
-#
-# ```python
-# def my_kl_bits(p, q):
-#     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-#     ratio = np.divide(p, q, out=np.ones_like(p), where=p > 0)  # terms with p = 0 count 0
-#     return np.sum(p * np.log2(ratio), axis=-1)
-# ```
-#
-# Typical mistakes the checker catches: $p$ and $q$ swapped, `np.log` (nats), a minus sign, and `nan` from
-# $0 \cdot \log 0$.
-#
-# **2.** The forward one, $D(p_\text{data}\|q)$. The average over the data is an expectation under the data
-# distribution: $-\frac1N \sum_n \log q(y_n) = H(p_\text{data}, q) = H(p_\text{data}) + D(p_\text{data}\|q)$,
-# and $H(p_\text{data})$ does not depend on the model. So maximum likelihood is forward-KL fitting: a model
-# that cannot fit the data spreads its probability to cover everything that occurs (mass-covering), rather
-# than nailing one mode and ignoring the rest.
-#
-# **3.** Both are $+\infty$: the word has $p > 0$ and $q = 0$, and a single occurrence costs $-\log 0 = \infty$
-# ([03](03_cross_entropy.ipynb) shows this and the smoothing that prevents it). $D(q\|p_\text{test})$ would not
-# notice, because it only weighs outcomes by $q$, and $q$ never produces that word.
-#
-# </details>
+# **The forward fit at separation 8** has $\mu = 1.58$ and sd $= 5.65$, yet the target's mean is 0.8 and its
+# sd 4.0. Moment matching is not broken: the model is a normal *on the grid*, and the grid ends at $\pm 8$.
+# A normal with these parameters would put 4.5% of its mass below −8 and 12.8% above 8; cut off and
+# renormalised on the grid, it loses more of its right tail than its left, so its mean moves left to 0.80,
+# and its spread shrinks to 4.00. The fit chose larger parameters so that the truncated bump has the
+# target's moments:
+
+# %%
+def normal_cdf(u, mean, sd):
+    return 0.5 * (1 + math.erf((u - mean) / (sd * math.sqrt(2))))
+
+
+wide = fitter.fit(ct.fitting.mixture_on_grid(grid, [-4.0, 4.0], [0.8, 0.8], [0.4, 0.6]), "forward")
+q_wide = ct.fitting.normal_on_grid(grid, wide.mean, wide.std)
+mean_q = np.sum(q_wide * grid)
+sd_q = np.sqrt(np.sum(q_wide * (grid - mean_q) ** 2))
+cut = [normal_cdf(-8.0, wide.mean, wide.std), 1 - normal_cdf(8.0, wide.mean, wide.std)]
+print(f"parameters: μ = {wide.mean:.2f}, sd = {wide.std:.2f};  mass beyond the grid: {cut[0]:.1%} below, {cut[1]:.1%} above")
+print(f"the same normal on the grid: mean {mean_q:.2f}, sd {sd_q:.2f}  (target: mean 0.8, sd 4.0)")
+ct.checks.compare("truncated fit's mean and sd vs 0.8 and 4.0", [mean_q, sd_q], [0.8, 4.0], rtol=1e-6, atol=1e-6)
+assert np.round([wide.mean, wide.std], 2).tolist() == [1.58, 5.65] and np.round(cut, 3).tolist() == [0.045, 0.128]
+
 
 # %% [markdown]
-# ## Takeaways
-# - $D_\text{KL}(p\|q) = \sum_i p_i \log(p_i/q_i)$ is the extra cost, per symbol, of coding data from $p$ with
-#   a code built for $q$: $p = (1/2, 1/4, 1/8, 1/8)$ with a 2-bit code pays 0.25 bits extra.
-# - It is $\ge 0$ (Gibbs: $\ln t \le t - 1$) and 0 only for $p = q$; it is not symmetric, and it is infinite
-#   where $q = 0 < p$.
-# - $D_\text{KL}(p\|q) = H(p, q) - H(p)$: minimising cross-entropy over $q$ minimises the forward KL.
-#   PyTorch's `kl_div(input, target)` takes log-probabilities first and computes $D(\text{target}\|\text{input})$.
-# - Fitting a model that is too simple: forward KL covers all the mass (moment matching), reverse KL
-#   seeks one mode.
+# ### Exercise 4, checked: either direction of KL against a test text
 #
-# **Next:** [03 · Cross-entropy](03_cross_entropy.ipynb): the loss itself.
+# A model $q$ estimated from training counts gives every word of a small vocabulary some probability; the
+# test text happens not to contain "dog". Then $D(p_\text{test}\|q)$ is finite, $D(q\|p_\text{test})$ is
+# infinite; and a model with $q = 0$ for a word of the test text makes $D(p_\text{test}\|q)$ infinite too.
+
+# %%
+vocabulary = ["the", "cat", "sat", "on", "mat", "dog"]
+p_test = np.array([3, 1, 1, 1, 1, 0]) / 7  # word frequencies of the test text: no "dog"
+q_model = np.array([4, 2, 1, 1, 1, 1]) / 10  # a model from training counts: every word has some probability
+q_no_cat = np.array([5, 0, 1, 1, 2, 1]) / 10  # a model that rules out "cat"
+for name, q in (("q_model", q_model), ("q_no_cat", q_no_cat)):
+    forward_t, reverse_t = float(ct.kl_divergence(p_test, q)), float(ct.kl_divergence(q, p_test))
+    print(f"{name:<9} D(p_test‖q) = {forward_t:.4f} nats   D(q‖p_test) = {reverse_t:.4f} nats")
+assert np.isfinite(ct.kl_divergence(p_test, q_model)) and ct.kl_divergence(q_model, p_test) == np.inf
+assert ct.kl_divergence(p_test, q_no_cat) == np.inf == ct.kl_divergence(q_no_cat, p_test)

@@ -2,20 +2,21 @@
 # # 06 · MSE vs cross-entropy gradients
 # Why squared error learns almost nothing from a confident mistake, and cross-entropy learns the most.
 #
-# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/ce-teach/ce-teach/HEAD?urlpath=lab/tree/notebooks/06_mse_vs_ce.ipynb)
+# [Open this notebook on Binder](https://mybinder.org/v2/gh/ce-teach/ce-teach/HEAD?urlpath=lab/tree/notebooks/06_mse_vs_ce.ipynb)
 
 # %% [markdown]
 # **In this notebook you will**
-# - derive the gradient of the squared error $\tfrac12(\sigma(x) - y)^2$ with respect to the logit, one step per
-#   line, and compare it with cross-entropy's $\sigma(x) - y$; check both against finite differences;
-# - see the extra factor $a(1 - a)$ vanish where the sigmoid saturates, on a plot and on a slider;
+# - derive the gradient of the squared error $\tfrac12(\sigma(x) - z)^2$ with respect to the logit, and compare it with
+#   cross-entropy's $\sigma(x) - z$; check both against finite differences;
+# - see the extra factor $q(1 - q)$ vanish where the sigmoid saturates, on a plot and on a slider;
 # - race two identical neurons from a badly wrong start, one trained on squared error and one on cross-entropy;
 # - repeat the comparison for softmax outputs, and see why accuracy cannot be used as a loss at all.
 #
 # **Prerequisites:** [04 · Sigmoid and binary cross-entropy](04_sigmoid_bce.ipynb) (logits, $\sigma$, the gradient
 # $\sigma(x) - z$) and [05 · Softmax and categorical cross-entropy](05_softmax_ce.ipynb) (the Jacobian
-# $\operatorname{diag}(s) - s s^\top$). Notation as in [00 · Start here](00_start_here.ipynb): $x$ logits, $y$ labels,
-# $\sigma$ the sigmoid, $S(x)$ the softmax; here $a = \sigma(x)$ is the predicted probability of class 1.
+# $\operatorname{diag}(s) - s s^\top$). Notation as in [00 · Start here](00_start_here.ipynb): $x$ a logit,
+# $q = \sigma(x)$ the predicted probability of class 1, $z$ the 0/1 label of the sigmoid family; for softmax outputs,
+# $S(x)$ the probabilities and $y$ the one-hot label vector.
 
 # %%
 import matplotlib.pyplot as plt
@@ -29,12 +30,11 @@ rng = np.random.default_rng(0)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Two losses for one sigmoid output
 #
-# A binary classifier outputs a logit $x$ and the probability $a = \sigma(x)$ that the label is $y = 1$. Two losses
+# A binary classifier outputs a logit $x$ and the probability $q = \sigma(x)$ that the label is $z = 1$. Two losses
 # look equally reasonable at first sight:
 #
-# - **squared error** (MSE, the habit from regression): $L_\text{MSE} = \tfrac12 (a - y)^2$, the squared distance
-#   between prediction and label, at most $\tfrac12$;
-# - **cross-entropy**: $L_\text{CE} = -y \ln a - (1 - y) \ln(1 - a)$, unbounded for a certain mistake.
+# - **squared error** (MSE, the habit from regression): $L_\text{MSE} = \tfrac12 (q - z)^2$, at most $\tfrac12$;
+# - **cross-entropy**: $L_\text{CE} = -z \ln q - (1 - z) \ln(1 - q)$, unbounded for a certain mistake.
 #
 # Gradient descent does not see the losses, only their **gradients with respect to the logit**, because the logit is
 # what the weights move. So derive both.
@@ -43,41 +43,24 @@ rng = np.random.default_rng(0)
 #
 # | step | identity | because |
 # |---|---|---|
-# | 1 | $\dfrac{\partial L_\text{MSE}}{\partial x} = \dfrac{\partial L_\text{MSE}}{\partial a} \cdot \dfrac{\partial a}{\partial x}$ | chain rule: $L$ depends on $x$ only through $a = \sigma(x)$ |
-# | 2 | $\dfrac{\partial L_\text{MSE}}{\partial a} = a - y$ | $\frac{d}{da}\tfrac12 (a - y)^2 = \tfrac12 \cdot 2(a - y)$: the ½ cancels the 2 |
-# | 3 | $\dfrac{\partial a}{\partial x} = \dfrac{e^{-x}}{(1 + e^{-x})^2}$ | $a = (1 + e^{-x})^{-1}$; power rule and $\frac{d}{dx} e^{-x} = -e^{-x}$ |
-# | 4 | $\dfrac{e^{-x}}{(1 + e^{-x})^2} = \dfrac{1}{1 + e^{-x}} \cdot \dfrac{e^{-x}}{1 + e^{-x}} = a(1 - a)$ | split the fraction; $1 - \sigma(x) = \frac{e^{-x}}{1 + e^{-x}}$ (notebook 04, step 2) |
-# | 5 | $\dfrac{\partial L_\text{MSE}}{\partial x} = (a - y) \cdot a(1 - a)$ | steps 2 and 4 in step 1 |
+# | 1 | $\dfrac{\partial L_\text{MSE}}{\partial x} = \dfrac{\partial L_\text{MSE}}{\partial q} \cdot \dfrac{\partial q}{\partial x}$ | chain rule: $L$ depends on $x$ only through $q = \sigma(x)$ |
+# | 2 | $\dfrac{\partial L_\text{MSE}}{\partial q} = q - z$ | $\frac{d}{dq}\tfrac12 (q - z)^2 = \tfrac12 \cdot 2(q - z)$ |
+# | 3 | $\dfrac{\partial q}{\partial x} = \dfrac{e^{-x}}{(1 + e^{-x})^2} = q(1 - q)$ | $q = (1 + e^{-x})^{-1}$; split the fraction, $1 - \sigma(x) = \frac{e^{-x}}{1 + e^{-x}}$ (notebook 04) |
+# | 4 | $\dfrac{\partial L_\text{MSE}}{\partial x} = (q - z) \cdot q(1 - q)$ | steps 2 and 3 in step 1 |
 #
 # **Cross-entropy:**
 #
 # | step | identity | because |
 # |---|---|---|
-# | 6 | $\dfrac{\partial L_\text{CE}}{\partial a} = -\dfrac{y}{a} + \dfrac{1 - y}{1 - a}$ | $\frac{d}{da}\ln a = \frac1a$ and $\frac{d}{da}\ln(1 - a) = -\frac{1}{1 - a}$ |
-# | 7 | $-\dfrac{y}{a} + \dfrac{1 - y}{1 - a} = \dfrac{-y(1 - a) + (1 - y)a}{a(1 - a)} = \dfrac{a - y}{a(1 - a)}$ | common denominator; $-y + ya + a - ya = a - y$ |
-# | 8 | $\dfrac{\partial L_\text{CE}}{\partial x} = \dfrac{a - y}{a(1 - a)} \cdot a(1 - a) = a - y$ | chain rule with step 4: the sigmoid's slope cancels |
+# | 5 | $\dfrac{\partial L_\text{CE}}{\partial q} = -\dfrac{z}{q} + \dfrac{1 - z}{1 - q} = \dfrac{q - z}{q(1 - q)}$ | $\frac{d}{dq}\ln q = \frac1q$; common denominator, $-z + zq + q - zq = q - z$ |
+# | 6 | $\dfrac{\partial L_\text{CE}}{\partial x} = \dfrac{q - z}{q(1 - q)} \cdot q(1 - q) = q - z$ | chain rule with step 3: the sigmoid's slope cancels |
 #
-# The two gradients differ by exactly the sigmoid's slope:
+# The two gradients differ by exactly the sigmoid's slope, $q(1 - q) \le \tfrac14$: $\tfrac14$ at $x = 0$ and about
+# $e^{-|x|}$ for large $|x|$. Where the sigmoid saturates, squared error's gradient vanishes, **whether the prediction
+# is right or completely wrong**. Cross-entropy's $1/q$ in step 5 grows exactly as fast as the slope shrinks.
 #
-# $$\frac{\partial L_\text{MSE}/\partial x}{\partial L_\text{CE}/\partial x} = a(1 - a) \le \tfrac14 .$$
-#
-# That slope is $\tfrac14$ at $x = 0$ and about $e^{-|x|}$ for large $|x|$. Where the sigmoid saturates, squared
-# error's gradient vanishes, **whether the prediction is right or completely wrong**. Cross-entropy's 1/a in step 6
-# grows exactly as fast as the slope shrinks, so its gradient is simply "prediction minus target".
-
-# %%
-logits = np.array([-10.0, -8.0, -4.0, -1.0, 0.0, 1.0, 4.0, 8.0])
-y = np.ones_like(logits)  # the true class is 1 for every row
-a = ct.sigmoid(logits)
-grad_mse = ct.sigmoid_squared_error_grad(y, logits)  # (a − y)·a(1 − a)
-grad_ce = ct.sigmoid_cross_entropy_grad(y, logits)  # a − y
-print(f"{'logit x':>8} {'a = σ(x)':>10} {'∂MSE/∂x':>11} {'∂CE/∂x':>11} {'ratio':>10}")
-for row in zip(logits, a, grad_mse, grad_ce, grad_mse / grad_ce, strict=True):
-    print(f"{row[0]:8.1f} {row[1]:10.6f} {row[2]:11.3e} {row[3]:11.3e} {row[4]:10.3e}")
-
-# %% [markdown]
-# Each hand-derived formula (steps 5 and 8) and each package function against central finite differences of its
-# loss, for both labels. The losses are elementwise, so each logit's derivative is taken on its own.
+# The check: each formula (steps 4 and 6) and each package function against central finite differences of its loss,
+# for both labels.
 
 # %%
 def finite_differences(loss, labels, logits):
@@ -86,80 +69,97 @@ def finite_differences(loss, labels, logits):
                      for z, x in zip(labels, logits, strict=True)])
 
 
+# %%
 grid = np.linspace(-8.0, 8.0, 33)
 for label in (1.0, 0.0):
     z = np.full_like(grid, label)
-    a = ct.sigmoid(grid)
+    q = ct.sigmoid(grid)
     numeric_mse = finite_differences(ct.sigmoid_squared_error, z, grid)
     numeric_ce = finite_differences(ct.sigmoid_cross_entropy_with_logits, z, grid)
-    ct.checks.compare(f"y={label:.0f} step 5 (a − y)·a(1 − a) vs finite diff", (a - z) * a * (1 - a), numeric_mse,
+    ct.checks.compare(f"z={label:.0f} step 4 (q − z)·q(1 − q) vs finite diff", (q - z) * q * (1 - q), numeric_mse,
                       rtol=1e-6, atol=1e-10)
-    ct.checks.compare(f"y={label:.0f} ct.sigmoid_squared_error_grad vs finite", ct.sigmoid_squared_error_grad(z, grid),
+    ct.checks.compare(f"z={label:.0f} ct.sigmoid_squared_error_grad vs finite", ct.sigmoid_squared_error_grad(z, grid),
                       numeric_mse, rtol=1e-6, atol=1e-10)
-    ct.checks.compare(f"y={label:.0f} step 8 a − y vs finite diff", a - z, numeric_ce, rtol=1e-6, atol=1e-10)
-    ct.checks.compare(f"y={label:.0f} ct.sigmoid_cross_entropy_grad vs finite", ct.sigmoid_cross_entropy_grad(z, grid),
+    ct.checks.compare(f"z={label:.0f} step 6 q − z vs finite diff", q - z, numeric_ce, rtol=1e-6, atol=1e-10)
+    ct.checks.compare(f"z={label:.0f} ct.sigmoid_cross_entropy_grad vs finite", ct.sigmoid_cross_entropy_grad(z, grid),
                       numeric_ce, rtol=1e-6, atol=1e-10)
 
 # %% [markdown]
-# Now make the prediction worse and worse: the true class is 1 and the logit goes to $-20$. The model is more and
-# more certain of the wrong answer. Squared error's loss creeps up to its ceiling ½ and its gradient **shrinks**;
-# cross-entropy's loss grows without bound and its gradient approaches $-1$, the largest it can be.
+# **Predict first:** the true class is $z = 1$ and the model becomes more and more certain of the wrong answer: its
+# logit goes $-2, -5, -10, -20$. What happens to each loss? Does the *size* of each gradient grow or shrink?
 
-# %%
+# %% jupyter={"outputs_hidden": true}
 wrong = np.array([-2.0, -5.0, -10.0, -20.0])
 ones = np.ones_like(wrong)
-print(f"{'logit':>6} {'P(true class)':>14} {'MSE loss':>9} {'|∂MSE/∂x|':>10} {'CE loss':>8} {'|∂CE/∂x|':>9}")
 mse_sizes, ce_sizes = np.abs(ct.sigmoid_squared_error_grad(ones, wrong)), np.abs(ct.sigmoid_cross_entropy_grad(ones, wrong))
-for x, p, l_mse, g_mse, l_ce, g_ce in zip(wrong, ct.sigmoid(wrong), ct.sigmoid_squared_error(ones, wrong), mse_sizes,
+print(f"{'logit':>6} {'q = P(z=1)':>11} {'MSE loss':>9} {'|∂MSE/∂x|':>10} {'CE loss':>8} {'|∂CE/∂x|':>9}")
+for x, q, l_mse, g_mse, l_ce, g_ce in zip(wrong, ct.sigmoid(wrong), ct.sigmoid_squared_error(ones, wrong), mse_sizes,
                                           ct.sigmoid_cross_entropy_with_logits(ones, wrong), ce_sizes, strict=True):
-    print(f"{x:6.0f} {p:14.3e} {l_mse:9.6f} {g_mse:10.3e} {l_ce:8.4f} {g_ce:9.6f}")
+    print(f"{x:6.0f} {q:11.3e} {l_mse:9.6f} {g_mse:10.3e} {l_ce:8.4f} {g_ce:9.6f}")
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# Squared error's loss creeps up to its ceiling ½ and its gradient **shrinks** (from 0.09 to $2 \times 10^{-9}$):
+# the more wrong the model, the less squared error corrects it. Cross-entropy's loss grows without bound (about
+# $-x$ nats) and its gradient approaches $-1$, the largest it can be.
+#
+# </details>
+
+# %%
 assert np.all(np.diff(mse_sizes) < 0), "the squared-error gradient should shrink as the mistake grows"
 assert np.all(np.diff(ce_sizes) > 0) and ce_sizes[-1] > 0.999999, "the CE gradient should grow towards 1"
+assert f"{mse_sizes[0]:.2f}" == "0.09" and f"{mse_sizes[-1]:.0e}" == "2e-09"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · Both gradients against the logit
 #
-# The same two losses and their gradients for the label $y = 1$, over a range of logits. Left: the losses
-# (cross-entropy leaves the top of the plot on the left, squared error flattens at ½). Right: the gradients.
+# The two losses (left) and their gradients (right) for the label $z = 1$, over a range of logits. The readout gives
+# both losses, both gradient sizes and their ratio $q(1 - q)$.
 #
-# **Predict first:** at $x = -8$ the model gives the true class a probability of 0.03 %. Which loss pushes the logit
-# harder, and by roughly what factor? Where along the axis does squared error push hardest?
+# **Predict first:** for $z = 1$, where along the logit axis does squared error push hardest (largest
+# $|\partial L_\text{MSE}/\partial x|$): at a confident mistake ($x \ll 0$), at the decision boundary $x = 0$, or
+# somewhere else? Predict, then move the slider to find it.
 
-# %%
+# %% jupyter={"outputs_hidden": true}
 plotting.draw_gradients_vs_logit(-8.0)
 plt.show()
-
-# %% [markdown]
-# Move the logit. The readout shows both gradient sizes and their ratio $a(1 - a)$: at most ¼ (at $x = 0$), and
-# below one in a thousand beyond $|x| \approx 7$, on the wrong side as on the right side.
 
 # %%
 widgets.gradients_vs_logit(logit=-8.0)
 
 # %% [markdown]
-# Squared error pushes hardest at $\sigma(x) = \tfrac13$, i.e. $x = -\ln 2$: where $(1 - a) \cdot a(1 - a)$ peaks.
-# Past that point, the *more* wrong the model is, the *less* squared error corrects it.
+# <details><summary>Answer</summary>
+#
+# Neither at the mistake nor at the boundary: a little to the wrong side of it, at $q = \tfrac13$, i.e.
+# $x = -\ln 2 \approx -0.69$, where $(1 - q) \cdot q(1 - q)$ peaks (set its derivative $(1 - q)(1 - 3q)$ to 0).
+# Past that point, the *more* wrong the model is, the *less* squared error corrects it; at $x = -8$ the ratio
+# $q(1 - q)$ is $3.4 \times 10^{-4}$. Cross-entropy's gradient keeps growing towards $-1$.
+#
+# </details>
 
 # %%
 fine = np.linspace(-3.0, 3.0, 60001)  # steps of 1e-4
 x_peak = float(fine[np.argmin(ct.sigmoid_squared_error_grad(np.ones_like(fine), fine))])
-print(f"largest |∂MSE/∂x| for y = 1 at x = {x_peak:.4f} (−ln 2 = {-np.log(2):.4f}), a = {float(ct.sigmoid(x_peak)):.4f}")
+print(f"largest |∂MSE/∂x| for z = 1 at x = {x_peak:.4f} (−ln 2 = {-np.log(2):.4f}), q = {float(ct.sigmoid(x_peak)):.4f}")
 assert abs(x_peak + np.log(2)) <= 1e-4
+q8 = float(ct.sigmoid(-8.0))
+assert f"{q8 * (1 - q8):.1e}" == "3.4e-04"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The training race
 #
-# One sigmoid neuron, $a = \sigma(w x + b)$, on a small synthetic data set: 20 negatives around $x = -1$ and
-# 20 positives around $x = +1$ (drawn with the seeded `rng`). The start is **badly wrong**: $w_0 = -8$, $b_0 = 0$,
-# so a typical positive gets the logit $-8$ and a typical negative $+8$. Every example is confidently misclassified.
+# One sigmoid neuron, $q = \sigma(w u + b)$ for an input feature $u$, on a small synthetic data set: 20 negatives
+# around $u = -1$ and 20 positives around $u = +1$ (drawn with the seeded `rng`). The start is **badly wrong**:
+# $w_0 = -8$, $b_0 = 0$, so a typical positive gets the logit $-8$ and a typical negative $+8$.
 #
 # Two copies of this neuron are trained by plain gradient descent from the same start with the same learning rate,
-# one on the mean squared error and one on the mean cross-entropy. `ct.train_logistic` does it: full batch,
-# vectorised NumPy, deterministic. Per example the two gradients with respect to the logit are steps 5 and 8; the
-# chain rule through $\ell = w x + b$ adds $\partial \ell/\partial w = x$ and $\partial \ell/\partial b = 1$:
+# one on the mean squared error and one on the mean cross-entropy (`ct.train_logistic`: full batch, deterministic).
+# Per example the gradients with respect to the logit are steps 4 and 6; the chain rule through $x = w u + b$ adds
+# $\partial x/\partial w = u$ and $\partial x/\partial b = 1$:
 #
-# $$\frac{\partial L}{\partial w} = \frac1N \sum_i g_i\, x_i, \qquad \frac{\partial L}{\partial b} = \frac1N \sum_i g_i,
-# \qquad g_i = \begin{cases} a_i - y_i & \text{cross-entropy} \\ (a_i - y_i)\, a_i (1 - a_i) & \text{squared error.}\end{cases}$$
+# $$\frac{\partial L}{\partial w} = \frac1N \sum_n g_n\, u_n, \qquad \frac{\partial L}{\partial b} = \frac1N \sum_n g_n,
+# \qquad g_n = \begin{cases} q_n - z_n & \text{cross-entropy} \\ (q_n - z_n)\, q_n (1 - q_n) & \text{squared error.}\end{cases}$$
 
 # %%
 features = np.concatenate([rng.normal(-1.0, 0.6, 20), rng.normal(1.0, 0.6, 20)])
@@ -176,10 +176,10 @@ print(f"start: accuracy {np.mean((start_logits > 0) == labels):.0%}, "
 
 # %%
 def mean_loss(loss, w, b):
-    ell = w * features + b
+    x = w * features + b
     if loss == "ce":
-        return ct.sigmoid_cross_entropy_with_logits(labels.astype(float), ell).mean()
-    return ct.sigmoid_squared_error(labels.astype(float), ell).mean()
+        return ct.sigmoid_cross_entropy_with_logits(labels.astype(float), x).mean()
+    return ct.sigmoid_squared_error(labels.astype(float), x).mean()
 
 
 for loss in ("mse", "ce"):
@@ -193,14 +193,14 @@ for loss in ("mse", "ce"):
 mse_run = ct.train_logistic(features, labels, loss="mse", w0=W0, b0=B0, lr=LR, steps=STEPS)
 ce_run = ct.train_logistic(features, labels, loss="ce", w0=W0, b0=B0, lr=LR, steps=STEPS)
 
-a0 = ct.sigmoid(start_logits)
-for run, g in ((mse_run, (a0 - labels) * a0 * (1 - a0)), (ce_run, a0 - labels)):
+q0 = ct.sigmoid(start_logits)
+for run, g in ((mse_run, (q0 - labels) * q0 * (1 - q0)), (ce_run, q0 - labels)):
     by_hand = (W0 - LR * np.mean(g * features), B0 - LR * np.mean(g))
     ct.checks.compare(f"{run.loss} run: first step (w1, b1) by hand", [run.w[1], run.b[1]], by_hand, rtol=1e-14,
                       atol=1e-16)
 
 # %%
-print(f"{'step':>5} | {'accuracy':^17} | {'mean ½(a − y)²':^17} | {'mean cross-entropy':^19}")
+print(f"{'step':>5} | {'accuracy':^17} | {'mean ½(q − z)²':^17} | {'mean cross-entropy':^19}")
 print(f"{'':>5} | {'MSE run':>8} {'CE run':>8} | {'MSE run':>8} {'CE run':>8} | {'MSE run':>9} {'CE run':>9}")
 for k in (0, 1, 10, 50, 100, 300):
     print(f"{k:5d} | {mse_run.accuracy[k]:8.0%} {ce_run.accuracy[k]:8.0%} | {mse_run.squared_error[k]:8.4f} "
@@ -222,37 +222,39 @@ plt.show()
 
 # %% [markdown]
 # **Predict first:** move the starting weight to $w_0 = -2$ (a milder mistake). Does the squared-error run catch up,
-# and why? What does a larger learning rate do for it from $w_0 = -8$? Each move reruns both trainings (300 steps
-# each, a few milliseconds).
+# and why? What does a larger learning rate do for it from $w_0 = -8$? Each move reruns both trainings.
 
 # %%
 widgets.training_race(features, labels, w0=W0, lr=LR, steps=STEPS)
 
 # %% [markdown]
-# From a mild start both learn: the slope $a(1 - a)$ is not tiny there. From a bad start the squared-error run sits
-# on a plateau, every example saturated, its loss almost flat at ½, until enough tiny steps bring some examples back
-# to the steep part of the sigmoid. A larger learning rate shortens the plateau only by taking steps that would be far
-# too large near the decision boundary, where $a(1 - a)$ is up to ¼ (against $3.4 \cdot 10^{-4}$ at the start, see
-# the table in section 1). Cross-entropy needs none of that: its step is proportional to the error itself.
+# <details><summary>Answer</summary>
+#
+# From a mild start both learn: the slope $q(1 - q)$ is not tiny there. From a bad start the squared-error run sits on
+# a plateau, every example saturated, its loss almost flat at ½, until enough tiny steps bring some examples back to
+# the steep part of the sigmoid. A larger learning rate shortens the plateau only by taking steps that would be far
+# too large near the decision boundary, where $q(1 - q)$ is up to ¼. Cross-entropy needs none of that: its step is
+# proportional to the error itself.
+#
+# </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · The same comparison for softmax outputs
 #
-# With $C$ classes, logits $x$, probabilities $s = S(x)$ and a one-hot (or soft) label $y$, squared error is
+# With $C$ classes, logits $x$, probabilities $s = S(x)$ and a one-hot (or soft) label vector $y$, squared error is
 # $L = \tfrac12 \lVert S(x) - y \rVert^2$. Its gradient goes through the softmax Jacobian
-# $J_{ij} = \partial S_i / \partial x_j = s_i(\delta_{ij} - s_j)$ (notebook 05):
+# $J_{ij} = \partial S_i / \partial x_j = s_i([i = j] - s_j)$ (notebook 05):
 #
 # | step | identity | because |
 # |---|---|---|
 # | 1 | $\dfrac{\partial L}{\partial x_j} = \sum_i \dfrac{\partial L}{\partial S_i} \dfrac{\partial S_i}{\partial x_j}$ | chain rule: every output $S_i$ depends on every logit $x_j$ |
-# | 2 | $\dfrac{\partial L}{\partial S_i} = S_i - y_i$ | $\frac{\partial}{\partial S_i} \tfrac12 \sum_k (S_k - y_k)^2$, as in step 2 of section 1 |
-# | 3 | $\nabla_x L = J^\top (S - y)$ | steps 1 and 2 with $J_{ij} = \partial S_i / \partial x_j$, in matrix form |
+# | 2 | $\dfrac{\partial L}{\partial S_i} = S_i - y_i$ | as step 2 of section 1 |
+# | 3 | $\nabla_x L = J^\top (S - y)$ | steps 1 and 2 in matrix form |
 # | 4 | $J^\top (S - y) = s \odot \bigl(e - \langle s, e\rangle\bigr)$, with $e = S - y$ | $J$ is symmetric and $(J e)_j = s_j e_j - s_j \sum_i s_i e_i$ |
 #
-# Cross-entropy's gradient is just $S(x) - y$ (notebook 05): its $\partial L / \partial S_i = -y_i / s_i$ cancels the
-# Jacobian as $1/a$ cancelled the slope above. Step 4 shows why squared error's vanishes for a confident mistake:
-# every component carries a factor $s_j$. The true class has $s_\text{true} \approx 0$; the wrongly predicted class
-# has $s_k \approx 1$, but its bracket $e_k - \langle s, e\rangle \approx 1 - 1 = 0$.
+# Cross-entropy's gradient is just $S(x) - y$ (notebook 05). Step 4 shows why squared error's vanishes for a confident
+# mistake: every component carries a factor $s_j$. The true class has $s_\text{true} \approx 0$; the wrongly predicted
+# class has $s_k \approx 1$, but its bracket $e_k - \langle s, e\rangle \approx 1 - 1 = 0$.
 
 # %%
 y3 = np.array([1.0, 0.0, 0.0])  # the true class is class 0
@@ -295,9 +297,9 @@ plotting.draw_zero_one_vs_ce(-1.0)
 plt.show()
 
 # %% [markdown]
-# A flat function has derivative 0, so gradient descent gets no direction from it. `ct.numerical_gradient` on the
-# 0-1 loss (label 1) returns exactly 0 away from the boundary; at the boundary it returns $-1/(2\,\text{eps})$, which
-# grows without limit as the step eps shrinks: a jump, not a slope.
+# **It is flat.** A flat function has derivative 0, so gradient descent gets no direction from it.
+# `ct.numerical_gradient` on the 0-1 loss (label 1) returns exactly 0 away from the boundary; at the boundary it
+# returns $-1/(2\,\text{eps})$, which grows without limit as the step eps shrinks: a jump, not a slope.
 
 # %%
 def zero_one_of(x):
@@ -331,14 +333,58 @@ print(f"  gradient of cross-entropy   = [{g_ce[0]:.4f}, {g_ce[1]:.4f}]")
 assert np.all(g_01 == 0.0) and abs(g_ce[0]) > 0.5
 
 # %% [markdown]
+# **It is coarse.** Classification error only asks *which side* of the boundary each prediction is on, so it cannot
+# tell a barely right prediction from a confident one. Two models on the same four examples ($z = 1, 1, 0, 0$): A
+# gives the true class 0.51 every time, B gives it 0.99. Both make no mistakes; only the loss sees the difference,
+# and only the loss rewards moving from A towards B.
+
+# %%
+z4 = np.array([1.0, 1.0, 0.0, 0.0])
+for name, q_true in (("A, barely right", 0.51), ("B, confident", 0.99)):
+    q4 = np.where(z4 == 1, q_true, 1 - q_true)  # the probability of class 1
+    x4 = np.log(q4) - np.log1p(-q4)  # the logits that give it
+    error, ce = ct.zero_one_loss(z4, x4).mean(), ct.sigmoid_cross_entropy_with_logits(z4, x4).mean()
+    print(f"model {name:<16}: error rate {error:.0%}, mean cross-entropy {ce:.4f} nats")
+    assert error == 0.0 and abs(ce + np.log(q_true)) < 1e-12
+
+# %% [markdown]
+# **Predict first:** the misconception runs the other way too: "lower loss means higher accuracy". Four examples,
+# all of class 1. Model C gives each of them $q = 0.45$. Model D gives three of them $0.99$ and the fourth $0.001$.
+# Which model has the lower mean cross-entropy, and which the higher accuracy?
+
+# %% jupyter={"outputs_hidden": true}
+z_c = np.ones(4)
+models = {"C": np.full(4, 0.45), "D": np.array([0.99, 0.99, 0.99, 0.001])}
+results = {}
+for name, q_model in models.items():
+    x_model = np.log(q_model) - np.log1p(-q_model)
+    results[name] = (1 - ct.zero_one_loss(z_c, x_model).mean(), ct.sigmoid_cross_entropy_with_logits(z_c, x_model).mean())
+    print(f"model {name}: accuracy {results[name][0]:.0%}, mean cross-entropy {results[name][1]:.4f} nats")
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# C has the **lower** loss ($-\ln 0.45 = 0.80$ nats) and the **lower** accuracy (0 %: every $q$ is below ½). D is right
+# three times out of four (75 %) but its one confident mistake costs $-\ln 0.001 = 6.9$ nats, so its mean loss is
+# 1.73. Loss and accuracy measure different things: the loss punishes confident mistakes, accuracy only counts them.
+#
+# </details>
+
+# %%
+(acc_c, loss_c), (acc_d, loss_d) = results["C"], results["D"]
+assert loss_c < loss_d and acc_c < acc_d, "C: lower loss and lower accuracy"
+assert f"{loss_c:.2f}" == "0.80" and f"{loss_d:.2f}" == "1.73" and (acc_c, acc_d) == (0.0, 0.75)
+print("lower loss, lower accuracy: the misconception is false")
+
+# %% [markdown]
 # So classifiers are **trained** on a smooth surrogate, cross-entropy, whose gradient is largest exactly where the
-# model is most wrong, and **evaluated** by accuracy.
+# model is most wrong and which still rewards a right answer given with more confidence, and **evaluated** by accuracy.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
 #
-# **Exercise 1.** Write the gradient of $\tfrac12(\sigma(x) - y)^2$ with respect to the logit, elementwise
-# (labels first, as in TensorFlow).
+# **Exercise 1.** Write the gradient of $\tfrac12(\sigma(x) - z)^2$ with respect to the logit, elementwise (labels
+# first, as in TensorFlow). The checker tries logits of $\pm 800$ too.
 
 # %%
 def my_mse_grad(labels, logits):
@@ -346,6 +392,17 @@ def my_mse_grad(labels, logits):
 
 
 ct.checks.sigmoid_mse_grad(my_mse_grad)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def my_mse_grad(labels, logits):
+#     q = ct.sigmoid(logits)
+#     return (q - labels) * q * (1 - q)
+# ```
+#
+# </details>
 
 # %% [markdown]
 # **Exercise 2.** Write the gradient of $\tfrac12\lVert S(x) - y\rVert^2$ with respect to one row of logits `x`
@@ -359,40 +416,69 @@ def my_softmax_mse_grad(labels, logits):
 ct.checks.softmax_mse_grad(my_softmax_mse_grad)
 
 # %% [markdown]
-# **Question.** Cross-entropy's gradient $a - y$ is also tiny for a *confidently correct* prediction (say $x = 10$,
-# $y = 1$). Why is that fine, while squared error's tiny gradient at $x = -10$, $y = 1$ is a problem?
-#
-# <details><summary>Answer</summary>
-#
-# A small gradient should mean "nothing left to learn". For cross-entropy it does: $|a - y|$ is the size of the error,
-# so it is small only when the prediction is right. Squared error's gradient $(a - y)\,a(1 - a)$ is small whenever
-# the sigmoid saturates: at $x = 10$ (right, nothing to learn) *and* at $x = -10$ (as wrong as it gets). It cannot
-# tell the two apart, so a network that starts confidently wrong, or becomes so, stalls on a plateau.
-#
-# Model solutions for the exercises:
+# <details><summary>Solution</summary>
 #
 # ```python
-# def my_mse_grad(labels, logits):
-#     a = ct.sigmoid(logits)
-#     return (a - labels) * a * (1 - a)
-#
-#
 # def my_softmax_mse_grad(labels, logits):
 #     s = ct.softmax(logits)
 #     return ct.softmax_jacobian(logits).T @ (s - labels)
 # ```
-# </details>
 #
+# </details>
+
+# %% [markdown]
+# **Exercise 3 (transfer).** Notebook 05 showed Keras clipping probabilities to $[\delta, 1 - \delta]$ with
+# $\delta = 10^{-7}$ before the log. Take the binary cross-entropy on a clipped probability,
+# $L = -z \ln \tilde q - (1 - z) \ln(1 - \tilde q)$ with $\tilde q = \operatorname{clip}(\sigma(x), \delta, 1 - \delta)$,
+# and write its gradient with respect to the logit, elementwise. What does the clip do to a confident mistake?
+
+# %%
+def my_clipped_grad(labels, logits):
+    raise NotImplementedError  # your code here
+
+
+ct.checks.clipped_bce_grad(my_clipped_grad)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# Inside the clip, $\tilde q = q$ and the gradient is $q - z$ as before. Outside ($|x| > \ln((1 - \delta)/\delta)
+# \approx 16.1$) the clip returns a constant, so the loss does not depend on $x$ and its gradient is 0. A confident
+# mistake beyond 16.1 therefore gets **no** correction at all: the clip turns cross-entropy's best property into
+# squared error's worst. Working with logits (`from_logits=True`) avoids it.
+#
+# ```python
+# def my_clipped_grad(labels, logits):
+#     q = ct.sigmoid(logits)
+#     return np.where((q > 1e-7) & (q < 1 - 1e-7), q - labels, 0.0)
+# ```
+#
+# </details>
+
+# %% [markdown]
+# **Question 4.** Cross-entropy's gradient $q - z$ is also tiny for a *confidently correct* prediction (say $x = 10$,
+# $z = 1$). Why is that fine, while squared error's tiny gradient at $x = -10$, $z = 1$ is a problem?
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# A small gradient should mean "nothing left to learn". For cross-entropy it does: $|q - z|$ is the size of the error,
+# so it is small only when the prediction is right. Squared error's gradient $(q - z)\,q(1 - q)$ is small whenever
+# the sigmoid saturates: at $x = 10$ (right) *and* at $x = -10$ (as wrong as it gets). It cannot tell the two apart,
+# so a network that starts confidently wrong stalls on a plateau.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Takeaways
 #
-# - Through a sigmoid, squared error's gradient is $(a - y)\,a(1 - a)$ and cross-entropy's is $a - y$: they differ by
-#   the sigmoid's slope $a(1 - a) \le \tfrac14$, which is about $e^{-|x|}$ once the sigmoid saturates.
+# - Through a sigmoid, squared error's gradient is $(q - z)\,q(1 - q)$ and cross-entropy's is $q - z$: they differ by
+#   the sigmoid's slope $q(1 - q) \le \tfrac14$, which is about $e^{-|x|}$ once the sigmoid saturates.
 # - So squared error barely corrects a confident mistake; cross-entropy corrects it hardest. From a badly wrong start
-#   the cross-entropy neuron is perfect within ten steps while the squared-error neuron sits on a plateau, and
-#   cross-entropy wins even when both are judged by squared error.
+#   the cross-entropy neuron is perfect within ten steps while the squared-error neuron sits on a plateau.
 # - The softmax version is the same: $J^\top(S - y)$ vanishes for a confident mistake, $S - y$ does not.
-# - Accuracy (the 0-1 loss) is flat with a jump, its gradient is 0 almost everywhere: train on cross-entropy,
-#   report accuracy.
+# - Accuracy (the 0-1 loss) is flat with a jump and too coarse to tell barely right from confident: train on
+#   cross-entropy, report accuracy, and do not expect the two to move in lock step.
 #
 # **Next:** [07 · Choosing a loss](07_choosing_a_loss.ipynb): one loss, two activations, and their names across
 # TensorFlow, Keras and PyTorch.
