@@ -8,7 +8,8 @@ from .lab import LIVE_BOXES, open_and_run, wait_until, widget_cells
 NAME = "04_sigmoid_bce.ipynb"
 
 
-def test_present_a_notebook_live_and_move_a_slider_on_a_slide(browser, lab_server):
+def test_present_a_notebook_live_and_move_a_slider_on_a_slide(browser, lab_server, tmp_path):
+    screenshot = tmp_path / "slide.png"
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -26,9 +27,12 @@ def test_present_a_notebook_live_and_move_a_slider_on_a_slide(browser, lab_serve
         title = page.locator(".jp-Notebook .jp-Cell").first
         box = page.locator(LIVE_BOXES).first
         wait_until(lambda: box.is_visible() and not title.is_visible(), 30, "the widget's slide, without the title")
-        viewport = page.viewport_size
-        where = box.bounding_box()
-        assert where and where["y"] >= 0 and where["y"] < viewport["height"], f"the widget is off the slide: {where}"
+        box.scroll_into_view_if_needed()  # a slide taller than the screen scrolls, as the lecturer would
+        viewport, where = page.viewport_size, box.bounding_box()
+        assert where and -1 <= where["y"] and where["y"] + where["height"] <= viewport["height"] + 1, (
+            f"the widget does not fit on the screen: {where}"
+        )
+        page.screenshot(path=str(screenshot))
 
         canvas = box.locator(".jupyter-matplotlib-canvas-div canvas").first
         readout = box.locator(".widget-html").first
