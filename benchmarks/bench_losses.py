@@ -191,12 +191,24 @@ def markdown_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def cpu() -> str:
+    """The CPU's model name and its widest vector extension (NumPy's float64 exp is vectorised with AVX-512F)."""
+    try:
+        info = open("/proc/cpuinfo").read()
+    except OSError:
+        return platform.processor() or platform.machine()
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "")
+    flags = set(next((line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags")), []))
+    widest = next((f for f in ("avx512f", "avx2", "avx") if f in flags), "no AVX")
+    return f"{model or platform.machine()} ({widest.upper()})"
+
+
 def environment(torch, scipy_version: str | None = None) -> str:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (
         f"numpy {np.__version__}, torch {torch.__version__}, scipy {scipy_version or 'not installed'}, "
         f"Python {platform.python_version()}, "
-        f"{platform.processor() or platform.machine()}, {cores} cores; "
+        f"{cpu()}, {cores} cores; "
         f"threads: torch {torch.get_num_threads()}, ce_teach {_chunks.THREADS}"
     )
 
