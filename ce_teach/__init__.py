@@ -28,6 +28,15 @@ from .focal import (
 from .gradients import numerical_gradient, sigmoid_cross_entropy_grad, softmax_cross_entropy_grad, softmax_jacobian
 from .information import cross_entropy, entropy, kl_divergence
 from .keras import binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy
+from .lm import (
+    distillation_loss,
+    info_nce,
+    linear_cross_entropy,
+    linear_cross_entropy_grad,
+    round_to_bfloat16,
+    softcap,
+    z_loss,
+)
 from .losses import (
     sigmoid_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits,
@@ -106,6 +115,14 @@ __all__ = [
     "class_weighted_sparse_cross_entropy",
     # huge class counts: log-uniform candidate sampling, sampled softmax and NCE (notebook 07)
     "sampling",
+    # language-model scale: the loss from hidden states without the logits, distillation, InfoNCE (notebook 11)
+    "linear_cross_entropy",
+    "linear_cross_entropy_grad",
+    "distillation_loss",
+    "info_nce",
+    "z_loss",
+    "softcap",
+    "round_to_bfloat16",
     # calibration and temperature scaling, label smoothing (notebook 10)
     "ReliabilityCurve",
     "reliability_curve",

@@ -16,14 +16,91 @@ import numpy as np
 _FLOATS = (np.float16, np.float32, np.float64)
 
 
+MAX_BYTES = 2 << 30  # the most memory one array whose size comes from a size argument may need: 2 GiB
+
+
 def as_real_array(value, name: str) -> np.ndarray:
-    """Return ``value`` as a real NumPy array (floats kept, ints/bools/lists left for later)."""
-    array = np.asarray(value)
+    """Return ``value`` as a real NumPy array (floats kept, ints/bools/lists left for later).
+
+    Masked arrays are refused: every function here would otherwise compute with the hidden entries
+    (NumPy's ``asarray`` drops the mask), a silent wrong answer. Lists of rows of different lengths get
+    a message naming the argument instead of NumPy's "inhomogeneous shape".
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} is a masked array; ce_teach does not honour masks (NumPy would silently use the masked "
+            f"entries). Pass only the entries that count, e.g. {name}[~{name}.mask] or np.ma.compressed({name}), "
+            "or, for a mean over a padded batch, give the padding weight 0 in ct.weighted_mean"
+        )
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers; it has rows of different lengths (a ragged "
+            f"list such as [[0.5, 0.5], [1.0]]). Pad or split the rows so that every row has the same length"
+        ) from None
     if array.dtype.type in _FLOATS or array.dtype.kind in "biu":
         return array
     raise TypeError(
         f"{name} must be real numbers (float, int or bool), got an array of dtype {array.dtype}"
     )
+
+
+def real_number(value, name: str, what: str = "a number") -> float:
+    """A Python or NumPy real number (or a 0-d array of one) as a float; bools and everything else are refused."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and not isinstance(value, np.ma.MaskedArray):
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {what}, got {value!r}")
+    return float(value)
+
+
+def whole_number(value, name: str, *, minimum: int, maximum: int | None = None, why: str = "") -> int:
+    """A Python or NumPy integer in [minimum, maximum], or a clear error naming ``name``."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}{why}, got {value!r}")
+    return int(value)
+
+
+def check_smoothing(label_smoothing) -> float:
+    """``label_smoothing`` as a float in [0, 1] (Python or NumPy number)."""
+    s = real_number(label_smoothing, "label_smoothing", "a number in [0, 1]")
+    if not 0.0 <= s <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    return s
+
+
+def check_names(names, n: int, name: str = "names", what: str = "class") -> list[str]:
+    """One label per item: ``names`` as a list of ``n`` strings, or a clear error (for plots and widgets).
+
+    A wrong length would otherwise reach matplotlib ("shape mismatch: objects cannot be broadcast").
+    """
+    if isinstance(names, str) or not hasattr(names, "__len__"):
+        raise TypeError(f"{name} must be a list of {n} labels, one per {what}, got {names!r}")
+    if len(names) != n:
+        raise ValueError(f"{name} must give one label per {what} ({n}), got {len(names)}: {list(names)!r}")
+    return [str(label) for label in names]
+
+
+def check_flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_size(n_bytes: float, name: str, what: str) -> None:
+    """Refuse up front an array that would need more than ``MAX_BYTES``, saying how much it would need."""
+    if n_bytes > MAX_BYTES:
+        raise ValueError(
+            f"{name} is too large: {what} would need {n_bytes / 2**30:.3g} GiB of memory, more than the "
+            f"{MAX_BYTES / 2**30:.3g} GiB ce_teach allows for one array"
+        )
 
 
 def result_dtype(*arrays: np.ndarray) -> np.dtype:
@@ -104,6 +181,12 @@ def check_distribution(p: np.ndarray, name: str, axis: int) -> None:
     if bad.any():
         where = first_index(bad)
         value = float(total[where]) if total.ndim else float(total)
+        if value == 0:
+            row = f"row {where} along axis {axis} of {name}" if total.ndim else name
+            raise ValueError(
+                f"{row} is all zeros (a padding row?), which is not a distribution: it must sum to 1. "
+                f"Drop such rows before the loss, e.g. keep = {name}.sum(axis={axis}) > 0"
+            )
         raise ValueError(
             f"{name} must sum to 1 along axis {axis}; the distribution at batch index {where} sums to "
             f"{value:.10g} (off by {value - 1:+.3g}). Normalise it first: "
@@ -131,7 +214,9 @@ def check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> 
         )
 
 
-def check_sparse_labels(labels: np.ndarray, logits_shape: tuple[int, ...], name: str = "labels") -> None:
+def check_sparse_labels(
+    labels: np.ndarray, logits_shape: tuple[int, ...], name: str = "labels", logit_name: str = "logits"
+) -> None:
     """Integer class indices of shape ``logits_shape[:-1]``, each in [0, C)."""
     if labels.dtype.kind not in "iu":
         raise TypeError(
@@ -140,7 +225,7 @@ def check_sparse_labels(labels: np.ndarray, logits_shape: tuple[int, ...], name:
         )
     if labels.shape != logits_shape[:-1]:
         raise ValueError(
-            f"{name} must have shape logits.shape[:-1] = {logits_shape[:-1]}, got {labels.shape}"
+            f"{name} must have shape {logit_name}.shape[:-1] = {logits_shape[:-1]}, got {labels.shape}"
         )
     n_classes = logits_shape[-1]
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
@@ -164,9 +249,8 @@ def check_positive(x: np.ndarray, name: str) -> None:
 def check_base(base) -> None:
     if base is None:
         return
-    if isinstance(base, bool) or not isinstance(base, (int, float, np.integer, np.floating)):
-        raise TypeError(f"base must be None (nats) or a number such as 2 (bits), got {base!r}")
-    if not (base > 0 and base != 1 and np.isfinite(base)):
+    value = real_number(base, "base", "None (nats) or a number such as 2 (bits)")
+    if not (value > 0 and value != 1 and np.isfinite(value)):
         raise ValueError(f"base must be a positive number other than 1, got {base!r}")
 
 

@@ -198,10 +198,15 @@ def softmax(x, *, axis: int = -1):
     [0.87887824, 0.11894324, 0.00217852]
     """
     rows, restore, dtype = _softmax_rows(x, axis)
+    return restore(softmax_of_rows(rows)).astype(dtype, copy=False)
+
+
+def softmax_of_rows(rows: np.ndarray) -> np.ndarray:
+    """Softmax of validated rows (class axis last, from ``_softmax_rows``), in float64."""
     out = np.empty(rows.shape)
     d, dl = np.empty(rows.shape), np.empty(rows.shape)
     for b in row_blocks(*rows.shape):
         imax, _, low = shift_by_max(rows[b], d[b], dl[b])
         s = exp_sum_without_max(d[b], low, imax, out[b])
         out[b] /= (1.0 + s)[:, None]
-    return restore(out).astype(dtype, copy=False)
+    return out

@@ -23,6 +23,7 @@ string, so nothing is downloaded; ``ALPHABET`` lists every character a model may
 
 from __future__ import annotations
 
+import math
 import string
 from dataclasses import dataclass
 
@@ -74,16 +75,18 @@ def _check_alphabet(alphabet) -> str:
     return alphabet
 
 
+MAX_SAMPLE_LENGTH = 1_000_000  # sample() draws one character at a time in Python: about 20 s for this many
+
+
 def _check_k(k) -> float:
-    if isinstance(k, bool) or not isinstance(k, (int, float, np.integer, np.floating)):
-        raise TypeError(f"k must be a number ≥ 0 (the count added to every pair), got {k!r}")
-    if not (np.isfinite(k) and k >= 0):
+    value = v.real_number(k, "k", "a number ≥ 0 (the count added to every pair)")
+    if not (np.isfinite(value) and value >= 0):
         raise ValueError(f"k must be a finite number ≥ 0, got {k!r}")
-    return float(k)
+    return value
 
 
 def _check_order(order) -> int:
-    if isinstance(order, bool) or order not in (1, 2):
+    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (int, np.integer)) or order not in (1, 2):
         raise ValueError(f"order must be 1 (unigram) or 2 (bigram), got {order!r}")
     return int(order)
 
@@ -131,8 +134,10 @@ def count(text: str, *, order: int = 2, alphabet: str = ALPHABET) -> np.ndarray:
     """
     order = _check_order(order)
     _check_text(text, min_length=order)
-    ids = encode(text, alphabet)
+    _check_alphabet(alphabet)
     n = len(alphabet)
+    v.check_size(8.0 * n**order, "alphabet", f"the counts of {n}**{order} = {n**order} pairs (int64)")
+    ids = encode(text, alphabet)
     if order == 1:
         return np.bincount(ids, minlength=n)
     return np.bincount(ids[:-1] * n + ids[1:], minlength=n * n).reshape(n, n)
@@ -141,7 +146,7 @@ def count(text: str, *, order: int = 2, alphabet: str = ALPHABET) -> np.ndarray:
 def add_k(counts, *, k: float = 0.0) -> np.ndarray:
     """Add-k smoothed probabilities along the last axis: (count + k) / (row total + k·V).
 
-    Formula: q(b | a) = (c(a, b) + k) / (Σ_b' c(a, b') + k·V); k = 0 is the maximum-likelihood estimate
+    Formula: q(b | a) = (count(a, b) + k) / (Σ_b' count(a, b') + k·V); k = 0 is the maximum-likelihood estimate
     (the observed frequencies), k = 1 is Laplace's add-one rule, and k → ∞ tends to uniform 1/V.
 
     Shapes: ``counts`` (..., V) of non-negative numbers; result of the same shape, each row summing to 1.
@@ -162,10 +167,19 @@ def add_k(counts, *, k: float = 0.0) -> np.ndarray:
         bad = c < 0
         where = v.first_index(bad)
         raise ValueError(f"counts must be ≥ 0; found {c[where].item()!r} at index {where}")
-    c = c.astype(np.float64) + k
-    total = c.sum(axis=-1, keepdims=True)
+    c = c.astype(np.float64)
+    with np.errstate(over="ignore"):
+        shifted = c + k
+        total = shifted.sum(axis=-1, keepdims=True)
+    if not np.isfinite(total).all():
+        # Counts or k near the float64 maximum: the row total overflows. Scale each row by its largest
+        # number (max count or k) first; the ratio (c + k) / (Σc + k·V) does not change.
+        scale = np.maximum(c.max(axis=-1, keepdims=True), k)
+        scale[scale == 0] = 1.0
+        shifted = c / scale + k / scale
+        total = shifted.sum(axis=-1, keepdims=True)
     empty = total == 0
-    return np.divide(c, total, out=np.full_like(c, 1.0 / c.shape[-1]), where=~empty)
+    return np.divide(shifted, total, out=np.full_like(shifted, 1.0 / c.shape[-1]), where=~empty)
 
 
 @dataclass(frozen=True)
@@ -200,7 +214,7 @@ class CharModel:
         q = self.probs[ids[:-1], ids[1:]] if self.order == 2 else self.probs[ids]
         with np.errstate(divide="ignore"):  # q = 0: the loss is +inf
             nats = -np.log(q)
-        return nats + 0.0 if base is None else nats / np.log(base) + 0.0  # + 0.0: −log 1 is 0, not −0
+        return nats + 0.0 if base is None else nats / math.log(float(base)) + 0.0  # + 0.0: −log 1 is 0, not −0
 
     def bits_per_char(self, text: str) -> float:
         """Cross-entropy of the model on ``text``, in bits per predicted character: the mean of ``losses``.
@@ -226,7 +240,7 @@ class CharModel:
 def fit(text: str, *, order: int = 2, k: float = 0.0, alphabet: str = ALPHABET) -> CharModel:
     """Count the training text and smooth: a unigram (order 1) or bigram (order 2) ``CharModel``.
 
-    Formula: probs = add_k(count(text, order=order), k=k), i.e. q(b | a) = (c(a, b) + k) / (c(a) + k·V).
+    Formula: probs = add_k(count(text, order=order), k=k), i.e. q(b | a) = (count(a, b) + k) / (count(a) + k·V).
 
     The alphabet, not the training text, fixes which characters exist: a character of the alphabet that
     never occurs in training has count 0 (probability 0 at k = 0); one outside it cannot be scored.
@@ -251,8 +265,7 @@ def split(text: str, *, held_out: float = 0.2) -> tuple[str, str]:
     ('one two three four ', 'five')
     """
     _check_text(text)
-    if isinstance(held_out, bool) or not isinstance(held_out, (int, float, np.floating)):
-        raise TypeError(f"held_out must be a fraction in (0, 1), got {held_out!r}")
+    held_out = v.real_number(held_out, "held_out", "a fraction in (0, 1)")
     if not 0 < held_out < 1:
         raise ValueError(f"held_out must be a fraction in (0, 1), got {held_out!r}")
     cut = text.find(" ", round((1 - held_out) * len(text)))
@@ -274,8 +287,8 @@ def sample(model: CharModel, length: int, *, rng: np.random.Generator, start: st
     """
     if not isinstance(model, CharModel):
         raise TypeError(f"model must be a CharModel from ce_teach.bigram.fit, got {type(model).__name__}")
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 1:
-        raise ValueError(f"length must be a whole number ≥ 1, got {length!r}")
+    length = v.whole_number(length, "length", minimum=1, maximum=MAX_SAMPLE_LENGTH,
+                            why=" (characters are drawn one at a time)")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     size = len(model.alphabet)

@@ -33,6 +33,7 @@ from .information import kl_divergence
 __all__ = ["NormalFit", "NormalFitter", "fit_normal", "mixture_on_grid", "normal_on_grid"]
 
 DIRECTIONS = ("forward", "reverse")
+MAX_ROUNDS = 60
 
 
 def _grid(grid) -> np.ndarray:
@@ -49,9 +50,28 @@ def _grid(grid) -> np.ndarray:
 
 def _log_normal(grid: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """log q_i for normals with the given (broadcast) means and stds: shape (..., n), normalised on the grid."""
-    exponent = -0.5 * ((grid - mean[..., None]) / std[..., None]) ** 2
-    top = exponent.max(axis=-1, keepdims=True)  # 0 if the mean lies inside the grid, negative otherwise
-    return exponent - (top + np.log(np.exp(exponent - top).sum(axis=-1, keepdims=True)))
+    shifted = _exponent_from_nearest(grid, mean, std)  # ≤ 0, and exactly 0 at the grid point nearest the mean
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def _exponent_from_nearest(grid: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """−((x_i − μ)² − (x_t − μ)²)/(2σ²), x_t the grid point nearest μ: the exponent shifted so its top is 0.
+
+    Written as −½·((x_i − x_t)/σ)·(((x_i − μ) + (x_t − μ))/σ): no difference of two large squares (which
+    cancels for a mean far from the grid, μ = 4.5e15 made two points tie at probability 1 each), and no
+    square that overflows (σ = 1e-200 on a grid of step 0.04 made every point NaN). An infinite factor only
+    meets a finite non-zero one, giving −inf: q_i = 0.
+    """
+    right = np.clip(np.searchsorted(grid, mean), 1, grid.size - 1)  # the grid is increasing
+    left = right - 1
+    nearest = np.where(mean - grid[left] <= grid[right] - mean, grid[left], grid[right])[..., None]
+    mean, std = mean[..., None], std[..., None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        gap = (grid - nearest) / std
+        reach = ((grid - mean) + (nearest - mean)) / std
+        exponent = -0.5 * gap * reach
+    exponent[(gap == 0) | (reach == 0)] = 0.0  # the nearest point itself, and an exact tie with it
+    return exponent
 
 
 def _parameters(mean, std) -> tuple[np.ndarray, np.ndarray]:
@@ -75,8 +95,10 @@ def normal_on_grid(grid, mean, std) -> np.ndarray:
     result (..., n). The normal is cut off at the ends of the grid and renormalised, so a wide one is a
     truncated normal.
 
-    Stability: normalised by log-sum-exp (the largest exponent is subtracted first), so a narrow bump whose
-    unnormalised density underflows at every grid point still comes out as a distribution, not 0/0.
+    Stability: normalised by log-sum-exp, the exponent taken relative to the grid point nearest the mean
+    as a product of differences (no cancelling squares, no overflow), so a narrow bump whose unnormalised
+    density underflows at every grid point, or a mean far outside the grid, still comes out as a
+    distribution, not 0/0.
 
     >>> import numpy as np, ce_teach as ct
     >>> q = ct.fitting.normal_on_grid(np.linspace(-8, 8, 400), 0.0, 1.0)
@@ -157,9 +179,12 @@ class NormalFitter:
 
     def __init__(self, grid, *, n_means: int = 65, n_stds: int = 33, rounds: int = 20):
         self.grid = _grid(grid)
-        for name, value, least in (("n_means", n_means, 3), ("n_stds", n_stds, 3), ("rounds", rounds, 0)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-                raise ValueError(f"{name} must be an int ≥ {least}, got {value!r}")
+        n_means = v.whole_number(n_means, "n_means", minimum=3)
+        n_stds = v.whole_number(n_stds, "n_stds", minimum=3)
+        rounds = v.whole_number(rounds, "rounds", minimum=0, maximum=MAX_ROUNDS,
+                                why=" (each round halves the step; after 60 it is below float64's resolution)")
+        v.check_size(8.0 * n_means * n_stds * self.grid.size, "n_means",
+                     f"the coarse table of {n_means}·{n_stds} normals on {self.grid.size} points (float64)")
         step = self.grid[1] - self.grid[0]
         width = self.grid[-1] - self.grid[0]
         self.means = np.linspace(self.grid[0], self.grid[-1], n_means)
@@ -185,8 +210,9 @@ class NormalFitter:
 
     def _divergences(self, p, log_p, direction, log_q) -> np.ndarray:
         """The divergence of each candidate (rows of log_q) from the target."""
-        if direction == "forward":  # log q is finite, so p = 0 needs no special case in the product
-            return np.sum(p * np.where(p > 0, log_p, 0.0)) - log_q @ p
+        if direction == "forward":  # p = 0 contributes 0, even where q underflowed to 0 (log q = −inf)
+            cross = log_q @ p if v.all_finite(log_q) else np.where(p > 0, log_q, 0.0) @ p
+            return np.sum(p * np.where(p > 0, log_p, 0.0)) - cross
         q = np.exp(log_q)
         with np.errstate(invalid="ignore"):  # q = 0 (underflow) where p = 0: 0·(+inf) is 0 here, not nan
             terms = np.where(q > 0, q * (log_q - log_p), 0.0)

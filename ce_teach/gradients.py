@@ -13,9 +13,11 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _validate as v
-from .activations import sigmoid, softmax
+from .activations import _softmax_rows, sigmoid, softmax, softmax_of_rows
 
 __all__ = ["sigmoid_cross_entropy_grad", "softmax_cross_entropy_grad", "softmax_jacobian", "numerical_gradient"]
+
+MAX_ENTRIES = 100_000  # numerical_gradient: at most this many entries (2 calls of f each)
 
 
 def sigmoid_cross_entropy_grad(labels, logits):
@@ -45,7 +47,7 @@ def softmax_cross_entropy_grad(labels, logits, *, axis: int = -1):
     when Σ_j y_j = 1. For a one-hot label it is S(x)_i at the wrong classes and S(x)_true − 1 at the true one.
 
     Shapes: ``labels`` y and ``logits`` x of the same shape (..., C), class axis ``axis``; result of that
-    shape. Rows of y should sum to 1 (for other y the gradient is S(x)·Σy − y; this returns S(x) − y).
+    shape. Each row of y must be a distribution (sum 1, like every soft label here).
 
     Stability: S(x) from the max-shifted softmax (no overflow).
 
@@ -56,11 +58,13 @@ def softmax_cross_entropy_grad(labels, logits, *, axis: int = -1):
     >>> ct.softmax_cross_entropy_grad([0.0, 1.0], [0.0, 0.0]).tolist()
     [0.5, -0.5]
     """
+    v.check_axis(axis)
     y = v.as_real_array(labels, "labels")
     x = v.as_real_array(logits, "logits")
     v.check_same_shape(y, "labels", x, "logits")
-    v.check_in_unit_interval(y, "labels")
-    return (softmax(x.astype(np.float64), axis=axis) - y).astype(v.result_dtype(x), copy=False)
+    v.check_distribution(y, "labels", axis)
+    rows, restore, dtype = _softmax_rows(x, axis, "logits")
+    return (restore(softmax_of_rows(rows)) - y).astype(dtype, copy=False)
 
 
 def softmax_jacobian(x):
@@ -80,6 +84,9 @@ def softmax_jacobian(x):
     [[0.25, -0.25], [-0.25, 0.25]]
     """
     x = v.as_real_array(x, "x")
+    v.check_class_axis(x, "x", -1)
+    n_classes = x.shape[-1]
+    v.check_size(8.0 * x.size * n_classes, "x", f"the Jacobian of shape {(*x.shape, n_classes)} (float64)")
     s = softmax(x.astype(np.float64), axis=-1)
     jac = -s[..., :, None] * s[..., None, :]
     diagonal = np.einsum("...ii->...i", jac)
@@ -108,10 +115,17 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, *, eps: float = 1e-6
     """
     if not callable(f):
         raise TypeError(f"f must be a function of one array returning a scalar, got {type(f).__name__}")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating)) or not (0 < eps < np.inf):
+    step = v.real_number(eps, "eps", "a positive finite step")
+    if not 0 < step < np.inf:
         raise ValueError(f"eps must be a positive finite step, got {eps!r}")
+    eps = step
     x = v.as_real_array(x, "x").astype(np.float64)  # a copy: f never sees the caller's array change
     v.check_finite(x, "x")
+    if x.size > MAX_ENTRIES:
+        raise ValueError(
+            f"x has {x.size} entries; numerical_gradient calls f twice per entry and allows at most "
+            f"{MAX_ENTRIES} entries. Check the gradient on a few entries (a slice of x) instead"
+        )
     grad = np.empty_like(x)
     flat_x, flat_g = x.reshape(-1), grad.reshape(-1)
     for i in range(flat_x.size):
@@ -121,12 +135,21 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, *, eps: float = 1e-6
         flat_x[i] = original - eps
         f_minus = _scalar(f(x))
         flat_x[i] = original
+        for value, sign in ((f_plus, "+"), (f_minus, "-")):
+            if not np.isfinite(value):
+                raise ValueError(
+                    f"f returned {value!r} at x[{i}] {sign} eps (index {np.unravel_index(i, x.shape)}); "
+                    "a finite difference needs finite values of f (NaN or inf has no slope)"
+                )
         flat_g[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 
 def _scalar(value) -> float:
-    array = np.asarray(value)
+    try:
+        array = v.as_real_array(value, "the value f returned")
+    except (TypeError, ValueError):
+        raise TypeError(f"f must return a real number (e.g. loss.mean()), got {value!r}") from None
     if array.size != 1:
         raise ValueError(
             f"f must return a scalar (e.g. loss.mean()), got an array of shape {array.shape}; reduce it first"

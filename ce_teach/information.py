@@ -7,6 +7,8 @@ The convention 0·log 0 = 0 is built in: an outcome with p = 0 contributes nothi
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _validate as v
@@ -30,7 +32,7 @@ def _pair(p, q, axis: int):
 
 def _finish(total: np.ndarray, base, dtype) -> np.ndarray:
     if base is not None:
-        total = total / np.log(base)
+        total = total / math.log(float(base))  # in float64 even for a NumPy float32 base
     return np.asarray(total).astype(dtype, copy=False)
 
 
@@ -91,7 +93,8 @@ def cross_entropy(p, q, *, base=None, axis: int = -1):
 def kl_divergence(p, q, *, base=None, axis: int = -1):
     """Kullback–Leibler divergence D_KL(p‖q) = Σ_i p_i·log(p_i / q_i): the extra cost of coding p with q's code.
 
-    Formula: D_KL(p‖q) = Σ_i p_i·log(p_i/q_i) = H(p, q) − H(p); ≥ 0, and 0 exactly when p = q.
+    Formula: D_KL(p‖q) = Σ_i p_i·log(p_i/q_i) = H(p, q) − H(p); ≥ 0, and 0 exactly when p = q. A negative
+    sum, possible only when p or q sums to 1 just within the rounding tolerance, is returned as 0.
     Not symmetric: D_KL(p‖q) ≠ D_KL(q‖p) in general. Infinite where q_i = 0 while p_i > 0.
 
     Shapes: ``p`` and ``q`` of the same shape (..., n), each a distribution along ``axis``. Result: (...).
@@ -120,4 +123,8 @@ def kl_divergence(p, q, *, base=None, axis: int = -1):
     with np.errstate(divide="ignore"):  # q = 0 where p > 0: log q = -inf, the divergence is +inf
         log_ratio[far] = np.log(p64[far]) - np.log(q64[far])
     terms = p64 * log_ratio
-    return _finish(terms.sum(axis=axis), base, v.result_dtype(p, q))
+    total = terms.sum(axis=axis)
+    # D_KL ≥ 0 for distributions. A q that sums to 1 only up to the rounding tolerance (e.g. 1 + 1e-8) can
+    # make the sum slightly negative; the divergence it stands for is then 0 to within that tolerance.
+    total = np.where(total < 0, 0.0, total)
+    return _finish(total, base, v.result_dtype(p, q))

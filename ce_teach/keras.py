@@ -21,11 +21,8 @@ import numpy as np
 
 from . import _validate as v
 from ._chunks import to_rows
-from .losses import (
-    sigmoid_cross_entropy_with_logits,
-    softmax_cross_entropy_with_logits,
-    sparse_softmax_cross_entropy_with_logits,
-)
+from .activations import softplus_tail
+from .losses import sigmoid_cross_entropy_with_logits, soft_label_loss, sparse_label_loss
 
 __all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"]
 
@@ -33,21 +30,23 @@ EPSILON = 1e-7  # keras.backend.epsilon()
 
 
 def _clip_bounds(dtype: np.dtype) -> tuple[float, float]:
-    """[ε, 1 − ε] rounded to y_pred's dtype, as Keras' clip_by_value sees them."""
-    return float(dtype.type(EPSILON)), float(dtype.type(1.0 - EPSILON))
+    """[ε, 1 − ε] rounded to y_pred's dtype, as Keras' clip_by_value sees them.
+
+    In float16, 1 − 1e-7 rounds to 1 itself and log(1 − p) would be log 0; there the upper bound is the
+    largest float16 below 1 (0.99951), so that the documented cap holds in every dtype.
+    """
+    lo, hi = dtype.type(EPSILON), dtype.type(1.0 - EPSILON)
+    if hi >= 1:
+        hi = np.nextafter(dtype.type(1), dtype.type(0))
+    return float(lo), float(hi)
 
 
-def _check_smoothing(label_smoothing) -> float:
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.floating)):
-        raise TypeError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
-    return float(label_smoothing)
-
-
-def _probabilities(y_pred, from_logits: bool) -> np.ndarray:
+def _probabilities(y_pred, from_logits) -> np.ndarray:
+    v.check_flag(from_logits, "from_logits")
     p = v.as_real_array(y_pred, "y_pred")
-    if not from_logits:
+    if from_logits:
+        v.check_not_nan(p, "y_pred")
+    else:
         v.check_in_unit_interval(p, "y_pred")
     return p
 
@@ -63,8 +62,10 @@ def binary_crossentropy(y_true, y_pred, *, from_logits: bool = False, label_smoo
     A 1-D input gives a scalar (0-d array).
 
     Stability: with probabilities, the clip keeps log away from 0 at the price of a bias: a perfect
-    prediction costs −log(1 − 1e-7) ≈ 1e-7 (1.19e-7 in float32), a certain wrong one at most 16.118.
-    Prefer ``from_logits=True``, which is exact.
+    prediction costs −log(1 − 1e-7) ≈ 1e-7 (1.19e-7 in float32), a certain wrong one at most 16.118
+    (in float16, where 1 − 1e-7 rounds to 1, the upper bound is 0.99951 and the cap 7.62). Prefer
+    ``from_logits=True``, which is exact. With label smoothing both weights z·(1 − s) + s/2 and
+    (1 − z)·(1 − s) + s/2 are formed directly, never as 1 minus the other.
 
     See also: ``keras.losses.binary_crossentropy``, ``keras.losses.BinaryCrossentropy`` (which then
     averages over the batch), ``torch.nn.functional.binary_cross_entropy`` (clamps each log at −100).
@@ -73,20 +74,28 @@ def binary_crossentropy(y_true, y_pred, *, from_logits: bool = False, label_smoo
     >>> float(ct.binary_crossentropy([0, 0, 1, 1, 1], [-1.0, -1.0, 0.0, 1.0, 2.0], from_logits=True))
     0.3519720508315173
     """
-    s = _check_smoothing(label_smoothing)
+    s = v.check_smoothing(label_smoothing)
     z = v.as_real_array(y_true, "y_true")
     p = _probabilities(y_pred, from_logits)
     v.check_same_shape(z, "y_true", p, "y_pred")
     v.check_in_unit_interval(z, "y_true")
     v.check_class_axis(p, "y_pred", -1)
-    z64 = z.astype(np.float64) * (1.0 - s) + 0.5 * s
+    z64 = z.astype(np.float64)
+    # The weights of the two terms, each formed as a sum of non-negative parts: 1 − (smoothed z) would
+    # cancel for z near 1 (19-fold error amplification at z = 1, s = 0.1). For s = 0 they are z and 1 − z.
+    pos = z64 * (1.0 - s) + 0.5 * s
+    neg = (1.0 - z64) * (1.0 - s) + 0.5 * s
     dtype = v.result_dtype(p)
-    if from_logits:
+    if from_logits and s == 0:
         loss = sigmoid_cross_entropy_with_logits(z64, p.astype(np.float64))
+    elif from_logits:  # L + neg·max(x, 0) + pos·max(−x, 0), as sigmoid_cross_entropy_with_logits
+        x = p.astype(np.float64)
+        with np.errstate(invalid="ignore"):  # 0·inf at x = ±inf: not possible here, both weights ≥ s/2 > 0
+            loss = softplus_tail(x) + neg * np.maximum(x, 0.0) + pos * np.maximum(-x, 0.0)
     else:
         lo, hi = _clip_bounds(dtype)
         p64 = np.clip(p.astype(np.float64), lo, hi)
-        loss = -(z64 * np.log(p64) + (1.0 - z64) * np.log1p(-p64))
+        loss = -(pos * np.log(p64) + neg * np.log1p(-p64))
     return loss.mean(axis=-1).astype(dtype, copy=False)
 
 
@@ -99,7 +108,8 @@ def categorical_crossentropy(
     or the stable softmax form of ``softmax_cross_entropy_with_logits`` (``from_logits=True``);
     y = y_true·(1 − s) + s/C with s = ``label_smoothing``.
 
-    Shapes: ``y_true`` and ``y_pred`` of the same shape (..., C), class axis ``axis``; result (...).
+    Shapes: ``y_true`` and ``y_pred`` of the same shape (..., C), class axis ``axis``; each row of
+    ``y_true`` a distribution (sums to 1; an all-zero padding row is an error). Result (...).
 
     Stability: from probabilities, the renormalisation makes an unnormalised row such as
     [.50, .89, .60] (sum 1.99) count as [.251, .447, .302]; the clip bounds each loss by 16.118.
@@ -113,17 +123,16 @@ def categorical_crossentropy(
     [0.80466845]
     """
     v.check_axis(axis)
-    s = _check_smoothing(label_smoothing)
+    s = v.check_smoothing(label_smoothing)
     y = v.as_real_array(y_true, "y_true")
     p = _probabilities(y_pred, from_logits)
     v.check_same_shape(y, "y_true", p, "y_pred")
-    v.check_in_unit_interval(y, "y_true")
-    v.check_class_axis(p, "y_pred", axis)
+    v.check_distribution(y, "y_true", axis)
     n_classes = p.shape[axis]
     y64 = y.astype(np.float64) * (1.0 - s) + s / n_classes
     dtype = v.result_dtype(p)
     if from_logits:
-        return softmax_cross_entropy_with_logits(y64, p.astype(np.float64), axis=axis).astype(dtype, copy=False)
+        return soft_label_loss(y64, p, axis, "y_true", "y_pred").astype(dtype, copy=False)
     p64 = p.astype(np.float64)
     total = p64.sum(axis=axis, keepdims=True)
     if (total == 0).any():
@@ -158,7 +167,6 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits: bool = False
     """
     v.check_axis(axis)
     p = _probabilities(y_pred, from_logits)
-    v.check_not_nan(p, "y_pred")
     v.check_class_axis(p, "y_pred", axis)
     dtype = v.result_dtype(p)
     x = p.astype(np.float64)
@@ -168,6 +176,6 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits: bool = False
     rows, restore = to_rows(x, axis)
     labels = v.as_real_array(y_true, "y_true")
     batch_shape = np.moveaxis(x, axis, -1).shape
-    v.check_sparse_labels(labels, batch_shape, "y_true")
-    loss = sparse_softmax_cross_entropy_with_logits(labels.reshape(-1), rows)
+    v.check_sparse_labels(labels, batch_shape, "y_true", "y_pred")
+    loss = sparse_label_loss(labels.reshape(-1), rows, "y_true", "y_pred")
     return restore(loss).astype(dtype, copy=False)

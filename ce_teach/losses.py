@@ -16,8 +16,20 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from ._chunks import exp_sum_without_max, in_parallel, map_chunks, row_max, rows_per_block, shift, to_rows
-from .activations import _log_normaliser, _softmax_rows, softplus_tail
+from ._chunks import (
+    exp_sum_without_max,
+    in_parallel,
+    map_chunks,
+    row_blocks,
+    row_max,
+    row_sum_exact,
+    rows_per_block,
+    shift,
+    shift_by_max,
+    split_product,
+    to_rows,
+)
+from .activations import _softmax_rows, softplus_tail
 
 __all__ = [
     "sigmoid_cross_entropy_with_logits",
@@ -130,11 +142,14 @@ def softmax_cross_entropy_with_logits(labels, logits, *, axis: int = -1):
     with m = max_j x_j and S = Σ_{k≠argmax} e^{x_k − m}.
 
     Shapes: ``labels`` y and ``logits`` x of the same shape (..., C) with the class axis at ``axis``;
-    y_j ∈ [0, 1] (a one-hot row, or a probability row such as a smoothed label). Result: shape (...).
+    each row of y a distribution: entries in [0, 1] summing to 1 up to rounding (a one-hot row, or a
+    probability row such as a smoothed label). An all-zero (padding) row is an error naming the row.
+    Result: shape (...).
 
     Stability: the log-sum-exp is taken after subtracting the row max (no overflow), with log1p and a
     compensated subtraction (a confident correct row keeps its ~1e-20 loss instead of returning 0);
-    classes with y_j = 0 contribute exactly 0, even if their logit is −inf.
+    classes with y_j = 0 contribute exactly 0, even if their logit is −inf. The sum over classes keeps
+    every rounding error (TwoProduct, pairwise TwoSum), so 10⁴ smoothed classes stay within 2 ulp.
 
     v1 vs v2: TensorFlow's ``softmax_cross_entropy_with_logits_v2`` also lets gradients flow into the
     labels (∂loss/∂y_j = −log S(x)_j); the forward value, computed here, is the same.
@@ -146,16 +161,49 @@ def softmax_cross_entropy_with_logits(labels, logits, *, axis: int = -1):
     >>> ct.softmax_cross_entropy_with_logits([[1, 0, 0], [0, 0.8, 0.2]], [[4.0, 2, 1], [0, 5, 1]]).tolist()
     [0.16984601955628567, 0.8247448901388227]
     """
+    return soft_label_loss(labels, logits, axis, "labels", "logits")
+
+
+def soft_label_loss(labels, logits, axis: int, label_name: str, logit_name: str) -> np.ndarray:
+    """``softmax_cross_entropy_with_logits`` with the user's argument names in every error message.
+
+    Per row, with D_j = x_j − m ≤ 0 (compensated: d_j + dl_j) and L = log1p(S):
+    loss = L·Σ_j y_j + Σ_j y_j·(−D_j), two non-negative parts. The dot product and both sums keep the
+    rounding error of every product (TwoProduct) and every addition (pairwise TwoSum), so a row of 10⁴
+    smoothed labels is as accurate as a one-hot row: a plain ``(y * −log_softmax).sum()`` reached 5 ulp
+    on 1 000 label-smoothed classes.
+    """
     v.check_axis(axis)
-    y = v.as_real_array(labels, "labels")
-    x = v.as_real_array(logits, "logits")
-    v.check_same_shape(y, "labels", x, "logits")
-    v.check_in_unit_interval(y, "labels")
-    rows, restore, dtype = _softmax_rows(x, axis, "logits")
-    y_rows = np.moveaxis(y, axis, -1).reshape(rows.shape).astype(np.float64)
-    neg_log_probs = -_log_normaliser(rows)  # each entry ≥ 0
-    terms = np.multiply(y_rows, neg_log_probs, out=np.zeros_like(y_rows), where=y_rows > 0)  # 0·inf = 0
-    return restore(terms.sum(axis=1)).astype(dtype, copy=False)
+    y = v.as_real_array(labels, label_name)
+    x = v.as_real_array(logits, logit_name)
+    v.check_same_shape(y, label_name, x, logit_name)
+    v.check_distribution(y, label_name, axis)
+    rows, restore, dtype = _softmax_rows(x, axis, logit_name)
+    y_rows = np.ascontiguousarray(np.moveaxis(y, axis, -1).reshape(rows.shape), dtype=np.float64)
+    return restore(weighted_neg_log_softmax_sum(y_rows, rows)).astype(dtype, copy=False)
+
+
+def weighted_neg_log_softmax_sum(y_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Σ_j y_j·(−log S(x)_j) per row for validated logit rows and weights y ≥ 0 (float64, same shape).
+
+    The sum is L·Σ_j y_j + Σ_j y_j·(−D_j), see ``soft_label_loss``; +inf where some y_j > 0 meets x_j = −inf.
+    """
+    out = np.empty(rows.shape[0])
+    for b in row_blocks(*rows.shape):
+        block, yb = rows[b], y_rows[b]
+        d, dl = np.empty(block.shape), np.empty(block.shape)
+        imax, _, low = shift_by_max(block, d, dl)
+        used = yb > 0
+        dead = (used & np.isneginf(d)).any(axis=1)  # label mass on a class of probability 0: the loss is +inf
+        neg_d = np.where(used & np.isfinite(d), -d, 0.0)  # a label of 0 switches its term off, even at −inf
+        p, e = split_product(yb, neg_d)  # y_j·(−d_j) = p + e exactly
+        shifted = row_sum_exact(p) + e.sum(axis=1)
+        if low is not None:
+            shifted -= (yb * np.where(used, low, 0.0)).sum(axis=1)  # the TwoSum low parts of x_j − m (tiny)
+        normaliser = np.log1p(exp_sum_without_max(d, low, imax, d))
+        pl, el = split_product(normaliser, row_sum_exact(yb))
+        out[b] = np.where(dead, np.inf, pl + (shifted + el))
+    return out
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits):
@@ -181,10 +229,15 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
     >>> ct.sparse_softmax_cross_entropy_with_logits([0, 1], [[2.0, 0.0], [50.0, 0.0]]).tolist()
     [0.1269280110429725, 50.0]
     """
-    x = v.as_real_array(logits, "logits")
-    y = v.as_real_array(labels, "labels")
-    v.check_class_axis(x, "logits", -1)
-    v.check_sparse_labels(y, x.shape)
+    return sparse_label_loss(labels, logits, "labels", "logits")
+
+
+def sparse_label_loss(labels, logits, label_name: str, logit_name: str) -> np.ndarray:
+    """``sparse_softmax_cross_entropy_with_logits`` with the user's argument names in every error message."""
+    x = v.as_real_array(logits, logit_name)
+    y = v.as_real_array(labels, label_name)
+    v.check_class_axis(x, logit_name, -1)
+    v.check_sparse_labels(y, x.shape, label_name, logit_name)
     rows, restore = to_rows(x, -1)
     y_rows = y.reshape(-1)
     out = np.empty(rows.shape[0])
@@ -195,7 +248,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
     if not all(rows_ok):
         # A row maximum that is NaN or ±inf means a NaN, a +inf or an all −inf row somewhere: the
         # softmax input checks find it and raise the same error as every other softmax function.
-        _softmax_rows(x, -1, "logits")
+        _softmax_rows(x, -1, logit_name)
         raise AssertionError("unreachable: a row maximum was not finite but the logits passed the checks")
     return restore(out).astype(v.result_dtype(x), copy=False)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from .activations import softmax
+from .activations import _softmax_rows, softmax_of_rows
 
 __all__ = [
     "sigmoid_squared_error",
@@ -100,9 +100,9 @@ def _softmax_inputs(labels, logits, axis):
     y = v.as_real_array(labels, "labels")
     x = v.as_real_array(logits, "logits")
     v.check_same_shape(y, "labels", x, "logits")
-    v.check_in_unit_interval(y, "labels")
-    s = softmax(x.astype(np.float64), axis=axis)  # validates the logits (NaN, +inf, class axis)
-    return y.astype(np.float64), s, v.result_dtype(x)
+    v.check_distribution(y, "labels", axis)
+    rows, restore, dtype = _softmax_rows(x, axis, "logits")  # NaN, +inf, all −inf rows, class axis
+    return y.astype(np.float64), restore(softmax_of_rows(rows)), dtype
 
 
 def softmax_squared_error(labels, logits, *, axis: int = -1):

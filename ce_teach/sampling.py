@@ -39,10 +39,11 @@ __all__ = [
 ]
 
 
+MAX_TRIES = 10_000_000  # sample_candidates(unique=True) gives up after this many draws
+
+
 def _check_count(value, name: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
-    return int(value)
+    return v.whole_number(value, name, minimum=minimum)
 
 
 def log_uniform_probabilities(num_classes: int) -> np.ndarray:
@@ -62,6 +63,7 @@ def log_uniform_probabilities(num_classes: int) -> np.ndarray:
     [0.5, 0.292481, 0.207519]
     """
     n = _check_count(num_classes, "num_classes")
+    v.check_size(16.0 * n, "num_classes", f"the {n} probabilities (float64, and one temporary)")
     return np.log1p(1.0 / np.arange(1, n + 1)) / np.log1p(n)
 
 
@@ -117,21 +119,31 @@ def sample_candidates(rng, num_sampled: int, num_classes: int, *, unique: bool =
         raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
     k = _check_count(num_sampled, "num_sampled")
     n = _check_count(num_classes, "num_classes")
-    if not isinstance(unique, bool):
-        raise TypeError(f"unique must be True or False, got {unique!r}")
+    unique = v.check_flag(unique, "unique")
     if not unique:
+        v.check_size(16.0 * k, "num_sampled", f"{k} draws (a float64 and an int64 each)")
         return Candidates(_draw_log_uniform(rng, k, n), k, n, False)
     if k > n:
-        raise ValueError(f"cannot draw {k} distinct classes out of num_classes = {n}; use unique=False or k ≤ {n}")
+        raise ValueError(
+            f"num_sampled = {k} distinct classes cannot be drawn out of num_classes = {n}; "
+            f"use unique=False or num_sampled ≤ {n}"
+        )
+    if k > MAX_TRIES:
+        raise ValueError(f"num_sampled = {k} distinct classes: at most {MAX_TRIES} draws are made; use unique=False")
     draws = np.empty(0, dtype=np.int64)
     chunk = max(2 * k, 64)
-    while True:
-        draws = np.concatenate([draws, _draw_log_uniform(rng, chunk, n)])
+    while draws.size < MAX_TRIES:
+        draws = np.concatenate([draws, _draw_log_uniform(rng, min(chunk, MAX_TRIES - draws.size), n)])
         _, first = np.unique(draws, return_index=True)
         if first.size >= k:
             positions = np.sort(first)[:k]  # where each of the first k distinct ids appeared
             return Candidates(draws[positions], int(positions[-1]) + 1, n, True)
         chunk *= 2
+    raise ValueError(
+        f"num_sampled = {k} distinct classes out of num_classes = {n}: {MAX_TRIES} log-uniform draws gave only "
+        f"{first.size} distinct ones (the rare classes have probability about {1 / (n * np.log1p(n)):.2g} each). "
+        "Use unique=False, or a smaller num_sampled"
+    )
 
 
 def _candidate_inputs(labels, true_logits, sampled, sampled_logits, true_log_q, sampled_log_q):
@@ -204,10 +216,18 @@ def sampled_softmax_cross_entropy(
     >>> loss.round(6).tolist()  # row 2: class 3 is its own label, an accidental hit, removed
     [0.239545, 0.313262]
     """
-    if not isinstance(remove_accidental_hits, bool):
-        raise TypeError(f"remove_accidental_hits must be True or False, got {remove_accidental_hits!r}")
+    remove_accidental_hits = v.check_flag(remove_accidental_hits, "remove_accidental_hits")
     y, t, ids, s, a, b = _candidate_inputs(labels, true_logits, sampled, sampled_logits, true_log_q, sampled_log_q)
-    candidates = np.concatenate([(t - a)[:, None], s - b], axis=1)  # the true class first
+    with np.errstate(over="ignore"):
+        candidates = np.concatenate([(t - a)[:, None], s - b], axis=1)  # the true class first
+    if not np.isfinite(candidates).all():
+        where = v.first_index(~np.isfinite(candidates))
+        names = ("true_logits", "true_log_q") if where[1] == 0 else ("sampled_logits", "sampled_log_q")
+        raise ValueError(
+            f"{names[0]} − {names[1]} overflows float64 for example {where[0]}"
+            f"{'' if where[1] == 0 else f', sampled column {where[1] - 1}'}: the corrected logits must stay "
+            "within ±1.8e308"
+        )
     if remove_accidental_hits:
         candidates[:, 1:][ids[None, :] == y[:, None]] = -np.inf
     return sparse_softmax_cross_entropy_with_logits(np.zeros(y.size, dtype=np.int64), candidates)
@@ -238,15 +258,15 @@ def nce_loss(
     >>> float(ct.sampling.nce_loss([0], [0.0], [1], [[0.0]], true_log_q=0.0, sampled_log_q=0.0)[0])  # 2·log 2
     1.3862943611198906
     """
-    if not isinstance(remove_accidental_hits, bool):
-        raise TypeError(f"remove_accidental_hits must be True or False, got {remove_accidental_hits!r}")
+    remove_accidental_hits = v.check_flag(remove_accidental_hits, "remove_accidental_hits")
     if true_log_q is None or sampled_log_q is None:
         raise ValueError("nce_loss needs true_log_q and sampled_log_q, the logs of the expected counts k·Q")
     y, t, ids, s, a, b = _candidate_inputs(labels, true_logits, sampled, sampled_logits, true_log_q, sampled_log_q)
-    noise_terms = softplus(s - b)  # −log(1 − σ(u − b)): "this sample is noise"
-    if remove_accidental_hits:
-        noise_terms[ids[None, :] == y[:, None]] = 0.0
-    return softplus(a - t) + noise_terms.sum(axis=1)  # −log σ(t − a): "the label is data"
+    with np.errstate(over="ignore"):  # a logit gap beyond float64's range: its softplus is that gap, +inf
+        noise_terms = softplus(s - b)  # −log(1 − σ(u − b)): "this sample is noise"
+        if remove_accidental_hits:
+            noise_terms[ids[None, :] == y[:, None]] = 0.0
+        return softplus(a - t) + noise_terms.sum(axis=1)  # −log σ(t − a): "the label is data"
 
 
 def nce_expected_loss(logits, data_probs, num_sampled: int, proposal):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as v
+from ._validate import all_finite
 from .activations import softplus_tail
 from .mse import sigmoid_error_and_slope
 
@@ -110,20 +111,46 @@ def _bias(b, name: str) -> float:
     return float(b)
 
 
+MAX_STEPS = 1_000_000  # the update loop runs in Python, a few microseconds per step
+
+
 def _positive_number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if not 0 < value < np.inf:
+    number = v.real_number(value, name)
+    if not 0 < number < np.inf:
         raise ValueError(f"{name} must be positive and finite, got {value!r}")
-    return float(value)
+    return number
 
 
 def _step_count(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise TypeError(f"steps must be a whole number, got {steps!r}")
-    if steps < 0:
-        raise ValueError(f"steps must be ≥ 0, got {steps}")
-    return int(steps)
+    return v.whole_number(steps, "steps", minimum=0, maximum=MAX_STEPS, why=" (the updates run one at a time)")
+
+
+def _logits(inputs: np.ndarray, theta: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """ℓ = θ·(x, 1) for each run (θ of shape (runs, D + 1), inputs (N, D + 1)), without NaN from overflow.
+
+    Where a product or the sum overflows, the logits are recomputed from inputs scaled by 2^-600 and
+    scaled back: ±inf with the right sign where the true logit is beyond float64's range, instead of
+    inf − inf = NaN. Everywhere else the result is the plain one, bit for bit.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if inputs.shape[1] == 2:  # x·w + b: one product and one sum per example
+            logits = np.multiply(theta[:, :1], inputs[:, 0], out=out)
+            logits += theta[:, 1:]
+        else:
+            logits = np.einsum("rd,nd->rn", theta, inputs, out=out)
+        if not all_finite(logits):
+            scaled = np.einsum("rd,nd->rn", theta, np.ldexp(inputs, -600))
+            bad = ~np.isfinite(logits)
+            logits[bad] = np.ldexp(scaled[bad], 600)
+    return logits
+
+
+def _check_finite_weights(theta: np.ndarray, step: int, lr: float) -> None:
+    if not all_finite(theta):
+        raise ValueError(
+            f"the weights left float64's range at step {step}: lr·gradient = {lr!r}·(up to max |x|) overflowed. "
+            "Use a smaller lr (or rescale x)"
+        )
 
 
 def _logit_gradient(error: np.ndarray, slope: np.ndarray, loss: str) -> np.ndarray:
@@ -134,8 +161,11 @@ def _logit_gradient(error: np.ndarray, slope: np.ndarray, loss: str) -> np.ndarr
 
 def _mean_losses(logits: np.ndarray, y: np.ndarray, error: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(mean cross-entropy, mean ½(a − y)²) over the last axis; cross-entropy as max(ℓ, 0) − ℓ·y + log1p(e^{−|ℓ|})."""
-    ce = np.maximum(logits, 0.0) - logits * y + softplus_tail(logits)
-    return ce.mean(axis=-1), 0.5 * np.mean(error**2, axis=-1)
+    # max(ℓ, 0) − ℓ·y is max(−ℓ, 0) for y = 1 and max(ℓ, 0) for y = 0, exactly; written so, ℓ = ±inf gives
+    # 0 or inf (the limits) instead of inf − inf.
+    ce = np.where(y == 1, np.maximum(-logits, 0.0), np.maximum(logits, 0.0)) + softplus_tail(logits)
+    with np.errstate(over="ignore"):  # the mean of losses beyond float64's range is inf
+        return ce.mean(axis=-1), 0.5 * np.mean(error**2, axis=-1)
 
 
 def logistic_gradient(x, y, w, b, *, loss: str = "ce") -> tuple[float, np.ndarray, float]:
@@ -148,7 +178,8 @@ def logistic_gradient(x, y, w, b, *, loss: str = "ce") -> tuple[float, np.ndarra
     Shapes: ``x`` (N,) with a scalar ``w``, or (N, D) with ``w`` a scalar or (D,); ``y`` (N,) labels
     0 or 1; ``b`` a scalar. Returns (L, ∂L/∂w of ``w``'s shape, ∂L/∂b).
 
-    Stability: cross-entropy from the logit (never log σ); a − y and a(1 − a) without cancellation.
+    Stability: cross-entropy from the logit (never log σ); a − y and a(1 − a) without cancellation. Where
+    x·w + b overflows, the logit is ±inf with the right sign, so the gradient stays finite.
 
     >>> import numpy as np, ce_teach as ct
     >>> value, grad_w, grad_b = ct.logistic_gradient(np.array([1.0, -1.0]), np.array([1, 0]), 0.0, 0.0)
@@ -160,7 +191,11 @@ def logistic_gradient(x, y, w, b, *, loss: str = "ce") -> tuple[float, np.ndarra
     loss = _loss_name(loss)
     w = _weights(w, x, "w")
     b = _bias(b, "b")
-    logits = x @ w + b if x.ndim == 2 else x * w + b
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is handled just below
+        logits = x @ w + b if x.ndim == 2 else x * w + b
+    if not all_finite(logits):
+        inputs = np.column_stack([x.reshape(x.shape[0], -1), np.ones(x.shape[0])])
+        logits = _logits(inputs, np.append(w, b)[None, :])[0]
     error, slope = sigmoid_error_and_slope(y, logits)
     ce, se = _mean_losses(logits, y, error)
     g = _logit_gradient(error, slope, loss)
@@ -179,8 +214,10 @@ def train_logistic(x, y, *, loss: str = "ce", w0=0.0, b0: float = 0.0, lr: float
     labels 0 or 1. Full batch, deterministic: the same inputs give the same history. Vectorised, a
     few microseconds per step for small N, so hundreds of steps run in milliseconds.
 
-    Stability: every quantity is computed from the logits without overflow or cancellation; a huge
-    ``lr`` may oscillate but cannot overflow (each step moves w by at most lr·max|x|).
+    Stability: every quantity is computed from the logits without cancellation; a logit beyond float64's
+    range is ±inf with the right sign (never NaN), and its loss the exact limit. A huge ``lr`` may
+    oscillate; each step moves w by at most lr·max|x|, and if that takes the weights beyond float64's
+    range a ``ValueError`` says so. ``steps`` is at most 1 000 000.
 
     >>> import numpy as np, ce_teach as ct
     >>> x, y = np.array([-1.0, -0.5, 0.5, 1.0]), np.array([0, 0, 1, 1])
@@ -220,6 +257,7 @@ def train_logistic_runs(x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, 
 
     n, d = x.shape[0], (1 if x.ndim == 1 else x.shape[1])
     runs = len(losses)
+    v.check_size(8.0 * (steps + 1) * runs * (n + d + 1), "steps", f"the history of {steps} steps of {runs} run(s)")
     cross_entropy_rows = np.array([loss == "ce" for loss in losses])
     # The bias is the weight of an input that is always 1: one parameter vector θ = (w, b) per run, and
     # one sum gives the gradient of both.
@@ -231,17 +269,15 @@ def train_logistic_runs(x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, 
     # in the same order however many runs there are: that keeps each run equal to a single call.
     for k in range(steps + 1):  # only the update is sequential; the records are computed afterwards
         theta = thetas[k]
-        if d == 1:  # x·w + b: one product and one sum per example
-            np.multiply(theta[:, :1], x, out=logits[k])
-            logits[k] += theta[:, 1:]
-        else:
-            np.einsum("rd,nd->rn", theta, inputs, out=logits[k])
+        _logits(inputs, theta, out=logits[k])
         if k == steps:
             break
         error, slope = sigmoid_error_and_slope(y, logits[k])
         slope[cross_entropy_rows] = 1.0  # cross-entropy's ∂L/∂ℓ is the error alone
         g = error * slope / n  # ∂(mean loss)/∂ℓ_i, one row per run
-        np.subtract(theta, lr * np.einsum("rn,nd->rd", g, inputs), out=thetas[k + 1])
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            np.subtract(theta, lr * np.einsum("rn,nd->rd", g, inputs), out=thetas[k + 1])
+        _check_finite_weights(thetas[k + 1], k + 1, lr)
     error, _ = sigmoid_error_and_slope(y, logits)
     ces, ses = _mean_losses(logits, y, error)
     accs = np.mean((logits > 0) == (y == 1), axis=-1)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from .activations import log_softmax
-from .losses import sparse_softmax_cross_entropy_with_logits
+from .activations import _log_normaliser, _softmax_rows
+from .losses import sparse_softmax_cross_entropy_with_logits, weighted_neg_log_softmax_sum
 
 __all__ = ["weighted_mean", "balanced_class_weights", "pos_weight_from_labels", "class_weighted_sparse_cross_entropy"]
 
@@ -59,12 +59,26 @@ def weighted_mean(losses, weights):
     v.check_same_shape(ell, "losses", w, "weights")
     v.check_not_nan(ell, "losses")
     _check_weights(w, "weights")
-    w64 = w.astype(np.float64)
-    total = w64.sum()
-    if not total > 0:
+    w64, ell64 = w.astype(np.float64), ell.astype(np.float64)
+    if not (w64.size and w64.max() > 0):
         raise ValueError("weights sum to 0, so their weighted mean is 0/0, undefined; give some example a weight > 0")
-    terms = np.multiply(w64, ell.astype(np.float64), out=np.zeros(w64.shape), where=w64 > 0)  # 0·inf = 0
-    return (terms.sum() / total).astype(v.result_dtype(ell, w))
+    used = w64 > 0  # a weight of 0 switches its term off, even at an infinite loss
+    if np.isposinf(ell64[used]).any() and np.isneginf(ell64[used]).any():
+        raise ValueError(
+            "losses contains both +inf and -inf with weights > 0: their weighted mean is inf − inf, undefined"
+        )
+    dtype = v.result_dtype(ell, w)
+    finite_losses = np.abs(ell64[used & np.isfinite(ell64)])
+    if w64.max() < 1e150 and w64[used].min() > 1e-150 and (not finite_losses.size or finite_losses.max() < 1e150):
+        terms = np.multiply(w64, ell64, out=np.zeros(w64.shape), where=used)  # 0·inf = 0
+        return (terms.sum() / w64.sum()).astype(dtype)
+    # Extreme weights or losses: Σ w·ℓ or Σ w may overflow, or a tiny w·ℓ underflow. Scaled instead:
+    # u = w / max(w) ∈ (0, 1], then Σ (u / Σu)·ℓ, a convex combination of the losses (Σu ≤ N is finite,
+    # and no partial sum exceeds max |ℓ|).
+    u = w64 / w64.max()
+    u /= u.sum()
+    terms = np.multiply(u, ell64, out=np.zeros(u.shape), where=used)
+    return np.asarray(terms.sum()).astype(dtype)
 
 
 def balanced_class_weights(labels, num_classes: int):
@@ -85,8 +99,8 @@ def balanced_class_weights(labels, num_classes: int):
     >>> ct.balanced_class_weights([0, 0, 0, 1], 2).tolist()
     [0.6666666666666666, 2.0]
     """
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
-        raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}")
+    num_classes = v.whole_number(num_classes, "num_classes", minimum=1)
+    v.check_size(8.0 * num_classes, "num_classes", f"{num_classes} class weights (float64)")
     y = v.as_real_array(labels, "labels")
     y = y.reshape(-1)
     v.check_sparse_labels(y, (y.size, int(num_classes)))
@@ -133,18 +147,10 @@ def pos_weight_from_labels(labels):
     return negatives / positives
 
 
-def _check_smoothing(label_smoothing) -> float:
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.integer, np.floating)):
-        raise TypeError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
-    return float(label_smoothing)
-
-
 def _check_ignore_index(ignore_index):
     if ignore_index is None:
         return None
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+    if isinstance(ignore_index, (bool, np.bool_)) or not isinstance(ignore_index, (int, np.integer)):
         raise TypeError(f"ignore_index must be None or an integer label (PyTorch uses -100), got {ignore_index!r}")
     return int(ignore_index)
 
@@ -184,7 +190,7 @@ def class_weighted_sparse_cross_entropy(
     """
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    eps = _check_smoothing(label_smoothing)
+    eps = v.check_smoothing(label_smoothing)
     ignore = _check_ignore_index(ignore_index)
     x = v.as_real_array(logits, "logits")
     y = v.as_real_array(labels, "labels")
@@ -208,10 +214,11 @@ def class_weighted_sparse_cross_entropy(
         nll = sparse_softmax_cross_entropy_with_logits(safe_labels, x.astype(np.float64))
         smooth = np.zeros(nll.shape)
     else:
-        neg_log_probs = -log_softmax(x.astype(np.float64))  # (..., C), every entry ≥ 0
+        rows, restore, _ = _softmax_rows(x, -1, "logits")
+        neg_log_probs = -restore(_log_normaliser(rows))  # (..., C), every entry ≥ 0
         nll = np.take_along_axis(neg_log_probs, safe_labels[..., None], axis=-1)[..., 0]
-        terms = np.multiply(w, neg_log_probs, out=np.zeros(neg_log_probs.shape), where=w > 0)  # 0·inf = 0
-        smooth = terms.sum(axis=-1)
+        # Σ_c w_c·ℓ_c with every product's and every addition's rounding error kept (C terms of one sign)
+        smooth = restore(weighted_neg_log_softmax_sum(np.broadcast_to(w, rows.shape).astype(np.float64), rows))
     weighted_nll = np.multiply(label_weight, nll, out=np.zeros(nll.shape), where=label_weight > 0)  # 0·inf = 0
     loss = (1.0 - eps) * weighted_nll + (eps / n_classes) * np.where(kept, smooth, 0.0)
     dtype = v.result_dtype(x)

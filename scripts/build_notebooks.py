@@ -175,6 +175,19 @@ def is_reveal(cell) -> bool:
     return cell.cell_type == "markdown" and bool(REVEAL.match(cell.source))
 
 
+FIGURE_REPR = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>")
+CHECK_CODE = re.compile(r"^\s*assert |checks\.compare\(", flags=re.MULTILINE)
+
+
+def collapsed_preview(cell) -> str:
+    """What JupyterLab 4 still shows of a collapsed output: the first non-empty line of the first output
+    (@jupyterlab/cells, getOutputPlaceholderText), followed by "•••"."""
+    first = cell.outputs[0]
+    text = first.get("text") if first.output_type == "stream" else first.get("data", {}).get("text/plain", "")
+    text = "".join(text) if isinstance(text, list) else (text or "")
+    return next((line for line in text.split("\n") if line), "")
+
+
 def shows_output(cell) -> bool:
     """A code cell whose stored output is on screen when the notebook is opened."""
     hidden = cell.metadata.get("jupyter", {}).get("outputs_hidden", False)
@@ -200,6 +213,14 @@ def predict_first_problems(cells) -> list[str]:
             elif shows_output(cell):
                 problems.append(f"cell {i}: its output is on screen before the reveal of the prompt in cell "
                                 f"{open_prompt} (add jupyter={{\"outputs_hidden\": true}})")
+            elif cell.cell_type == "code" and cell.get("outputs"):
+                preview = collapsed_preview(cell)
+                if re.search(r"\d", FIGURE_REPR.sub("", preview)):
+                    problems.append(f"cell {i}: JupyterLab shows {preview!r} of its collapsed output before the "
+                                    f"reveal of the prompt in cell {open_prompt} (print a plain header line first)")
+            if cell.cell_type == "code" and CHECK_CODE.search(cell.source):
+                problems.append(f"cell {i}: a check cell before the reveal of the prompt in cell {open_prompt} shows "
+                                "the answer in its code (move it after the reveal)")
         if is_widget_cell(cell) and open_prompt is None:
             problems.append(f"cell {i}: a live widget with no prediction prompt before it")
     if open_prompt is not None:

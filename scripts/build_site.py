@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import json
 import os
 import re
@@ -49,33 +50,64 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ce-teach"
 
 
-def mathjax_tarball() -> Path:
-    """The MathJax tarball, downloaded once and verified against the registry's sha512."""
+def sha512_of(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+
+def mathjax_tarball() -> bytes:
+    """The MathJax tarball's bytes, verified against the registry's sha512 on every use.
+
+    The cached copy is checked each time it is read (a corrupted or replaced file is deleted and downloaded
+    again), and the bytes that passed the check are the ones extracted: the file is not reopened after it.
+    """
     path = cache_dir() / MATHJAX_TARBALL.rsplit("/", 1)[1]
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        print(f"downloading {MATHJAX_TARBALL} (21 MB, once) ...", file=sys.stderr)
-        try:
-            with urllib.request.urlopen(MATHJAX_TARBALL, timeout=120) as response:
-                data = response.read()
-        except OSError as error:
-            raise SystemExit(f"could not download MathJax from {MATHJAX_TARBALL}: {error}\n"
-                             f"(or place the file at {path} yourself)") from error
-        digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
-        if digest != MATHJAX_SHA512:
-            raise SystemExit(f"{MATHJAX_TARBALL}: sha512 {digest} is not the expected {MATHJAX_SHA512}")
-        partial = path.with_suffix(".part")
-        partial.write_bytes(data)
-        partial.replace(path)
-    return path
+    if path.exists():
+        data = path.read_bytes()
+        if sha512_of(data) == MATHJAX_SHA512:
+            return data
+        print(f"{path}: sha512 does not match the registry's; deleting it and downloading again", file=sys.stderr)
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"downloading {MATHJAX_TARBALL} (21 MB, once) ...", file=sys.stderr)
+    try:
+        with urllib.request.urlopen(MATHJAX_TARBALL, timeout=120) as response:
+            data = response.read()
+    except OSError as error:
+        raise SystemExit(f"could not download MathJax from {MATHJAX_TARBALL}: {error}") from error
+    digest = sha512_of(data)
+    if digest != MATHJAX_SHA512:
+        raise SystemExit(f"{MATHJAX_TARBALL}: sha512 {digest} is not the expected {MATHJAX_SHA512}")
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return data
 
 
 def copy_mathjax(out: Path) -> None:
-    with tarfile.open(mathjax_tarball()) as tar:
-        for member in tar.getmembers():
+    extract_parts(mathjax_tarball(), out)
+
+
+def extract_parts(tarball: bytes, out: Path) -> None:
+    """Write the MATHJAX_PARTS files of the tarball under ``out``; refuse any member that could escape it.
+
+    Every member is checked before anything is written: an absolute name, a ``..`` component, or a link
+    (symbolic or hard) is an error naming the member, and each file's target must resolve inside ``out``.
+    """
+    root = out.resolve()
+    with tarfile.open(fileobj=io.BytesIO(tarball)) as tar:
+        members = tar.getmembers()
+        for member in members:
+            name = member.name
+            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in re.split(r"[/\\]", name):
+                raise SystemExit(f"refusing MathJax archive member {name!r}: its path would leave the output folder")
+            if member.issym() or member.islnk():
+                raise SystemExit(f"refusing MathJax archive member {name!r}: links are not extracted")
+        for member in members:
             name = member.name.removeprefix("package/")
             if member.isfile() and any(name == part or name.startswith(part + "/") for part in MATHJAX_PARTS):
                 target = out / name
+                if not target.resolve().is_relative_to(root):
+                    raise SystemExit(f"refusing MathJax archive member {member.name!r}: it resolves outside {out}")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(tar.extractfile(member).read())
 
@@ -103,7 +135,8 @@ def title_and_subtitle(nb) -> tuple[str, str]:
 
 LIVE_NOTE = (
     '<p class="ce-live-note"><em>A live widget: in JupyterLab (locally or on Binder) its sliders move the '
-    "figure. The static figure above shows its starting state.</em></p>"
+    "figure. The static figure next to this cell shows its starting state (folded away where it answers a "
+    "prediction).</em></p>"
 )
 
 
@@ -155,10 +188,27 @@ def nav_bar(pages: list[Path], i: int) -> str:
             f'<a href="index.html">contents</a>{link(i + 1, "next →")}</nav>')
 
 
-def build(out: Path) -> list[Path]:
+MARKER = ".ce-teach-site"  # written into every output folder this script makes; only such folders are deleted
+
+
+def prepare_output(out: Path) -> None:
+    """Make ``out`` empty: a folder built here before (it has the marker) is replaced; any other is refused."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise SystemExit(f"refusing to use {out}: it is not a folder")
     if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+        if (out / MARKER).is_file():
+            shutil.rmtree(out)
+        elif any(out.iterdir()):
+            raise SystemExit(
+                f"refusing to delete {out}: it is not empty and was not made by build_site.py (no {MARKER} file). "
+                "Give an output folder that does not exist yet"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("made by scripts/build_site.py; the folder is deleted and rebuilt by it\n")
+
+
+def build(out: Path) -> list[Path]:
+    prepare_output(out)
     copy_mathjax(out / "mathjax")
     exporter = HTMLExporter(template_name="lab", mathjax_url=MATHJAX_URL)
     pages = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))

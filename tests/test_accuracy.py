@@ -387,3 +387,160 @@ def test_no_warning_for_rows_of_extreme_finite_logits(dtype):
     x = np.array([[big, -big], [-big, big]], dtype=dtype)
     assert_exact(ct.softmax(x), [[1.0, 0.0], [0.0, 1.0]], dtype, "softmax")
     assert_exact(ct.logsumexp(x), [big, big], dtype, "logsumexp")
+
+
+# --- wide soft labels: label smoothing and near-uniform targets, up to 10⁴ classes -------------------------
+# Every class carries label mass here, so the loss is a sum of C terms of one sign: a plain sum of
+# y_j·(−log S_j) drifted to 5 ulp on 1 000 label-smoothed classes. Every soft-label path is held to the contract:
+# the TensorFlow-named loss, Keras' categorical (label_smoothing s: y·(1 − s) + s/C) and binary (y·(1 − s) + s/2)
+# cross-entropies, and PyTorch-style class weights with label smoothing.
+
+WIDE_SIZES = {100: 6, 1000: 3, 10_000: 1}  # classes: logit rows per scale
+WIDE_SCALES = (1.0, 3.0, 30.0)
+SMOOTHING = (0.1, 0.5)
+
+
+@functools.cache
+def wide_rows(dtype) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """name → (logits (rows, C), soft labels (rows, C)): each logit row once with each kind of target."""
+    rng = np.random.default_rng(14)
+    families = {}
+    for n, count in WIDE_SIZES.items():
+        x = np.concatenate([rng.normal(0, scale, (count, n)) for scale in WIDE_SCALES]).astype(dtype)
+        rows, labels = [], []
+        for row in x:
+            targets = {
+                "smoothed 0.1 at argmax": 0.9 * np.eye(n)[np.argmax(row)] + 0.1 / n,
+                "smoothed 0.1 at random": 0.9 * np.eye(n)[rng.integers(n)] + 0.1 / n,
+                "smoothed 0.5 at random": 0.5 * np.eye(n)[rng.integers(n)] + 0.5 / n,
+                "uniform": np.full(n, 1.0 / n),
+                "Dirichlet(100)": rng.dirichlet(np.full(n, 100.0)),
+                "Dirichlet(0.5)": rng.dirichlet(np.full(n, 0.5)),
+            }
+            for target in targets.values():
+                rows.append(row)
+                labels.append(target)
+        families[f"n={n}"] = (np.array(rows), np.array(labels).astype(dtype))
+    for n in (1000, 4000):  # structured rows, where the plain sum's rounding errors pile up: 5.8 ulp before
+        x, y = [], []
+        for row in (np.zeros(n), 5.0 * np.eye(n)[0], 30.0 * np.eye(n)[3]):
+            for eps, at in ((0.1, 0), (0.3, n // 2), (0.1, n // 2)):
+                x.append(row)
+                y.append((1 - eps) * np.eye(n)[at] + eps / n)
+        families[f"structured n={n}"] = (np.array(x).astype(dtype), np.array(y).astype(dtype))
+    return families
+
+
+def distinct_rows(x: np.ndarray) -> np.ndarray:
+    """Each logit row of a wide family once (a family repeats each row with several targets)."""
+    return x[np.r_[True, np.any(x[1:] != x[:-1], axis=1)]]
+
+
+def _describe(x, y):
+    return lambda r: f"row {r} (C={x.shape[1]}, max |x| {float(np.abs(x[r]).max()):.3g}), labels {show_row(y[r])}"
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_wide_soft_label_cross_entropy(dtype):
+    groups = {}
+    for family, (x, y) in wide_rows(dtype).items():
+        references = [ref.softmax_cross_entropy(labels, row) for labels, row in zip(y, x, strict=True)]
+        groups[family] = (ct.softmax_cross_entropy_with_logits(y, x), references, _describe(x, y))
+    check("softmax_cross_entropy_with_logits (wide soft labels)", dtype, groups)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_wide_rows_log_softmax_and_logsumexp(dtype):
+    log_softmax, lse = {}, {}
+    for family, (x, _) in wide_rows(dtype).items():
+        x = distinct_rows(x)
+        log_softmax[family] = (ct.log_softmax(x), [v for row in x for v in ref.log_softmax(row)], per_row_element(x))
+        lse[family] = (ct.logsumexp(x), [ref.logsumexp(row) for row in x], per_row(x))
+    check("log_softmax (wide rows)", dtype, log_softmax)
+    check("logsumexp (wide rows)", dtype, lse)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("s", SMOOTHING, ids=lambda s: f"s={s}")
+def test_keras_categorical_crossentropy_label_smoothing(s, dtype):
+    """Keras smooths the one-hot y_true to y·(1 − s) + s/C; the reference uses that exact target."""
+    groups = {}
+    for family, (x, _) in wide_rows(dtype).items():
+        x = distinct_rows(x)
+        rng = np.random.default_rng(len(family))
+        one_hot = np.eye(x.shape[1], dtype=dtype)[rng.integers(0, x.shape[1], x.shape[0])]
+        loss = ct.categorical_crossentropy(one_hot, x, from_logits=True, label_smoothing=s)
+        s_exact = ref.mpf(s)
+        references = [
+            ref.softmax_cross_entropy([ref.mpf(v) * (1 - s_exact) + s_exact / x.shape[1] for v in labels], row)
+            for labels, row in zip(one_hot, x, strict=True)
+        ]
+        groups[family] = (loss, references, per_row(x))
+    check(f"categorical_crossentropy(from_logits=True, label_smoothing={s})", dtype, groups)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("s", SMOOTHING, ids=lambda s: f"s={s}")
+def test_class_weighted_cross_entropy_label_smoothing(s, dtype):
+    """PyTorch's CrossEntropyLoss(weight, label_smoothing): (1 − s)·w_y·ℓ_y + (s/C)·Σ_c w_c·ℓ_c per example."""
+    groups = {}
+    for family, (x, _) in wide_rows(dtype).items():
+        x = distinct_rows(x)
+        n = x.shape[1]
+        rng = np.random.default_rng(n)
+        weights = rng.uniform(0.1, 3.0, n)
+        labels = rng.integers(0, n, x.shape[0])
+        loss = ct.class_weighted_sparse_cross_entropy(
+            labels, x, class_weight=weights, label_smoothing=s, reduction="none"
+        )
+        s_exact = ref.mpf(s)
+        references = []
+        for label, row in zip(labels, x, strict=True):
+            neg_log = [-v for v in ref.log_softmax(row)]
+            smooth = ref.mp.fsum(ref.mpf(w) * v for w, v in zip(weights, neg_log, strict=True))
+            references.append((1 - s_exact) * ref.mpf(weights[label]) * neg_log[label] + s_exact / n * smooth)
+        groups[family] = (loss, references, per_row(x))
+    check(f"class_weighted_sparse_cross_entropy(label_smoothing={s})", dtype, groups)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("from_logits", [True, False], ids=["logits", "probabilities"])
+@pytest.mark.parametrize("s", (0.0, 0.1), ids=lambda s: f"s={s}")
+def test_keras_binary_crossentropy_label_smoothing(s, from_logits, dtype):
+    """Mean over the last axis of the binary loss with z·(1 − s) + s/2; probabilities are clipped to [ε, 1 − ε]."""
+    x = elementwise_grid(dtype)
+    x = x[: x.size // 4 * 4].reshape(-1, 4)
+    rng = np.random.default_rng(3)
+    z = rng.choice(np.array(LABELS, dtype=dtype), x.shape)
+    s_exact = ref.mpf(s)
+    if from_logits:
+        y_pred = x
+        per_element = lambda zi, xi: _bce_smoothed(zi, xi, s_exact)  # noqa: E731
+    else:
+        y_pred = ct.sigmoid(x)  # probabilities of the dtype (exact inputs for the reference)
+        lo, hi = (float(v) for v in _keras_clip(np.dtype(dtype)))
+        per_element = lambda zi, pi: _bce_probability(zi, min(max(float(pi), lo), hi), s_exact)  # noqa: E731
+    loss = ct.binary_crossentropy(z, y_pred, from_logits=from_logits, label_smoothing=s)
+    references = [
+        ref.mp.fsum(per_element(zi, pi) for zi, pi in zip(zr, pr, strict=True)) / 4
+        for zr, pr in zip(z, y_pred, strict=True)
+    ]
+    check(f"binary_crossentropy(from_logits={from_logits}, label_smoothing={s})", dtype,
+          {"grid": (loss, references, per_row(np.asarray(y_pred, dtype=np.float64)))})
+
+
+def _keras_clip(dtype):
+    from ce_teach import keras
+
+    return keras._clip_bounds(dtype)
+
+
+def _bce_smoothed(z, x, s):
+    zs = ref.mpf(z) * (1 - s) + s / 2
+    return ref._times(zs, ref.softplus(-float(x))) + ref._times(1 - zs, ref.softplus(float(x)))
+
+
+def _bce_probability(z, p, s):
+    zs = ref.mpf(z) * (1 - s) + s / 2
+    p = ref.mpf(p)
+    return -(ref._times(zs, ref.mp.log(p)) + ref._times(1 - zs, ref.mp.log1p(-p)))

@@ -79,7 +79,7 @@ def test_sparse_labels_not_integers(fn):
 
 @pytest.mark.parametrize("fn", SPARSE)
 def test_sparse_labels_wrong_shape(fn):
-    with pytest.raises(ValueError, match=r"must have shape logits.shape\[:-1\] = \(3,\), got \(3, 1\)"):
+    with pytest.raises(ValueError, match=r"must have shape (logits|y_pred)\.shape\[:-1\] = \(3,\), got \(3, 1\)"):
         fn(np.array([[3], [0], [1]]), LOGITS_3x4)
 
 
@@ -328,3 +328,14 @@ def test_inputs_are_not_modified():
     ct.sparse_softmax_cross_entropy_with_logits(np.array([0]), x)
     ct.numerical_gradient(lambda t: float(ct.logsumexp(t)[0]), x)
     np.testing.assert_array_equal(x, before)
+
+
+def test_names_helper_for_plots_and_widgets():
+    """_validate.check_names: one label per item, or an error naming the argument (never matplotlib's)."""
+    from ce_teach import _validate
+
+    assert _validate.check_names(("a", "b"), 2) == ["a", "b"]
+    with pytest.raises(ValueError, match=r"names must give one label per class \(3\), got 1"):
+        _validate.check_names(["a"], 3)
+    with pytest.raises(TypeError, match="names must be a list of 2 labels"):
+        _validate.check_names("ab", 2)

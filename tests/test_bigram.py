@@ -257,7 +257,7 @@ def test_split_needs_a_space():
 def test_sample_checks():
     model = bigram.fit("abab", alphabet="ab")
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match="length must be a whole number ≥ 1"):
+    with pytest.raises(ValueError, match="length must be an integer ≥ 1"):
         bigram.sample(model, 0, rng=rng)
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         bigram.sample(model, 3, rng=0)

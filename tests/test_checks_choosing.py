@@ -123,6 +123,7 @@ RIGHT_WEIGHTS = {
     "package": ct.pos_weight_from_labels,
     "by counting": lambda z: (z.shape[0] - z.sum(axis=0)) / z.sum(axis=0),
     "by comparison": lambda z: np.sum(z == 0, axis=0) / np.sum(z == 1, axis=0),
+    "from the positive rate": lambda z: 1 / z.mean(axis=0) - 1,  # in float32 on the float32 case
 }
 
 
@@ -223,3 +224,14 @@ def test_pos_weight_more_mistakes():
 def test_batteries_are_big_enough():
     assert len(WRONG_CHOICES) + len(FRAMEWORK_WRONG) >= 6 and len(RIGHT_CHOICES) >= 2
     assert len(WRONG_WEIGHTS) + 2 >= 6 and len(RIGHT_WEIGHTS) >= 2
+
+
+def test_pos_weight_has_a_float32_case_answered_in_float32():
+    """Labels stored as float32: a right answer computes in float32, is judged to float32 precision and passes;
+    the same answer's float32 result is not exact, so without that tolerance it would fail."""
+    (labels,) = [args[0] for args in pos_weight.cases if args[0].dtype == np.float32]
+    answer = RIGHT_WEIGHTS["from the positive rate"]
+    got = answer(labels)
+    assert got.dtype == np.float32
+    assert not np.allclose(got, ct.pos_weight_from_labels(labels), rtol=1e-12, atol=0.0)
+    assert pos_weight.check(answer).status == "correct"

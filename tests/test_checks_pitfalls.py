@@ -70,6 +70,20 @@ def labels_vaguely_rejected(labels, logits):
     return -gather(hand_log_softmax(logits), labels)
 
 
+def log_softmax_shifted_by(x, m):
+    return x - m - np.log(np.exp(x - m).sum(axis=-1, keepdims=True))
+
+
+def row_mean(x):
+    return x.mean(axis=-1, keepdims=True)
+
+
+def labels_checked_no_shift(labels, logits):
+    if ((labels < 0) | (labels >= logits.shape[-1])).any():
+        raise ValueError(f"label {labels[(labels < 0) | (labels >= logits.shape[-1])][0]} is outside the range")
+    return -gather(log_softmax_shifted_by(logits, 0.0), labels)
+
+
 def where_p_positive(p, q):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(p > 0, p * np.log(p / q), 0.0).sum(axis=-1)
@@ -87,6 +101,8 @@ CORRECT = {
         lambda z, x: np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x))),
         lambda z, x: np.logaddexp(0, x) - x * z,
         lambda z, x: (1 - z) * x + np.logaddexp(0, -x),  # PyTorch's form with a stable softplus
+        # a threshold taken from the input's own dtype: 88.72 for float32, 709.78 for float64
+        lambda z, x: np.where(x > np.log(np.finfo(x.dtype).max), x, np.log1p(np.exp(x))) - x * z,
     ],
     "pitfall_batch_max": [ct.softmax, hand_softmax, lambda x: np.exp(hand_log_softmax(x))],
     "pitfall_log_of_softmax": [
@@ -109,8 +125,33 @@ CORRECT = {
     "pitfall_kl_order": [
         ct.kl_divergence,
         lambda p, q: _torch_style_kl_div(np.log(q), p),
-        where_p_positive,
+        lambda p, q: (p * (np.log(np.where(p > 0, p, 1.0)) - np.log(q))).sum(axis=-1),  # logs, not p/q
     ],
+}
+
+FLOAT32_ONLY = {  # wrong answers that pass every float64 case: only the float32 case catches them
+    "pitfall_softmax_twice": [
+        (lambda y, x: np.log(np.exp(x).sum(axis=-1)) - (y * x).sum(axis=-1), "overflows to inf past x ≈ 88.72"),
+        (lambda y, x: -(y * log_softmax_shifted_by(x, 0.0)).sum(axis=-1), "log-sum-exp without the max shift"),
+        (lambda y, x: -(y * log_softmax_shifted_by(x, x.max())).sum(axis=-1), "rounds to 0 below x ≈ -103.97"),
+        (lambda y, x: -(y * log_softmax_shifted_by(x, row_mean(x))).sum(axis=-1), "shifted by the row mean"),
+    ],
+    "pitfall_logits_as_probabilities": [
+        (lambda z, x: np.where(x > 709.78, x, np.log1p(np.exp(x))) - x * z, "in float32 e^x overflows already"),
+    ],
+    "pitfall_batch_max": [
+        (lambda x: np.exp(x - row_mean(x)) / np.exp(x - row_mean(x)).sum(axis=-1, keepdims=True), "row mean"),
+    ],
+    "pitfall_log_of_softmax": [
+        (lambda y, x: -gather(log_softmax_shifted_by(x, x.max()), y), "one maximum for the whole batch (pitfall 3)"),
+    ],
+    "pitfall_epsilon_in_log": [
+        (lambda y, x: -(y * log_softmax_shifted_by(x, row_mean(x))).sum(axis=-1), "shifted by the row mean"),
+    ],
+    "pitfall_label_range": [
+        (labels_checked_no_shift, "without the max shift"),
+    ],
+    "pitfall_kl_order": [(where_p_positive, "p/q overflows")],
 }
 
 WRONG = {
@@ -237,6 +278,10 @@ WRONG = {
         (lambda p, q: (p * np.log2(p / q)).sum(axis=-1), "np.log2"),
     ],
 }
+
+
+for _name, _pairs in FLOAT32_ONLY.items():
+    WRONG[_name] = WRONG[_name] + _pairs
 
 
 @pytest.mark.parametrize(("name", "answer"), [(n, a) for n, answers in CORRECT.items() for a in answers])
@@ -369,3 +414,40 @@ def test_diagnoses_never_raise_on_odd_answers():
     for name in CORRECT:
         for answer in odd:
             assert getattr(checks, name).check(answer).status == "wrong"
+
+
+# --- float32 inputs (issue 13): judged to float32 precision, and the mistakes only float32 exposes -------
+
+
+def _is_float32(arg):
+    return isinstance(arg, np.ndarray) and arg.dtype == np.float32
+
+
+@pytest.mark.parametrize("name", CORRECT)
+def test_every_pitfall_checker_has_a_float32_case(name):
+    assert any(any(_is_float32(a) for a in args) for args in getattr(checks, name).cases)
+
+
+FLOAT32_RIGHT = {"pitfall_logits_as_probabilities": 4, "pitfall_kl_order": 2}  # index into CORRECT; default 1
+
+
+@pytest.mark.parametrize("name", CORRECT)
+def test_a_hand_written_answer_is_judged_in_float32(name):
+    """The hand-written right answer computes in float32 on the float32 case (so the float32 tolerance is what
+    lets it pass), and that float32 answer is accepted."""
+    exercise = getattr(checks, name)
+    answer = CORRECT[name][FLOAT32_RIGHT.get(name, 1)]
+    (args,) = [args for args in exercise.cases if any(_is_float32(a) for a in args)]
+    with np.errstate(over="ignore"):  # np.where computes both branches
+        assert np.asarray(answer(*args)).dtype == np.float32
+    assert exercise.check(answer).status == "correct"
+
+
+@pytest.mark.parametrize(("name", "wrong"), [(n, w) for n, pairs in FLOAT32_ONLY.items() for w, _ in pairs])
+def test_float32_only_mistakes_pass_every_float64_case(name, wrong):
+    """Each of these gets ✗ above only because of the float32 case: without it, the checker would accept it."""
+    exercise = getattr(checks, name)
+    float64_only = type(exercise)(
+        **{**exercise.__dict__, "cases": [args for args in exercise.cases if not any(_is_float32(a) for a in args)]}
+    )
+    assert float64_only.check(wrong).status == "correct"

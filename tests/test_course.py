@@ -31,6 +31,7 @@ COURSE: set[str] = {
     "08_pitfalls",
 }
 COURSE |= {"09_training_a_classifier", "10_calibration"}
+COURSE |= {"11_language_model_scale"}
 
 PROMPT = new_markdown_cell("**Predict first:** where is the entropy of a coin largest?")
 REVEAL = new_markdown_cell("<details><summary>Answer</summary>\n\nAt p = 1/2.\n\n</details>")
@@ -52,12 +53,32 @@ def problems_of(*cells):
     return build_notebooks.predict_first_problems(list(cells))
 
 
+def collapsed(cell):
+    cell.metadata["jupyter"] = {"outputs_hidden": True}
+    return cell
+
+
+def test_what_jupyterlab_shows_of_a_collapsed_output_must_not_answer():
+    """JupyterLab 4 shows the first line of a collapsed output; a figure's is its repr, without the answer."""
+    figure_repr = new_code_cell(
+        "plt.show()",
+        outputs=[new_output("display_data", data={"text/plain": "<Figure size 600x320 with 1 Axes>", "image/png": ""})],
+    )
+    number = new_code_cell("print(h)", outputs=[new_output("stream", name="stdout", text="\nH(0.9) = 0.4690 bits\n")])
+    header = new_code_cell("print(t)", outputs=[new_output("stream", name="stdout", text="the table:\n1 | 2\n")])
+    assert build_notebooks.collapsed_preview(number) == "H(0.9) = 0.4690 bits"
+    assert problems_of(PROMPT, collapsed(figure_repr), collapsed(header), REVEAL) == []
+    found = problems_of(PROMPT, collapsed(figure_repr), collapsed(number), REVEAL)
+    assert any("shows 'H(0.9) = 0.4690 bits'" in p for p in found), found
+    check = new_code_cell('assert h < 0.5, "just under ½ bit"')
+    assert any("check cell before the reveal" in p for p in problems_of(PROMPT, check, REVEAL))
+    assert problems_of(PROMPT, REVEAL, check) == []  # after the reveal a check is welcome
+
+
 def test_a_prompt_with_its_answer_folded_away_passes():
     assert problems_of(PROMPT, WIDGET, figure(hidden=True), REVEAL, figure(hidden=False)) == []
     assert problems_of(PROMPT, figure(hidden=True), printed("1.0").copy(), REVEAL) != []  # printed is visible
-    hidden_print = printed("1.0")
-    hidden_print.metadata["jupyter"] = {"outputs_hidden": True}
-    assert problems_of(PROMPT, hidden_print, REVEAL) == []
+    assert problems_of(PROMPT, collapsed(printed("Entropy of the coin:\n1.0")), REVEAL) == []
 
 
 @pytest.mark.parametrize(

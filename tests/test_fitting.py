@@ -178,9 +178,9 @@ def test_bad_fit_input_is_refused(fitter):
         fitter.fit(p[:-1], "forward")
     with pytest.raises(ValueError, match="p must sum to 1"):
         fitter.fit(2 * p, "forward")
-    with pytest.raises(ValueError, match="n_means must be an int ≥ 3"):
+    with pytest.raises(ValueError, match="n_means must be an integer ≥ 3"):
         NormalFitter(GRID, n_means=2)
-    with pytest.raises(ValueError, match="rounds must be an int ≥ 0"):
+    with pytest.raises(TypeError, match="rounds must be an integer ≥ 0"):
         NormalFitter(GRID, rounds=1.5)
 
 

@@ -266,3 +266,141 @@ def test_weighted_cross_entropy_keeps_the_logits_dtype(dtype):
     assert ct.weighted_cross_entropy_with_logits(ONE_HOT, x, pos_weight=dtype(3.0)).dtype == dtype
     assert ct.weighted_cross_entropy_with_logits(ONE_HOT, x, pos_weight=np.full(3, 2.0, dtype=dtype)).dtype == dtype
     assert ct.weighted_cross_entropy_with_logits(ONE_HOT, [[0, 1, 2], [1, 1, 1]], pos_weight=3).dtype == np.float64
+
+
+# --- issue 14: no NaN for finite input, KL ≥ 0 within the tolerance, dtypes kept, inputs untouched ---------------
+
+HUGE = 1e300  # logits up to ±1e300: every loss is then ≤ 2e300, so finite results are the only right ones
+
+
+@PROPERTY
+@given(distributions(positive=True), st.floats(-1.0, 1.0), st.data())
+def test_kl_is_non_negative_even_for_q_summing_to_one_only_within_the_tolerance(p, direction, data):
+    """check_distribution accepts sums within √ε of 1; a q a little heavier than p everywhere must not give KL < 0."""
+    q = data.draw(distributions(p.size, positive=True))
+    for candidate in (q, p):
+        nudged = candidate * (1.0 + direction * 1e-8)  # still passes the √ε ≈ 1.5e-8 tolerance
+        assert float(ct.kl_divergence(p, nudged)) >= 0.0
+        assert float(ct.kl_divergence(nudged, p)) >= 0.0
+
+
+@PROPERTY
+@given(logit_rows(-HUGE, HUGE, max_classes=6), st.data())
+def test_finite_logits_give_finite_results_everywhere(x, data):
+    """No NaN, no inf, no RuntimeWarning (pytest turns warnings into errors) for finite logits and valid labels."""
+    rows, n = x.shape
+    labels = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=rows, max_size=rows)))
+    soft = np.stack([data.draw(distributions(n)) for _ in range(rows)])
+    z = np.array(data.draw(st.lists(finite(0.0, 1.0), min_size=x.size, max_size=x.size))).reshape(x.shape)
+    results = {
+        "sigmoid": ct.sigmoid(x),
+        "log_sigmoid": ct.log_sigmoid(x),
+        "softplus": ct.softplus(x),
+        "softmax": ct.softmax(x),
+        "log_softmax": ct.log_softmax(x),
+        "logsumexp": ct.logsumexp(x),
+        "sigmoid CE": ct.sigmoid_cross_entropy_with_logits(z, x),
+        "weighted CE": ct.weighted_cross_entropy_with_logits(z, x, pos_weight=0.5),
+        "softmax CE": ct.softmax_cross_entropy_with_logits(soft, x),
+        "sparse CE": ct.sparse_softmax_cross_entropy_with_logits(labels, x),
+        "binary_crossentropy": ct.binary_crossentropy(z, x, from_logits=True, label_smoothing=0.1),
+        "categorical_crossentropy": ct.categorical_crossentropy(soft, x, from_logits=True, label_smoothing=0.1),
+        "sparse_categorical_crossentropy": ct.sparse_categorical_crossentropy(labels, x, from_logits=True),
+        "class weighted": ct.class_weighted_sparse_cross_entropy(labels, x, label_smoothing=0.2, reduction="none"),
+        "sigmoid grad": ct.sigmoid_cross_entropy_grad(z, x),
+        "softmax grad": ct.softmax_cross_entropy_grad(soft, x),
+        "softmax_squared_error": ct.softmax_squared_error(soft, x),
+        "sigmoid_squared_error_grad": ct.sigmoid_squared_error_grad(z, x),
+        "logistic_gradient": ct.logistic_gradient(x[:, 0], (z[:, 0] > 0.5).astype(int), float(x[0, -1]), 0.0)[1:],
+        "weighted_mean": ct.weighted_mean(x, z * HUGE + 5e-324),
+    }
+    for name, result in results.items():
+        for array in result if isinstance(result, tuple) else (result,):
+            assert np.all(np.isfinite(array)), f"{name}: {array!r} for logits {x!r}"
+
+
+@PROPERTY
+@given(
+    st.lists(finite(-1e308, 1e308), min_size=1, max_size=6).flatmap(
+        lambda losses: st.tuples(
+            st.just(np.array(losses)),
+            st.lists(st.floats(0.0, 1.7e308, allow_subnormal=True), min_size=len(losses), max_size=len(losses)),
+        )
+    )
+)
+def test_weighted_mean_is_a_convex_combination(pair):
+    """Σ w·ℓ / Σ w lies between the smallest and the largest loss that has weight > 0, for any finite weights."""
+    losses, weights = pair[0], np.array(pair[1])
+    if not weights.max() > 0:
+        weights[0] = 5e-324
+    mean = float(ct.weighted_mean(losses, weights))
+    used = losses[weights > 0]
+    assert used.min() - 4 * np.spacing(abs(used.min())) <= mean <= used.max() + 4 * np.spacing(abs(used.max()))
+
+
+@PROPERTY
+@given(st.lists(finite(0.0, 1.7e308), min_size=1, max_size=6), finite(0.0, 1.7e308))
+def test_add_k_rows_are_distributions(counts, k):
+    q = ct.bigram.add_k(np.array(counts), k=k)
+    assert np.all(np.isfinite(q)) and np.all(q >= 0) and abs(q.sum() - 1) <= 8 * EPS
+
+
+@PROPERTY
+@given(finite(-1e300, 1e300), st.floats(1e-300, 1e300))
+def test_a_normal_on_the_grid_is_a_distribution_for_any_mean_and_std(mean, std):
+    q = ct.fitting.normal_on_grid(np.linspace(-8, 8, 41), mean, std)
+    assert np.all(np.isfinite(q)) and np.all(q >= 0) and abs(q.sum() - 1) <= 64 * EPS
+
+
+FLOAT_DTYPES = st.sampled_from([np.float16, np.float32, np.float64])
+
+
+@PROPERTY
+@given(logit_rows(-30, 30, max_classes=5), FLOAT_DTYPES)
+def test_the_dtype_is_kept(x, dtype):
+    x = x.astype(dtype)
+    onehot = np.eye(x.shape[1], dtype=dtype)[np.argmax(x, axis=1)]
+    labels = np.argmax(x, axis=1)
+    for name, result in {
+        "sigmoid": ct.sigmoid(x),
+        "softplus": ct.softplus(x),
+        "softmax": ct.softmax(x),
+        "log_softmax": ct.log_softmax(x),
+        "logsumexp": ct.logsumexp(x),
+        "softmax CE": ct.softmax_cross_entropy_with_logits(onehot, x),
+        "sparse CE": ct.sparse_softmax_cross_entropy_with_logits(labels, x),
+        "sigmoid CE": ct.sigmoid_cross_entropy_with_logits(onehot, x),
+        "categorical_crossentropy": ct.categorical_crossentropy(onehot, x, from_logits=True),
+        "binary_crossentropy": ct.binary_crossentropy(onehot, x, from_logits=True),
+        "softmax grad": ct.softmax_cross_entropy_grad(onehot, x),
+        "jacobian": ct.softmax_jacobian(x),
+        "entropy": ct.entropy(ct.softmax(x)),
+    }.items():
+        assert result.dtype == dtype, f"{name}: {dtype.__name__} input gave {result.dtype}"
+
+
+@PROPERTY
+@given(logit_rows(-30, 30, max_classes=5), st.data())
+def test_inputs_are_never_modified(x, data):
+    rows, n = x.shape
+    soft = np.stack([data.draw(distributions(n)) for _ in range(rows)])
+    labels = np.argmax(soft, axis=1)
+    z = (soft > 0.3).astype(float)
+    weights = soft[:, 0].copy()
+    arrays = [x, soft, labels, z, weights]
+    before = [a.copy() for a in arrays]
+    ct.softmax_cross_entropy_with_logits(soft, x)
+    ct.sparse_softmax_cross_entropy_with_logits(labels, x)
+    ct.sigmoid_cross_entropy_with_logits(z, x)
+    ct.weighted_cross_entropy_with_logits(z, x, pos_weight=weights[0] + 0.5)
+    ct.categorical_crossentropy(soft, x, from_logits=True, label_smoothing=0.1)
+    ct.class_weighted_sparse_cross_entropy(labels, x, class_weight=soft[0] + 0.1, label_smoothing=0.1)
+    ct.softmax_cross_entropy_grad(soft, x)
+    ct.numerical_gradient(lambda a: float(ct.logsumexp(a).sum()), x)
+    ct.kl_divergence(soft, soft)
+    ct.weighted_mean(x[:, 0], np.abs(weights) + 0.1)
+    ct.logistic_gradient(x[:, 0], (z[:, 0] > 0).astype(int), 0.5, 0.0)
+    ct.train_logistic(x[:, 0], (z[:, 0] > 0).astype(int), steps=3)
+    ct.bigram.add_k(np.abs(x), k=0.5)
+    for a, b in zip(arrays, before, strict=True):
+        assert np.array_equal(a, b)

@@ -76,8 +76,8 @@ def test_balanced_class_weights_give_every_class_the_same_total():
         ([0, 0, 2], 3, ValueError, "class 1 has no examples"),
         ([0, 3], 3, ValueError, "contains 3 at index 1, outside the valid range"),
         ([0.0, 1.0], 2, TypeError, "integer class indices"),
-        ([0, 1], 0, ValueError, "num_classes must be a positive integer"),
-        ([0, 1], True, ValueError, "num_classes must be a positive integer"),
+        ([0, 1], 0, ValueError, "num_classes must be an integer ≥ 1"),
+        ([0, 1], True, TypeError, "num_classes must be an integer ≥ 1"),
     ],
 )
 def test_balanced_class_weights_rejects_bad_input(labels, num_classes, error, match):

@@ -16,6 +16,7 @@ from .choosing import loss_choice, pos_weight
 from .coding import huffman_lengths
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
 from .kl import kl_normals_nats
+from .lm import distillation_t2, kept_token_mean
 from .mse import clipped_bce_grad, sigmoid_mse_grad, softmax_mse_grad
 from .pitfalls import (
     pitfall_batch_max,
@@ -60,6 +61,9 @@ __all__ = [
     # 07
     "loss_choice",
     "pos_weight",
+    # 11
+    "kept_token_mean",
+    "distillation_t2",
     # 08 (the bug hunt)
     "pitfall_softmax_twice",
     "pitfall_logits_as_probabilities",

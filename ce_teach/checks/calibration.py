@@ -174,9 +174,9 @@ def _ece_mistakes(got, expected, args):
     if _close(got, np.sum(g[:, 0] * g[:, 1])) or _close(got, abs(np.sum(g[:, 0] * g[:, 1]))):
         return "take |accuracy − confidence| in each bin before adding: over- and underconfident bins must not cancel."
     if _close(got, np.mean(np.abs(g[:, 1]))):
-        return "weight each bin by its share of the examples, count_b / N, instead of averaging the bins equally."
+        return "weight each bin by its share of the examples, n_m / N, instead of averaging the bins equally."
     if _close(got, np.sum(np.abs(g[:, 1])) / n_bins):
-        return "dividing by the number of bins counts empty bins too: weight each bin by count_b / N."
+        return "dividing by the number of bins counts empty bins too: weight each bin by n_m / N."
     if _close(got, np.sum(g[:, 0] * g[:, 1] ** 2)) or _close(got, np.sqrt(np.sum(g[:, 0] * g[:, 1] ** 2))):
         return "ECE uses the absolute gap |accuracy − confidence|, not its square."
     left = _gaps(probs, labels, n_bins, right_closed=False)  # [lower, upper): a confidence of 1.0 is in no bin
@@ -197,7 +197,7 @@ ece = Exercise(
     reference=_ece_reference,
     cases=_ECE_CASES,
     diagnoses=[_ece_mistakes],
-    hint="conf = max_j q_j, correct = argmax == label; bins (b/B, (b+1)/B]; ECE = Σ_b (n_b/N)·|acc_b − conf_b|.",
+    hint="conf = max_j q_j, correct = argmax == label; bins (m/M, (m+1)/M]; ECE = Σ_m (n_m/N)·|acc_m − conf_m|.",
     package_answers=("expected_calibration_error", "reliability_curve"),
     float32_atol=1e-6,
 )
@@ -224,8 +224,8 @@ def _focal_mistakes(got, expected, args):
     if np.isnan(got).any() and not np.isnan(expected).any():
         return (
             "nan on a row the model gets right with certainty: q_c = 1 makes (1 − q_c)^(γ−1) infinite for γ < 1 "
-            "and −log q_c = 0. Write w = (1 − q_c)^γ + γ·q_c·(1 − q_c)^(γ−1)·(−log q_c) so that 0·∞ never "
-            "happens (w = 0 when 1 − q_c = 0), and take log q_c from log_softmax."
+            "and −log q_c = 0. Write φ = (1 − q_c)^γ + γ·q_c·(1 − q_c)^(γ−1)·(−log q_c) so that 0·∞ never "
+            "happens (φ = 0 when 1 − q_c = 0), and take log q_c from log_softmax."
         )
     r = np.arange(len(labels))
     s = softmax(logits)
@@ -233,21 +233,21 @@ def _focal_mistakes(got, expected, args):
     p = s[r, labels]
     u = 1 - p
     if _close(got, s - y) and gamma > 0:
-        return "that is cross-entropy's gradient S − y: γ > 0 scales each row by a weight w that depends on q_c."
+        return "that is cross-entropy's gradient S − y: γ > 0 scales each row by a factor φ that depends on q_c."
     with np.errstate(all="ignore"):
         if _close(got, (u**gamma)[:, None] * (s - y)):
             return (
                 "you scaled S − y by (1 − q_c)^γ, but that factor depends on x too: the product rule adds "
-                "γ·q_c·(1 − q_c)^(γ−1)·(−log q_c) to the weight."
+                "γ·q_c·(1 − q_c)^(γ−1)·(−log q_c) to the factor φ."
             )
         ell = -log_softmax(logits)[r, labels]
         if _close(got, (u**gamma + gamma * u ** (gamma - 1) * ell)[:, None] * (s - y)):
-            return "the derivative of (1 − q_c)^γ brings ∂q_c/∂x = q_c·(y − S): the weight's second term needs q_c."
+            return "the derivative of (1 − q_c)^γ brings ∂q_c/∂x = q_c·(y − S): the second term of φ needs q_c."
         top = s.max(axis=1)
         if _close(got, ((1 - top) ** gamma + gamma * top * (1 - top) ** (gamma - 1) * -np.log(top))[:, None] * (s - y)):
             return "q_c is the probability of the true class c (labels), not of the predicted class."
     if _close(got, -expected):
-        return "the sign is flipped: like cross-entropy's, the gradient is w·(S − y)."
+        return "the sign is flipped: like cross-entropy's, the gradient is φ·(S − y)."
     if _close(got, expected / len(labels)):
         return "one gradient per row, not the batch mean: do not divide by N here."
     return None
@@ -258,7 +258,7 @@ focal_grad = Exercise(
     reference=_focal_reference,
     cases=_FOCAL_CASES,
     diagnoses=[_focal_mistakes],
-    hint="∂/∂x [−(1 − q_c)^γ·log q_c] = w·(S − y) with w = (1 − q_c)^γ + γ·q_c·(1 − q_c)^(γ−1)·(−log q_c).",
+    hint="∂/∂x [−(1 − q_c)^γ·log q_c] = φ·(S − y) with φ = (1 − q_c)^γ + γ·q_c·(1 − q_c)^(γ−1)·(−log q_c).",
     package_answers=("sparse_softmax_focal_loss_grad",),
     float32_atol=1e-7,
 )

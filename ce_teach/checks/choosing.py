@@ -271,6 +271,8 @@ _CASES = [
     (np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, 1.0]]),),
     (np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),),
     ((_rng.random((200, 4)) < np.array([0.5, 0.2, 0.05, 0.9])).astype(float),),
+    # float32 labels, as a data pipeline stores them: a count of 0/1 entries in float32 is exact below 2^24 rows
+    ((_rng.random((300, 3)) < np.array([0.3, 0.02, 0.6])).astype(np.float32),),
 ]
 del _rng
 

@@ -40,6 +40,14 @@ __all__ = [
 ]
 
 SMALLEST_CAP = float(-np.log(np.nextafter(0.0, 1.0)))  # −ln 5e-324 = 744.44: no float δ > 0 caps lower
+# float32's range for e^x: it overflows to inf past ln(3.4e38) = 88.72 (float64: 709.78) and rounds to 0 below
+# ln(2^-150) = −103.97, half the smallest subnormal (float64: −745.13). Logits a float64 test never notices break it.
+F32_EXP_OVERFLOW = float(np.log(np.finfo(np.float32).max))
+F32_EXP_UNDERFLOW = float(np.log(np.finfo(np.float32).smallest_subnormal) - np.log(2.0))
+# A float32 batch (what a network outputs): row 0 has a spread of 220 (x_max − mean = 140), row 1 lies 200 below
+# row 0's largest logit, row 2 overflows e^x (e^100) although its mean shift is harmless. Each row's label has a
+# loss that is not small next to its logits, so float32 can answer it to float32 precision.
+_X32 = np.array([[200.0, 0.0, -20.0], [-10.0, -9.0, -8.0], [100.0, 99.0, 0.0]], dtype=np.float32)
 
 
 def _same(got: np.ndarray, wrong) -> bool:
@@ -129,6 +137,31 @@ _LOG_OF_SOFTMAX_HINT = (
     "although the true loss is 800. That fixes pitfall 1 by bringing in pitfall 4: use log_softmax(x) "
     "(x − logsumexp(x)), never log of a probability."
 )
+_NO_SHIFT_F32_HINT = (
+    f"log-sum-exp without the max shift: e^x overflows to inf past x ≈ {F32_EXP_OVERFLOW:.2f} in float32 (709.78 in "
+    "float64), so the float32 logit 200 gives inf. Subtract each row's maximum first: "
+    "x − logsumexp(x) = log_softmax(x)."
+)
+_BATCH_MAX_F32_HINT = (
+    "one maximum for the whole batch (pitfall 3), in log space: row 1 of the float32 case lies 200 below the "
+    f"batch's largest logit, and e^x rounds to 0 below x ≈ {F32_EXP_UNDERFLOW:.2f} in float32 (−745.13 in "
+    "float64), so its log-sum-exp is log 0 = −inf. Use each row's maximum: x.max(axis=-1, keepdims=True)."
+)
+_MEAN_SHIFT_F32_HINT = (
+    "you shifted by the row mean, not the maximum: the largest exponent is then x_max − mean > 0, and e^x overflows "
+    f"past x ≈ {F32_EXP_OVERFLOW:.2f} in float32 (709.78 in float64: the float64 cases never get there). "
+    "Subtract the row's maximum."
+)
+
+
+def _log_softmax_shifted_by(x, m):
+    return x - m - np.log(np.exp(x - m).sum(axis=-1, keepdims=True))
+
+
+def _row_mean(x):
+    return x.mean(axis=-1, keepdims=True)
+
+
 _EPS_HINT = (
     "you add a small δ inside the log. −Σ y·log(q + δ) is biased by about −δ·Σ y/q, and for q ≪ δ it stops "
     "growing at −ln δ (13.8 for 1e-6) while the true loss here is larger. Compute from the logits: log_softmax."
@@ -141,6 +174,7 @@ _TWICE_CASES = [
     (np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), np.array([[20.0, 0.0, 0.0], [1.0, 2.0, -1.0]])),
     (np.array([[0.0, 0.0, 1.0, 0.0]]), np.array([[2.0, -3.0, 0.5, 8.0]])),
     (np.array([[1.0, 0.0, 0.0]]), np.array([[-800.0, 0.0, 0.0]])),  # a confident mistake: the loss is 800
+    (np.eye(3, dtype=np.float32)[[2, 0, 2]], _X32),  # float32: no shift, or one max per batch, breaks here only
 ]
 
 pitfall_softmax_twice = Exercise(
@@ -174,6 +208,12 @@ pitfall_softmax_twice = Exercise(
             ]
             # after the δ forms: on moderate logits log(softmax(x)) and log(softmax(x) + δ) look alike
             + [(lambda y, x: -(y * np.log(softmax(x))).sum(axis=-1), _LOG_OF_SOFTMAX_HINT)]
+            + [
+                (lambda y, x: np.log(np.exp(x).sum(axis=-1)) - (y * x).sum(axis=-1), _NO_SHIFT_F32_HINT),
+                (lambda y, x: -(y * _log_softmax_shifted_by(x, 0.0)).sum(axis=-1), _NO_SHIFT_F32_HINT),
+                (lambda y, x: -(y * _log_softmax_shifted_by(x, x.max())).sum(axis=-1), _BATCH_MAX_F32_HINT),
+                (lambda y, x: -(y * _log_softmax_shifted_by(x, _row_mean(x))).sum(axis=-1), _MEAN_SHIFT_F32_HINT),
+            ]
         ),
         _capped,
         _one_loss_per_row,
@@ -204,6 +244,8 @@ _LOGIT_CASES = [
     (np.array([1.0, 1.0, 0.0, 0.0]), np.array([3.0, -2.0, 0.4, -0.3])),
     (np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[20.0, -40.0], [0.0, 5.0]])),
     (np.array([1.0, 0.0, 1.0, 0.0]), np.array([800.0, -800.0, -800.0, 800.0])),  # past e^x's overflow at 709.78
+    # float32, past its overflow point 88.72 but far below float64's
+    (np.array([1.0, 0.0, 1.0, 0.0], dtype=np.float32), np.array([100.0, -100.0, -95.0, 95.0], dtype=np.float32)),
 ]
 
 pitfall_logits_as_probabilities = Exercise(
@@ -213,6 +255,13 @@ pitfall_logits_as_probabilities = Exercise(
     diagnoses=[
         _mistakes(
             [
+                # first: on the float64 cases it equals the right answer, so only the float32 case reaches it
+                (
+                    lambda z, x: np.where(x > 709.78, x, np.log1p(np.exp(x))) - x * z,
+                    f"switching to x past 709.78 is float64's overflow point of e^x; in float32 e^x overflows "
+                    f"already past x ≈ {F32_EXP_OVERFLOW:.2f} (the float32 case has x = 95 and 100). Use a form with "
+                    "no threshold: max(x, 0) − x·z + log1p(e^{−|x|}), or np.logaddexp(0, x) − x·z.",
+                ),
                 (
                     _keras3_probability_bce,
                     "still treating logits as probabilities: the clip turns every logit above 1 into "
@@ -276,6 +325,7 @@ _BATCH_CASES = [
     (np.array([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]]),),
     (np.array([1000.0, 0.0]),),
     (np.array([[-800.0, -801.0], [3.0, 0.0], [0.0, 0.0]]),),
+    (_X32,),  # float32: a shift by the row mean overflows here (x_max − mean = 133 > 88.72), not in float64
 ]
 
 pitfall_batch_max = Exercise(
@@ -295,6 +345,7 @@ pitfall_batch_max = Exercise(
                     "you subtracted the row minimum: then the largest exponent is positive and can overflow. "
                     "Subtract the maximum.",
                 ),
+                (lambda x: _softmax_shifted_by(x, _row_mean(x)), _MEAN_SHIFT_F32_HINT),
                 (
                     lambda x: _softmax_shifted_by(x, 0.0),
                     "no max shift at all: e^1000 overflows to inf and inf/inf = nan. Subtract each "
@@ -340,6 +391,7 @@ _LOG_CASES = [
     (np.array([1, 2, 0]), np.array([[3.0, -3.0, 3.0], [0.0, 0.0, 0.0], [5.0, 1.0, -1.0]])),
     (np.array([1]), np.array([[800.0, 799.0]])),
     (np.array([1]), np.array([[1000.0, 0.0]])),
+    (np.array([2, 0, 2]), _X32),  # float32: one max for the whole batch underflows here, not in float64
 ]
 
 pitfall_log_of_softmax = Exercise(
@@ -364,6 +416,7 @@ pitfall_log_of_softmax = Exercise(
                     "log_softmax(x)[:, labels] picks the labels' columns for *every* row: an N × N table. Pair each "
                     "row with its own label: log_softmax(x)[np.arange(len(labels)), labels].",
                 ),
+                (lambda y, x: -_gather(_log_softmax_shifted_by(x, x.max()), y), _BATCH_MAX_F32_HINT),
                 (
                     lambda y, x: -log_softmax(x).max(axis=-1),
                     "that is the loss of the most likely class in each row, not of the label: index with the labels.",
@@ -399,6 +452,8 @@ _EPS_CASES = [
     (np.array([[1.0, 0.0]]), np.array([[0.0, 30.0]])),
     # a confident mistake whose true loss, 1000, is above −ln δ for every float δ > 0: any clip shows
     (np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]]), np.array([[0.0, 1000.0, 0.0], [0.0, 2.0, -2.0]])),
+    # float32 soft labels and logits: a shift by the row mean overflows here (x_max − mean = 140), not in float64
+    (np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.0, 0.5, 0.5]], dtype=np.float32), _X32),
 ]
 
 pitfall_epsilon_in_log = Exercise(
@@ -419,6 +474,7 @@ pitfall_epsilon_in_log = Exercise(
                     "no δ, but still the log of a probability: S(x) = e^{−1000} is stored as 0, and 0·log 0 = nan, "
                     "1·log 0 = −inf (pitfall 4). Compute from the logits: log_softmax.",
                 ),
+                (lambda y, x: -(y * _log_softmax_shifted_by(x, _row_mean(x))).sum(axis=-1), _MEAN_SHIFT_F32_HINT),
                 (
                     lambda y, x: -_gather(log_softmax(x), np.argmax(y, axis=-1)),
                     "labels.argmax(axis=-1) turns the soft label (0, 0.8, 0.2) into class 1 and drops the 0.2: "
@@ -458,6 +514,7 @@ _CLASS_CASES = [
     ),
     (np.array([2, 0]), np.array([[0.0, 1.0, 2.0], [5.0, -5.0, 0.0]])),
     (np.array([1, 0]), np.array([[800.0, -800.0, 0.0], [0.0, 1.0, -1.0]])),  # a confident mistake: loss 1600
+    (np.array([2, 0, 2]), _X32),  # float32 logits, as a network outputs them
 ]
 
 pitfall_integer_labels = Exercise(
@@ -577,6 +634,7 @@ def _label_range_hint(args, outcome) -> str:
 _RANGE_GOOD = [
     (np.array([0, 2, 1]), np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0], [-1.0, 4.0, 0.0]])),
     (np.array([8, 0]), np.linspace(-2.0, 2.0, 18).reshape(2, 9)),
+    (np.array([2, 0, 2]), _X32),  # float32: e^200 overflows (past 88.72), so log-sum-exp needs its max shift
 ]
 _RANGE_BAD = [
     ((np.array([0, 11, 3]), np.zeros((3, 9))), 11),
@@ -591,6 +649,7 @@ pitfall_label_range = RejectsBadInput(
     diagnoses=[
         _mistakes(
             [
+                (lambda y, x: -_gather(_log_softmax_shifted_by(x, 0.0), y), _NO_SHIFT_F32_HINT),
                 (
                     lambda y, x: -_gather(log_softmax(x), y - 1),
                     "off by one: labels are already 0-based indices into the C logits of a row (y − 1 turned label 0 "
@@ -642,6 +701,8 @@ _KL_CASES = [
     (np.array([[0.5, 0.5], [0.9, 0.1]]), np.array([[0.9, 0.1], [0.5, 0.5]])),
     (np.array([0.25, 0.25, 0.25, 0.25]), np.array([0.1, 0.2, 0.3, 0.4])),
     (np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5])),  # p = 0 for a class: its term is 0
+    # float32, a confident model: q = 1e-40 is subnormal, and p/q = 5e39 is past float32's largest, 3.4e38
+    (np.array([0.5, 0.5, 0.0], dtype=np.float32), np.array([1e-40, 0.5, 0.5], dtype=np.float32)),
 ]
 
 pitfall_kl_order = Exercise(
@@ -651,6 +712,13 @@ pitfall_kl_order = Exercise(
     diagnoses=[
         _mistakes(
             [
+                # first: on the float64 cases it equals the right answer, so only the float32 case reaches it
+                (
+                    lambda p, q: np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0) / q), 0.0).sum(axis=-1),
+                    "p/q overflows: in the float32 case q = 1e-40, and p/q = 5e39 is past float32's largest number, "
+                    "3.4e38, so log(p/q) = inf. Subtract logs instead of dividing: p·(log p − log q), which is "
+                    "torch_style_kl_div(np.log(q), p).",
+                ),
                 (
                     lambda p, q: _torch_style_kl_div(q, p),
                     "probabilities given as input: kl_div wants log-probabilities as its first argument: "

@@ -1,6 +1,6 @@
 """Figures for the character bigram model of notebook 03: the count table, and held-out loss against k.
 
-``draw_bigram_counts`` shows the V × V table c(a, b) (how often b followed a) as a heat map on a
+``draw_bigram_counts`` shows the V × V table count(a, b) (how often b followed a) as a heat map on a
 logarithmic colour scale, with the pairs never seen in training left white: those are the ones an
 unsmoothed model calls impossible. ``draw_loss_vs_k`` fits the unigram and bigram models for a range of
 add-k values and plots their bits per character on the training and the held-out text.
@@ -45,7 +45,7 @@ class BigramCountsPlot:
 
 
 def draw_bigram_counts(counts, alphabet: str = bigram.ALPHABET, *, ax=None) -> BigramCountsPlot:
-    """Heat map of the pair counts c(a, b): row a is the previous character, column b the next one.
+    """Heat map of the pair counts count(a, b): row a is the previous character, column b the next one.
 
     Colour is on a log scale (a few pairs occur dozens of times, most once or never); unseen pairs are white.
     ``counts`` is a (V, V) array of non-negative counts for the V characters of ``alphabet``.
@@ -60,7 +60,7 @@ def draw_bigram_counts(counts, alphabet: str = bigram.ALPHABET, *, ax=None) -> B
     ax.set_yticks(ticks, [_label(c) for c in alphabet], fontsize=7)
     ax.set_xlabel("next character b")
     ax.set_ylabel("previous character a")
-    ax.figure.colorbar(image, ax=ax, label="count c(a, b) in the training text (log scale; white = 0)")
+    ax.figure.colorbar(image, ax=ax, label="count(a, b) in the training text (log scale; white = 0)")
     plot = BigramCountsPlot(ax, image)
     plot.update(counts)
     return plot
@@ -101,9 +101,9 @@ def draw_loss_vs_k(train: str, held_out: str, *, ks=None, ax=None) -> LossVsKPlo
     )
     held = np.asarray(curves["bigram, held out"].get_ydata(), dtype=float)
     best = float(ks[np.argmin(held)])
-    ax.plot([best], [held.min()], "o", color=ACCENT_COLOUR, markersize=7)
+    marker = ax.plot([best], [held.min()], "o", color=ACCENT_COLOUR, markersize=7, label="best held-out bigram k")[0]
     ax.set_xscale("log")
     ax.set_xlabel("add-k smoothing constant k (log scale)")
     ax.set_ylabel("loss [bits per character]")
-    ax.figure.legend(handles=list(curves.values()), loc="outside upper center", ncols=3, fontsize=7)
+    ax.figure.legend(handles=[*curves.values(), marker], loc="outside upper center", ncols=3, fontsize=7)
     return LossVsKPlot(ax, curves, ks, held, best)

@@ -80,13 +80,13 @@ def draw_reliability(probs, labels, *, n_bins: int = 15, title: str = "", ax=Non
         label="gap to mean confidence",
     )
     bars, gaps = list(bar_container), list(gap_container)
-    ax.plot([0, 1], [0, 1], "--", color="0.5", linewidth=1)
+    (diagonal,) = ax.plot([0, 1], [0, 1], "--", color="0.5", linewidth=1, label="calibrated")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel(r"confidence $\max_j q_j$")
-    ax.set_ylabel("accuracy")
+    ax.set_xlabel(r"confidence $\max_j q_j$ (probability)")
+    ax.set_ylabel("accuracy (fraction right)")
     ax.title.set_fontsize(10)
-    legend_above(ax.figure, [bar_container, gap_container], fontsize=8)
+    legend_above(ax.figure, [bar_container, gap_container, diagonal], fontsize=8)
     plot = ReliabilityPlot(ax, n_bins, bars, gaps, f"{title}: " if title else "")
     plot.update(probs, labels)
     return plot

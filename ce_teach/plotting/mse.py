@@ -156,7 +156,7 @@ def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: f
         grad_ax.set_ylim(-0.05, 1.05)
     grad_ax.axhline(0.0, color="0.6", linewidth=0.8)
     grad_ax.set_xlabel("logit x")
-    grad_ax.set_ylabel("∂loss/∂x [nats per unit of x]")
+    grad_ax.set_ylabel("∂loss/∂x (CE: nats per unit of x)")
     grad_ax.set_title("gradients")
     legend_above(loss_ax.figure, list(curves))
     text = grad_ax.text(0.03, 0.5 if z == 1 else 0.45, "", transform=grad_ax.transAxes, fontsize="x-small",

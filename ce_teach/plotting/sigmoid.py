@@ -163,8 +163,8 @@ def draw_bce_curves(x: float = 2.0, z: float = 1.0, *, dtype="float64", limit: f
     grid = np.linspace(-limit, limit, 801)
     # the naive curve is a wide pale band under the stable line: visible exactly where it is finite
     band = {"color": MODEL_COLOUR, "linewidth": 6, "alpha": 0.45, "solid_capstyle": "butt"}
-    (naive_loss_line,) = loss_ax.plot([], [], label="naive σ → log", **band)
-    (loss_line,) = loss_ax.plot([], [], color=TARGET_COLOUR, label="stable (ct)")
+    (naive_loss_line,) = loss_ax.plot([], [], label="naive: σ, then log (the textbook form)", **band)
+    (loss_line,) = loss_ax.plot([], [], color=TARGET_COLOUR, label="stable form (ct)")
     (naive_grad_line,) = grad_ax.plot([], [], **band)
     (grad_line,) = grad_ax.plot([], [], color=TARGET_COLOUR)
     markers = [

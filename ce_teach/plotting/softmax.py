@@ -282,7 +282,7 @@ def draw_temperature_bars(x, temperature: float = 1.0, *, names=None, ax=None) -
     reference = ax.bar(where, softmax(x), width=0.7, fill=False, edgecolor=TARGET_COLOUR, linewidth=1.2,
                        linestyle="--", label="S(x), T = 1")
     bars = ax.bar(where, np.zeros(x.size), width=0.5, color=MODEL_COLOUR, alpha=0.85, label="S(x/T)")
-    ax.axhline(1 / x.size, color="0.5", linestyle=":", linewidth=1)
+    ax.axhline(1 / x.size, color="0.5", linestyle=":", linewidth=1, label="uniform, 1/C")
     ax.set_xticks(where, names)
     ax.set_xlabel("class")
     ax.set_ylim(0, 1.02)
@@ -314,5 +314,5 @@ def draw_temperature_panels(x, temperatures=(0.25, 1.0, 4.0, 16.0), *, names=Non
     plots = [draw_temperature_bars(x, t, names=names, ax=ax) for t, ax in zip(temperatures, axs, strict=True)]
     for plot in plots[1:]:
         plot.ax.set_ylabel("")
-    legend_above(plots[0].ax.figure, [plots[0].reference, plots[0].bars])
+    legend_above(plots[0].ax.figure, [plots[0].reference, plots[0].bars, plots[0].ax.get_lines()[0]])
     return plots

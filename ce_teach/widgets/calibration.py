@@ -49,7 +49,7 @@ def calibration_readout(eps: float, gamma: float, t: float, logits: np.ndarray, 
         ("ECE", f"{ece:.4f}"),
     ]
     return (
-        "<table><tr>"
+        "<table style='border-spacing:12px 2px'><tr>"
         + "".join(f"<th>{k}</th>" for k, _ in cells)
         + "</tr><tr>"
         + "".join(f"<td style='text-align:right'>{v}</td>" for _, v in cells)

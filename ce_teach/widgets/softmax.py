@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 import numpy as np
 
+from ..plotting._common import legend_above
 from ..plotting.softmax import draw_softmax_loss, draw_temperature, draw_temperature_bars
 from ._live import LiveWidget, live_figure, slider
 
@@ -91,6 +92,7 @@ def temperature_explorer(logits=(3.0, 1.0, -3.0), temperature: float = 1.0, *, n
     bars = draw_temperature_bars(start, t_start, names=names, ax=left)
     bars.t_in_title = False  # the readout gives T; a title that changes is drawn again at every move
     left.set_title("S(x/T) over S(x)", fontsize="medium")
+    legend_above(fig, [bars.reference, bars.bars, left.get_lines()[0]])  # the dashed, filled and dotted marks
     curve = draw_temperature(start, t_start, t_min=min(0.05, t_min), t_max=max(50.0, t_max), ax=right)
     curve.label.set_visible(False)  # the readout gives the entropy
     right.set_title("entropy of S(x/T)", fontsize="medium")

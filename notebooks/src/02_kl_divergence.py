@@ -537,12 +537,13 @@ ct.checks.kl_normals_nats(my_kl_normals)
 # ### Small print: Gibbs' inequality with floats
 #
 # The proof used that both $p$ and $q$ sum to exactly 1. Floats often miss 1 by about $10^{-16}$, and then
-# the proof's fourth line gives only $D_\text{KL}(p\|q) \ge \sum_i p_i - \sum_i q_i$, a number of that size
-# which can be negative. So for two *nearly equal* float distributions a correctly computed divergence can
-# be about $-10^{-16}$: the true value for the numbers stored, not an error of `ct.kl_divergence`. An example
-# built from numbers that floats store exactly: $p = (1/2, 1/2)$ and $q = (1/2 + \eta,\ 1/2 - \eta + 2^{-53})$
-# with $\eta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which even `np.sum` rounds to 1. (`math.fsum` adds
-# floats exactly, then rounds once.)
+# the proof's fourth line gives only $\sum_i p_i \ln(p_i/q_i) \ge \sum_i p_i - \sum_i q_i$, a number of that
+# size which can be negative. So for two *nearly equal* float distributions the sum itself, computed
+# exactly, can be about $-10^{-16}$. The divergence it stands for is 0: within that rounding the inputs are
+# the same distribution, and a divergence is never negative. `ct.kl_divergence` therefore reports 0 there
+# rather than a negative number. An example built from numbers that floats store exactly: $p = (1/2, 1/2)$
+# and $q = (1/2 + \eta,\ 1/2 - \eta + 2^{-53})$ with $\eta = 2^{-30}$, so $\sum_i q_i = 1 + 2^{-53}$, which even
+# `np.sum` rounds to 1. (`math.fsum` adds floats exactly, then rounds once.)
 # %%
 import math
 
@@ -550,19 +551,22 @@ eta = 2.0**-30
 even = np.array([0.5, 0.5])
 q_over = np.array([0.5 + eta, 0.5 - eta + 2.0**-53])  # both entries exact in float64
 bound = math.fsum([*even, *(-q_over)])  # Σp − Σq, exactly: −2^-53
-d_over = float(ct.kl_divergence(even, q_over))
+# Σ p·ln(p/q) for the stored numbers, to full accuracy: q − p and (q − p)/p are exact here, ln via log1p
+raw_sum = math.fsum(-even * np.log1p((q_over - even) / even))
 print(f"np.sum(q) = {np.sum(q_over)},  but Σp − Σq = {bound:.4e} exactly")
-print(f"D(p‖q) = {d_over:.4e} nats: negative, and above the bound Σp − Σq")
+print(f"Σ p·ln(p/q) = {raw_sum:.4e}: negative, and above the bound Σp − Σq")
+print(f"ct.kl_divergence(p, q) = {float(ct.kl_divergence(even, q_over))}")
 
 # %%
 assert np.sum(q_over) == 1.0 and bound == -(2.0**-53)
-assert bound <= d_over < 0, "Gibbs for unnormalised inputs: D(p‖q) ≥ Σp − Σq, which is negative here"
+assert bound <= raw_sum < 0, "Gibbs for unnormalised inputs: Σ p·ln(p/q) ≥ Σp − Σq, which is negative here"
+assert ct.kl_divergence(even, q_over) == 0.0, "a divergence is never negative"
 near_p = rng.dirichlet(np.ones(5), size=1000)  # the same on 1000 random nearly equal pairs
 near_q = near_p * (1 + 1e-9 * rng.standard_normal(near_p.shape))
 near_q /= near_q.sum(axis=-1, keepdims=True)  # normalised, but only to within about 1e-16
 bounds = np.array([math.fsum([*a, *(-b)]) for a, b in zip(near_p, near_q, strict=True)])
-assert np.all(ct.kl_divergence(near_p, near_q) >= bounds)
-print("1000 random nearly equal pairs: every D(p‖q) ≥ Σp − Σq")
+assert np.all(ct.kl_divergence(near_p, near_q) >= np.maximum(bounds, 0.0))
+print("1000 random nearly equal pairs: every D(p‖q) ≥ 0 and ≥ Σp − Σq")
 
 # %% [markdown]
 # ### A tiny divergence: compute it directly, not as a difference

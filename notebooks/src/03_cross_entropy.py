@@ -132,6 +132,7 @@ plt.show()
 
 # %% jupyter={"outputs_hidden": true}
 qs = [1, 0.5, 0.25, 0.02, 0.01, 1e-16, 0]
+print("The loss −ln q at the probabilities of the prompt, in nats:")
 with np.errstate(divide="ignore"):
     print("q:     " + "  ".join(f"{q:>7g}" for q in qs))
     print("−ln q: " + "  ".join(f"{-np.log(q) + 0.0:>7.4f}" for q in qs))
@@ -185,8 +186,9 @@ assert np.nextafter(loss_true, 0) == float(exact), "float64 ends one unit in the
 # ## 5. Cross-entropy is the average negative log-likelihood
 #
 # Why this loss and not another? Because it measures how probable the model found the data. The **likelihood** of a
-# batch of $N$ independent examples is the product of the probabilities the model gave to what actually happened.
-# A better model makes the data more probable, so training *maximises* it. Products of many small numbers are awkward,
+# batch of $N$ independent examples is the product of the probabilities the model gave to what actually happened:
+# $\prod_n q_n[c_n]$, where $c_n$ is example $n$'s true class and $q_n[c_n]$ the probability the model gave it. A
+# better model makes the data more probable, so training *maximises* it. Products of many small numbers are awkward,
 # so take $-\log$ and divide by $N$:
 #
 # | step | because |
@@ -220,7 +222,8 @@ print(f"product of 10 000 halves: {np.prod(np.full(10_000, 0.5))};  mean of −l
 # **A coin's maximum-likelihood estimate.** Toss a coin $N$ times and see $h$ heads. The likelihood of $q$ is
 # $q^h (1 - q)^{N - h}$, and its negative log over $N$ is $-\frac hN \ln q - \frac{N-h}{N}\ln(1 - q) = H(\hat p, q)$,
 # the cross-entropy against the observed frequencies $\hat p = (h/N, 1 - h/N)$. By section 2 it is smallest at
-# $q = \hat p$: the maximum-likelihood estimate is $h/N$. Checked numerically:
+# $q = \hat p$: the maximum-likelihood estimate is $h/N$. It describes the tosses we saw, not the coin: 50 tosses of a
+# coin made with 0.6 can give quite another $h/N$. Checked numerically:
 
 # %%
 tosses = rng.random(50) < 0.6  # 50 tosses of a coin with a 60 % chance of heads
@@ -236,13 +239,13 @@ assert abs(q_scan[np.argmin(nll)] - h / n_tosses) < 1e-4
 # ## 6. Several yes/no labels (multi-label)
 #
 # Now each photo gets independent tags: is there a cat? a dog? a man? A photo may have several tags or none, so the
-# model outputs one probability $q_c$ per tag, and they need not sum to 1. Each tag is its own two-outcome problem
-# with label $z_c \in \{0, 1\}$, and its cross-entropy is the **binary cross-entropy**
+# model outputs one probability $q_i$ per tag $i$, and they need not sum to 1. Each tag is its own two-outcome problem
+# with label $z_i \in \{0, 1\}$, and its cross-entropy is the **binary cross-entropy**
 #
-# $$\ell_c = -z_c \log q_c - (1 - z_c) \log(1 - q_c),$$
+# $$\ell_i = -z_i \log q_i - (1 - z_i) \log(1 - q_i),$$
 #
-# $H(p, q)$ with $p = (z_c, 1 - z_c)$ and $q = (q_c, 1 - q_c)$ (often written $-y\log\hat y - (1-y)\log(1-\hat y)$).
-# [04](04_sigmoid_bce.ipynb) computes it stably from logits.
+# $H(p, q)$ with $p = (z_i, 1 - z_i)$ and $q = (q_i, 1 - q_i)$ (often written $-y\log\hat y - (1-y)\log(1-\hat y)$).
+# [04](04_sigmoid_bce.ipynb) computes it stably from the logits $\ln\frac{q_i}{1 - q_i}$ (the log-odds), as the check below does.
 
 # %%
 tags = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])  # photo 0: cat and man; photo 1: a dog
@@ -265,8 +268,8 @@ ct.checks.compare("mean per photo vs ct.binary_crossentropy", per_tag.mean(axis=
 # likely tokens ([01](01_entropy.ipynb)).
 #
 # Our tokens are characters, and our models are as small as they get (`ct.bigram`): the **unigram** model
-# $q(b)$ = how often $b$ occurred; the **bigram** model $q(b \mid a) = c(a, b) / c(a)$, where $c(a, b)$ counts how
-# often $b$ followed $a$. We train on the first 80 % of a short paragraph shipped with the package and keep the rest
+# $q(b)$ = how often $b$ occurred; the **bigram** model $q(b \mid a) = \text{count}(a, b) / \text{count}(a)$, where
+# $\text{count}(a, b)$ is how often $b$ followed $a$ (here $a$, $b$ stand for characters). We train on the first 80 % of a short paragraph shipped with the package and keep the rest
 # **held out**: text the model has never seen.
 
 # %%
@@ -314,7 +317,7 @@ assert bigram_model.bits_per_char(held_out) == np.inf and np.isfinite(np.delete(
 # One impossible event is enough: a mean that contains $+\infty$ is $+\infty$, and so is $D_\text{KL}$ as soon as $q$
 # is 0 where $p$ is not ([02](02_kl_divergence.ipynb)). (The pair is "eq", in *equally*.)
 #
-# **Add-$k$ smoothing** pretends every pair was seen $k$ more times: $q_k(b \mid a) = \frac{c(a, b) + k}{c(a) + kV}$,
+# **Add-$k$ smoothing** pretends every pair was seen $k$ more times: $q_k(b \mid a) = \frac{\text{count}(a, b) + k}{\text{count}(a) + kV}$,
 # with $V = 31$ characters, so every row is still a distribution. $k = 0$ is the plain frequency (the
 # maximum-likelihood estimate, section 5); as $k \to \infty$ every row tends to the uniform $1/V$.
 
@@ -324,9 +327,9 @@ plt.show()
 ks = [0, 0.01, 0.1, 0.3, 1, 3]
 table = np.array([[m.bits_per_char(text) for m in (ct.bigram.fit(train, order=o, k=k) for o in (1, 2))
                    for text in (train, held_out)] for k in ks])  # columns: uni train, uni held, bi train, bi held
-print("   k    unigram train / held out    bigram train / held out    bigram held-out perplexity")
+print("    k   unigram train / held out   bigram train / held out   bigram held-out perplexity")
 for k, row in zip(ks, table, strict=True):
-    print(f"{k:>5g}      {row[0]:.4f} / {row[1]:.4f}          {row[2]:.4f} / {row[3]:>6.4f}          {2 ** row[3]:>7.3f}")
+    print(f"{k:>5g}      {row[0]:.4f} / {row[1]:.4f}        {row[2]:.4f} / {row[3]:>6.4f}        {2 ** row[3]:>7.3f}")
 
 # %% [markdown]
 # The bigram model's training loss is smallest at $k = 0$ and rises with $k$: smoothing takes probability from seen

@@ -28,18 +28,20 @@ rng = np.random.default_rng(0)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Logits and probabilities
 #
-# A binary classifier's last layer outputs one real number per yes/no question, the **logit**
+# A binary classifier, a model that answers yes/no questions, outputs one real number per question, the **logit**
 # $x \in (-\infty, \infty)$. The **sigmoid** turns it into the model's probability of "yes" (class 1):
 #
 # $$q = \sigma(x) = \frac{1}{1 + e^{-x}}.$$
 #
-# The logit is the **log-odds**: solving $q = \sigma(x)$ for $x$ gives $x = \ln\frac{q}{1-q}$.
+# The logit is the **log-odds** (the odds of "yes" are $q/(1-q)$, 3 for "3 to 1"): solving $q = \sigma(x)$ for $x$
+# gives $x = \ln\frac{q}{1-q}$.
 #
 # **Predict first:** what is $\sigma(0)$? How is $\sigma(-x)$ related to $\sigma(x)$? Roughly how large must $x$ be
 # for $q$ to pass 0.99?
 
 # %% jupyter={"outputs_hidden": true}
-sigmoid_plot = plotting.draw_sigmoid([-4.6, 0.0, 4.6])
+q_marks = np.array([0.01, 0.5, 0.99])  # mark the logits where q is 1 %, 50 % and 99 %
+sigmoid_plot = plotting.draw_sigmoid(np.log(q_marks / (1 - q_marks)))
 plt.show()
 
 # %% [markdown]
@@ -164,10 +166,10 @@ assert tiny32 < np.finfo(np.float32).tiny and float(tiny32) == 27 * 2.0**-149
 assert tiny32 == np.float32(np.exp(-100.0)), "the float32 nearest to the true loss"
 
 # %% [markdown]
-# **Where, roughly.** A float format with $b$ bits of precision ($b = 24$ for float32, 53 for float64) has
-# $1 + 2^{1-b}$ as its next number after 1, so $1 + e^{-x}$ rounds to 1, and $\sigma(x)$ to 1, once $e^{-x}$ is at most
-# half that gap, $2^{-b}$: for $x \ge b \ln 2$, **16.6** in float32 (the precision most models train in, and a
-# logit a confident network reaches easily) and **36.7** in float64. A scan over float32 logits finds the same point
+# **Where, roughly.** float32 keeps 24 significant bits, so its next number after 1 is $1 + 2^{-23}$, and
+# $1 + e^{-x}$ rounds to 1, and $\sigma(x)$ to 1, once $e^{-x}$ is at most half that gap, $2^{-24}$: for
+# $x \ge 24 \ln 2 =$ **16.6** (float32 is the precision most models train in, and a confident network reaches such
+# logits easily). float64 keeps 53 bits: $53 \ln 2 =$ **36.7**. A scan over float32 logits finds the same point
 # ("Going deeper" finds the exact float):
 
 # %%
@@ -179,8 +181,8 @@ assert abs(first_one - 24 * np.log(2)) < 2e-3
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. The gradient: $\partial L / \partial x = \sigma(x) - z$
 #
-# Differentiate form 5, $L = x - xz + \log(1 + e^{-x})$ (form 7 is the same function, so the result holds for
-# every $x$):
+# Training nudges each logit against the **gradient**, the derivative of the loss with respect to the logit.
+# Differentiate form 5, $L = x - xz + \log(1 + e^{-x})$ (form 7 is the same function, so the result holds for every $x$):
 #
 # | step | identity | because |
 # |---|---|---|
@@ -190,7 +192,8 @@ assert abs(first_one - 24 * np.log(2)) < 2e-3
 # | 4 | $\dfrac{\partial L}{\partial x} = 1 - z - 1 + \sigma(x) = \sigma(x) - z$ | add steps 1 and 3 |
 #
 # Prediction minus target: large when the model is confidently wrong, zero when $\sigma(x) = z$. Check it against
-# central finite differences of the package's loss (`ct.numerical_gradient`), and against the package's gradient:
+# central finite differences, $\bigl(L(x + 10^{-6}) - L(x - 10^{-6})\bigr) / (2 \cdot 10^{-6})$ (`ct.numerical_gradient`),
+# and against the package's gradient:
 
 # %%
 x = np.linspace(-6, 6, 25)
@@ -202,9 +205,11 @@ ct.checks.compare("σ(x) − z vs ct.sigmoid_cross_entropy_grad", by_hand, ct.si
                   rtol=1e-15)
 
 # %% [markdown]
-# (The `atol`: a central difference with step $10^{-6}$ carries a rounding error of about $5\cdot10^{-9}$.)
+# (The absolute tolerance `atol`: a central difference with step $10^{-6}$ carries a rounding error of about
+# $5\cdot10^{-9}$.)
 #
-# Automatic differentiation through the textbook formula computes the same thing by the chain rule,
+# **Automatic differentiation** (what PyTorch and TensorFlow do: the chain rule applied to each operation as written)
+# through the textbook formula computes the same thing,
 # $\frac{\partial L}{\partial \sigma}\cdot\frac{\partial \sigma}{\partial x} = \bigl(-\frac{z}{\sigma} + \frac{1-z}{1-\sigma}\bigr)\cdot\sigma(1-\sigma)$,
 # which is algebraically $\sigma - z$. Numerically, once $\sigma$ has rounded to 1 the first factor is $\infty$ and the
 # second is 0:
@@ -222,7 +227,7 @@ assert np.isnan(chain_rule[1]) and ct.sigmoid_cross_entropy_grad(z[1], x[1]) == 
 # losses from logits differentiate a stable form instead.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Reproduce: five logits, three ways
+# ## 5. A worked example: five logits, three ways
 #
 # Logits $[-1, -1, 0, 1, 2]$ with labels $[0, 0, 1, 1, 1]$. The mean loss, from probabilities (the textbook form),
 # with form 8, and with the package, against the exact value (60 digits, `ct.ulp.exact_bce`):
@@ -289,7 +294,7 @@ ct.checks.compare("mean of per-image Keras BCE vs overall mean",
 #
 # **Integer class labels do not fit.** If each image had exactly one of 5 classes, labelled $0 \dots 4$, passing those
 # integers as $z$ breaks the loss: the factor $1 - z$ becomes negative for $z \ge 2$, the loss goes negative, and it
-# decreases without bound as the logit grows. Form 8 applied to $z = 4$ is $x - 4x + \log(1 + e^{-|x|})$:
+# decreases without bound as the logit grows. Form 8 applied to $z = 4$ is, for $x \ge 0$, $x - 4x + \log(1 + e^{-|x|})$:
 
 # %%
 classes = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
@@ -299,7 +304,7 @@ for x_value in (2.0, 10.0, 30.0):
 
 # %% [markdown]
 # Training, which moves each logit a small step against its gradient (gradient descent), would push the logits of
-# every class-4 example to $+\infty$. The package refuses such labels:
+# every example labelled 2 or more to $+\infty$. The package refuses such labels:
 
 # %% tags=["raises-exception"]
 ct.sigmoid_cross_entropy_with_logits(classes, np.full(5, 2.0))
@@ -365,7 +370,7 @@ mean_losses = {
     "weights 9 / 1": (w_n * ct.sigmoid_cross_entropy_with_logits(Z, X)).mean(axis=1),
 }
 best = {name: float(ct.sigmoid(shared[np.argmin(m), 0])) for name, m in mean_losses.items()}
-print("  ".join(f"{name}: best shared σ(x) = {value:.3f}" for name, value in best.items()))
+print("best shared σ(x) with " + ";  ".join(f"{name}: {value:.3f}" for name, value in best.items()))
 assert abs(best["plain"] - 0.1) < 1e-3 and abs(best["pos_weight = 9"] - 0.5) < 1e-3 and abs(best["weights 9 / 1"] - 0.5) < 1e-3
 
 # %% [markdown]
@@ -434,17 +439,18 @@ plt.show()
 
 # %% jupyter={"outputs_hidden": true}
 at = curves.update(16.5, 1.0, dtype="float32")  # the numbers the readout shows at x = 16.5, z = 1, float32
-print(f"x = 16.5: naive loss {at.naive_loss:.4g}, true {at.loss:.4g}: {at.naive_loss / at.loss:.2f} times too high")
+print("What the readout shows at the point of the prompt:")
+print(f"x = 16.5: naive loss {at.naive_loss:.4g}, true loss {at.loss:.4g}, naive / true = {at.naive_loss / at.loss:.2f}")
 grid32 = np.arange(10.0, 16.6, 0.01, dtype=np.float32)
 ones = np.ones_like(grid32)
 off = np.abs(plotting.naive_bce_grad(ones, grid32) / ct.sigmoid_cross_entropy_grad(ones, grid32) - 1)
-print(f"the naive gradient is first more than 10 % off at x = {grid32[np.argmax(off > 0.1)]:.2f}")
-assert f"{at.naive_loss / at.loss:.2f}" == "1.75" and 14 < grid32[np.argmax(off > 0.1)] < 15
+first_off = grid32[np.argmax(off > 0.1)]  # the first logit where the naive gradient is more than 10 % off
+print(f"the naive gradient is first more than 10 % off at x = {first_off:.2f}")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# (a) Wrong, and too high: 1.75 times the true loss (the cell above computes it). The true loss is
+# (a) Wrong, and too high: 1.75 times the true loss (the hidden output above prints it). The true loss is
 # $-\log\sigma(16.5) \approx e^{-16.5} = 6.8\cdot10^{-8}$, but float32 cannot hold $1 + e^{-16.5}$: its numbers just
 # above 1 are $1.19\cdot10^{-7}$ apart, so the sum rounds up to $1 + 1.19\cdot10^{-7}$, and the loss comes out as
 # $1.19\cdot10^{-7}$. (b) Well before: the naive gradient $-(1 - \sigma)$ is built from the same rounded sum, so it is
@@ -452,6 +458,9 @@ assert f"{at.naive_loss / at.loss:.2f}" == "1.75" and 14 < grid32[np.argmax(off 
 # before anything turns `nan`. Move $z$ between 0 and 1: the minimum of the loss sits at $x = \ln\frac{z}{1-z}$,
 # where the gradient crosses zero.
 # </details>
+
+# %%
+assert f"{at.naive_loss / at.loss:.2f}" == "1.75" and 14 < first_off < 15 and at.naive_loss > at.loss
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
@@ -500,7 +509,7 @@ ct.checks.bce_gradient(my_bce_gradient)
 
 # %% [markdown]
 # **Exercise 3 (transfer).** Derive the gradient of the `pos_weight` loss $L_{w_+}$ of section 7 with respect to the
-# logit, and write it. Then use it to explain the scan of section 7: for one shared logit, $P$ positives and $N$
+# logit, and write it. Then use it to explain the scan of section 7: for one shared logit, $N_+$ positives and $N_-$
 # negatives, which $\sigma(x)$ makes the summed gradient zero?
 
 # %%
@@ -522,8 +531,9 @@ ct.checks.weighted_bce_gradient(my_weighted_gradient)
 #     return (pos_weight * z + 1 - z) * ct.sigmoid(logits) - pos_weight * z
 # ```
 #
-# Summed over $P$ positives ($z = 1$) and $N$ negatives ($z = 0$): $P(w_+\sigma - w_+) + N\sigma = 0$, so
-# $\sigma = w_+P / (w_+P + N)$. With $w_+ = N/P = 9$ that is $1/2$; with $w_+ = 1$, the base rate $P/(P+N) = 0.1$.
+# Summed over $N_+$ positives ($z = 1$) and $N_-$ negatives ($z = 0$): $N_+(w_+\sigma - w_+) + N_-\sigma = 0$, so
+# $\sigma = w_+N_+ / (w_+N_+ + N_-)$. With $w_+ = N_-/N_+ = 9$ that is $1/2$; with $w_+ = 1$, the base rate
+# $N_+/(N_+ + N_-) = 0.1$.
 # </details>
 
 # %% [markdown]
@@ -601,8 +611,8 @@ assert max(worst["form 11 (ct)", t] for t in (np.float64, np.float32)) <= 1.0
 
 # %% [markdown]
 # 504 ulps sounds like a bad formula. It is not. Form 8 makes one rounding that matters, in the product $x \cdot z$:
-# the computed product is $x z (1 + \delta)$ with $|\delta| \le 2^{-53}$, which is the exact product for the label
-# $z(1 + \delta)$. So form 8 returns (almost exactly) the true loss of a label that differs from 0.999 in its 16th
+# the computed product is $x z (1 + r)$ with a relative rounding error $|r| \le 2^{-53}$, which is the exact product for
+# the label $z(1 + r)$. So form 8 returns (almost exactly) the true loss of a label that differs from 0.999 in its 16th
 # digit: it is **backward stable**. The large error is the problem's **conditioning**: here the loss reacts to a
 # relative change of $z$ about a thousand times more strongly, $\operatorname{cond}_z = \left|\frac{z\,\partial L/\partial z}{L}\right|
 # = \left|\frac{x z}{L}\right| \approx 1000$ (from form 8, $\partial L/\partial z = -x$). Half an ulp in $x z$ becomes

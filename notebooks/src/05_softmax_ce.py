@@ -140,8 +140,8 @@ ct.checks.compare("row 3 is -1000 + ln 3", logsumexp_by_hand(rows)[2], -1000.0 +
 #
 # Computing $S(x)$ first and then its log **underflows**: for $x = [0, -800]$, $S(x)_1 \approx e^{-800} \approx
 # 10^{-348}$ is below the smallest float64 ($4.9 \times 10^{-324}$), so it is stored as 0 and $\ln 0 = -\infty$,
-# although $\ln S(x)_1 \approx -800$ is an ordinary number. (A last-digit subtlety of confident rows, and how
-# `ct.log_softmax` avoids it, is in *Going deeper*.)
+# although $\ln S(x)_1 \approx -800$ is an ordinary number. (A last-digit subtlety of confident rows: *Going
+# deeper*, part C.)
 
 # %%
 def max_shift_log_softmax(x):
@@ -176,7 +176,8 @@ ct.checks.compare("ct.log_softmax vs the max-shift formula", ct.log_softmax(x_ra
 # $$
 #
 # As a matrix, with $s = S(x)$: $J = \operatorname{diag}(s) - s s^\top$. It is symmetric and its rows sum to 0 (the
-# probabilities always sum to 1, so their changes sum to 0). Every entry lies in $[-\tfrac14, \tfrac14]$.
+# probabilities always sum to 1, so their changes sum to 0). Every entry lies in $[-\tfrac14, \tfrac14]$: a product
+# of two probabilities that sum to at most 1, $S_i(1 - S_i)$ or $S_i S_j$.
 
 # %%
 x_jac = np.array([2.0, 1.0, 0.2, -1.0])
@@ -205,7 +206,7 @@ ct.checks.compare("rows of J sum to 0", ct.softmax_jacobian(x_jac).sum(axis=1), 
 # \begin{aligned}
 # \frac{\partial L}{\partial x_i} &= -\sum_j y_j \frac{1}{S_j} \frac{\partial S_j}{\partial x_i}
 #   && \text{chain rule, with } \tfrac{d}{du} \ln u = \tfrac{1}{u} \\
-#   &= -\sum_j y_j \big([j = i] - S_i\big) && \text{the Jacobian of section 6; } S_j \text{ cancels} \\
+#   &= -\sum_j y_j \big([j = i] - S_i\big) && \text{section 6 with } i, j \text{ swapped: } \tfrac{\partial S_j}{\partial x_i} = S_j([j = i] - S_i) \text{; } S_j \text{ cancels} \\
 #   &= -y_i + S_i \textstyle\sum_j y_j = S_i - y_i && \text{because } \textstyle\sum_j y_j = 1.
 # \end{aligned}
 # $$
@@ -239,7 +240,7 @@ for name, y_g in labels_g.items():
 #
 # The gradient of the **batch mean** with respect to row $n$'s logits: only the loss of example $n$,
 # $\ell_n = -\ln S(x_n)_{c_n}$, depends on $x_n$, so $\partial L / \partial x_n = \frac1N (S(x_n) - y_n)$, with $y_n$
-# the one-hot row of $c_n$. With a summed loss instead, the same learning rate takes $N$ times larger steps.
+# the one-hot row of $c_n$. With a summed loss instead, the gradient, and so each training step, is $N$ times larger.
 
 # %%
 x_batch = 2 * rng.normal(size=(4, 5))
@@ -268,6 +269,7 @@ C = 10
 x_init = 0.01 * rng.normal(size=(1000, C))  # an untrained model: logits near 0
 c_init = rng.integers(0, C, size=1000)
 loss_init = ct.sparse_softmax_cross_entropy_with_logits(c_init, x_init).mean()
+print("An untrained model, before any training:")
 print(f"loss before training: {loss_init:.4f} nats;  ln C = ln {C} = {np.log(C):.4f}")
 
 # %% [markdown]
@@ -352,9 +354,9 @@ CURRICULUM_FLOAT64 = np.array([2.0077196111839031, 0.0092813729779797, 0.6800677
 ct.checks.compare("float64 loss vs the curriculum's", loss64, CURRICULUM_FLOAT64, rtol=1e-15, atol=5e-17)
 
 # %% [markdown]
-# TensorFlow computes in float32 on float32 inputs. So does `ct`: it computes in float64 and rounds once, which gives
-# the **correctly rounded** float32 result, the float32 nearest to the exact value. TensorFlow's printed values are
-# recorded constants (TensorFlow 2.21 CPU, from the project's `research/numerics.md` §2b), not computed here.
+# TensorFlow computes in float32 on float32 inputs. `ct` also returns float32, but computes in float64 and rounds
+# once: the **correctly rounded** result, the float32 nearest to the exact value. TensorFlow's printed values are
+# recorded (TensorFlow 2.21 CPU, `research/numerics.md` §2b), not computed here.
 
 # %%
 logits32 = logits_tf.astype(np.float32)
@@ -382,7 +384,7 @@ print("row 0 and the mean agree with TensorFlow to the digits shown; rows 1 and 
 # ## 11 · Soft labels, and the bias of a $\delta$ in the log
 #
 # **Reproduce:** soft labels $y = [[1, 0, 0], [0, 0.8, 0.2]]$, logits $[[4, 2, 1], [0, 5, 1]]$ → exact loss
-# $[0.16984601955628565, 0.82474489013882270]$. A common hand-written loss, $-\sum y \ln(\text{softmax} + 10^{-6})$
+# $[0.16984601955628565, 0.82474489013882265]$ (17 digits). A common hand-written loss, $-\sum y \ln(\text{softmax} + 10^{-6})$
 # ("the $10^{-6}$ avoids $\ln 0$"), gives $[0.16984483, 0.82473288]$ instead.
 
 # %%
@@ -390,12 +392,12 @@ y_soft = np.array([[1.0, 0.0, 0.0], [0.0, 0.8, 0.2]])
 logits_soft = np.array([[4.0, 2.0, 1.0], [0.0, 5.0, 1.0]])
 exact_soft = ct.softmax_cross_entropy_with_logits(y_soft, logits_soft)
 with_eps = ct.naive.softmax_cross_entropy_eps(y_soft, logits_soft, eps=1e-6)
-print("exact           :", ", ".join(f"{v:.17g}" for v in exact_soft))
+print("ct, float64     :", ", ".join(repr(float(v)) for v in exact_soft))
 print("with + 1e-6     :", ", ".join(f"{v:.8f}" for v in with_eps))
 print("difference      :", ", ".join(f"{v:.4e}" for v in with_eps - exact_soft))
 
 # %%
-ct.checks.compare("soft-label loss vs the curriculum's", exact_soft, [0.16984601955628565, 0.82474489013882270],
+ct.checks.compare("soft-label loss vs the exact values", exact_soft, [0.16984601955628565, 0.82474489013882265],
                   rtol=1e-15)
 assert np.array_equal(np.round(with_eps, 8), [0.16984483, 0.82473288]), "the + 1e-6 values are not reproduced"
 
@@ -427,7 +429,7 @@ assert [f"{v:.4g}" for v in predicted] == ["-1.185e-06", "-1.201e-05"], "the pre
 #
 # **Reproduce:** predictions $[[.90, .05, .05], [.50, .89, .60], [.05, .01, .94]]$ with one-hot labels for classes
 # 0, 1, 2 → $[0.10536052, 0.80466845, 0.06187540]$. Keras' probability path divides each row by its sum, then clips
-# to $[10^{-7}, 1 - 10^{-7}]$, then takes $-\sum y \ln q$. `ct.categorical_crossentropy` does exactly that.
+# to $[10^{-7}, 1 - 10^{-7}]$, then takes $-\sum y \ln q$, as `ct.categorical_crossentropy` does.
 
 # %%
 preds = np.array([[0.90, 0.05, 0.05], [0.50, 0.89, 0.60], [0.05, 0.01, 0.94]])
@@ -508,29 +510,29 @@ ct.checks.compare("valid rows: one_hot vs ct", silent[valid],
 assert np.all(silent[~valid] == 0.0)
 assert f"{np.float32(np.log(9)):.7f}" == "2.1972246", "the recorded XLA row 0 is ln 9, the loss of uniform logits"
 
-# %% [markdown]
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 14 · Temperature
 #
 # Dividing the logits by a temperature $T > 0$ before the softmax, $S(x / T)$, rescales their differences. Language
-# models sample with $T < 1$ to be more conservative; distillation uses $T > 1$ to expose a teacher's small
-# probabilities.
+# models sample with $T < 1$ to be more conservative; distillation (training a small model to copy a large
+# *teacher* model) uses $T > 1$ to expose the teacher's small probabilities.
 #
 # **Predict first:** for the logits $[3, 1, -3]$ (at $T = 1$: $[0.879, 0.119, 0.002]$), sketch $S(x/T)$ at
 # $T = 0.25$ and at $T = 16$. Which one looks like a one-hot vector, which like a uniform one? Can a change of $T$
 # ever change which class is most probable? Then move the slider.
-
-# %%
-widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0)
 
 # %% jupyter={"outputs_hidden": true}
 x_t = np.array([3.0, 1.0, -3.0])
 temperature_plots = plotting.draw_temperature_panels(x_t, (0.25, 1.0, 4.0, 16.0))
 plt.show()
 
+# %%
+widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0, t_max=16.0)
+
 # %% jupyter={"outputs_hidden": true}
 temperatures = np.array([0.25, 0.5, 1.0, 2.0, 4.0, 16.0])
 entropies = [float(ct.entropy(ct.softmax(x_t / t))) for t in temperatures]
+print("S(x/T) and its entropy, temperature by temperature:")
 for t, h in zip(temperatures, entropies, strict=True):
     print(f"T = {t:>5g}: S(x/T) = [{', '.join(f'{v:.4f}' for v in ct.softmax(x_t / t))}], entropy {h:.4f} nats")
 
@@ -540,7 +542,7 @@ for t, h in zip(temperatures, entropies, strict=True):
 # $T = 0.25$ multiplies the logit gaps by 4: $[0.9997, 0.0003, 0.0000]$, nearly one-hot on the largest logit.
 # $T = 16$ divides them by 16: $[0.39, 0.34, 0.27]$, close to uniform. The order of the classes never changes,
 # because $x_i / T > x_j / T$ exactly when $x_i > x_j$. As $T \to 0$ the entropy goes to 0 (a one-hot, if the largest
-# logit is unique); as $T \to \infty$ it grows to $\ln C$ (uniform), the dashed line of the right panel.
+# logit is unique); as $T \to \infty$ it grows to $\ln C$ (uniform), the dashed line of the slider's right panel.
 #
 # </details>
 
@@ -559,12 +561,12 @@ assert [f"{v:.2f}" for v in ct.softmax(x_t / 16)] == ["0.39", "0.34", "0.27"]
 # gradient bars $S_i - y_i$ point up, which point down, and which is longest? Then drag the *man* logit down to
 # $-20$: does the loss level off, as Keras' clipped probability loss does at 16.1, or keep growing, and how fast?
 
-# %%
-widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", "man"))
-
 # %% jupyter={"outputs_hidden": true}
 loss_plot = plotting.draw_softmax_loss([2.0, 1.0, -1.0], 2, names=("cat", "dog", "man"))
 plt.show()
+
+# %%
+widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", "man"))
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -648,7 +650,7 @@ ct.checks.initial_loss(my_initial_loss)
 #
 # Every example gets $S(b)$; with $k_i$ = `counts[i]` and $N = \sum_i k_i$, a fraction $k_i / N$ of them are class
 # $i$, each costing $-\ln S(b)_i$. With $b_i = \ln(k_i / N)$, $S(b)$ equals the class frequencies and the loss is
-# their entropy, below $\ln C$.
+# their entropy, at most $\ln C$ (equal for balanced classes).
 #
 # ```python
 # def my_initial_loss(counts, biases):
@@ -857,6 +859,7 @@ ct.checks.compare("ct.log_softmax([50, 0])[0] vs -log1p(e^-50)", ct.log_softmax(
 # %%
 x_v2 = np.array([1.0, -0.5, 2.0])
 y_v2 = np.array([0.2, 0.5, 0.3])  # e.g. a teacher's softmax
-numerical_y = ct.numerical_gradient(lambda y: ct.softmax_cross_entropy_with_logits(y, x_v2), y_v2)
+# a finite-difference step moves y off the simplex, where ct's loss refuses it: differentiate the formula itself
+numerical_y = ct.numerical_gradient(lambda y: -np.sum(y * ct.log_softmax(x_v2)), y_v2)
 print("∂L/∂y by finite differences:", np.array2string(numerical_y, precision=6, separator=", "))
 ct.checks.compare("∂L/∂y vs -log_softmax(x)", numerical_y, -ct.log_softmax(x_v2), rtol=1e-8)

@@ -8,7 +8,8 @@
 # **In this notebook you will**
 # - derive the gradient of the squared error $\tfrac12(\sigma(x) - z)^2$ with respect to the logit, and compare it with
 #   cross-entropy's $\sigma(x) - z$; check both against finite differences;
-# - see the extra factor $q(1 - q)$ vanish where the sigmoid saturates, on a plot and on a slider;
+# - see the extra factor $q(1 - q)$ vanish where the sigmoid saturates (flattens out near 0 or 1), on a plot and
+#   on a slider;
 # - race two identical neurons from a badly wrong start, one trained on squared error and one on cross-entropy;
 # - repeat the comparison for softmax outputs, and see why accuracy cannot be used as a loss at all.
 #
@@ -92,6 +93,7 @@ for label in (1.0, 0.0):
 wrong = np.array([-2.0, -5.0, -10.0, -20.0])
 ones = np.ones_like(wrong)
 mse_sizes, ce_sizes = np.abs(ct.sigmoid_squared_error_grad(ones, wrong)), np.abs(ct.sigmoid_cross_entropy_grad(ones, wrong))
+print("A more and more confident mistake:")
 print(f"{'logit':>6} {'q = P(z=1)':>11} {'MSE loss':>9} {'|∂MSE/∂x|':>10} {'CE loss':>8} {'|∂CE/∂x|':>9}")
 for x, q, l_mse, g_mse, l_ce, g_ce in zip(wrong, ct.sigmoid(wrong), ct.sigmoid_squared_error(ones, wrong), mse_sizes,
                                           ct.sigmoid_cross_entropy_with_logits(ones, wrong), ce_sizes, strict=True):
@@ -149,16 +151,18 @@ assert f"{q8 * (1 - q8):.1e}" == "3.4e-04"
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The training race
 #
-# One sigmoid neuron, $q = \sigma(w u + b)$ for an input feature $u$, on a small synthetic data set: 20 negatives
-# around $u = -1$ and 20 positives around $u = +1$ (drawn with the seeded `rng`). The start is **badly wrong**:
-# $w_0 = -8$, $b_0 = 0$, so a typical positive gets the logit $-8$ and a typical negative $+8$.
+# One sigmoid neuron (the smallest model: a weight $w$, a bias $b$ and a sigmoid), $q = \sigma(w X + b)$ for an input
+# feature $X$, on a small synthetic data set: 20 negatives around $X = -1$ and 20 positives around $X = +1$ (drawn
+# with the seeded `rng`). The start is **badly wrong**: $w_0 = -8$, $b_0 = 0$, so a typical positive gets the logit
+# $-8$ and a typical negative $+8$.
 #
-# Two copies of this neuron are trained by plain gradient descent from the same start with the same learning rate,
-# one on the mean squared error and one on the mean cross-entropy (`ct.train_logistic`: full batch, deterministic).
-# Per example the gradients with respect to the logit are steps 4 and 6; the chain rule through $x = w u + b$ adds
-# $\partial x/\partial w = u$ and $\partial x/\partial b = 1$:
+# Two copies of this neuron are trained by plain gradient descent from the same start with the same **learning
+# rate** (each step subtracts the learning rate times $\partial L/\partial w$ from $w$, and the same for $b$), one on
+# the mean squared error and one on the mean cross-entropy (`ct.train_logistic`: full batch, deterministic).
+# Per example the gradients with respect to the logit are steps 4 and 6; the chain rule through $x = w X + b$ adds
+# $\partial x/\partial w = X$ and $\partial x/\partial b = 1$:
 #
-# $$\frac{\partial L}{\partial w} = \frac1N \sum_n g_n\, u_n, \qquad \frac{\partial L}{\partial b} = \frac1N \sum_n g_n,
+# $$\frac{\partial L}{\partial w} = \frac1N \sum_n g_n\, X_n, \qquad \frac{\partial L}{\partial b} = \frac1N \sum_n g_n,
 # \qquad g_n = \begin{cases} q_n - z_n & \text{cross-entropy} \\ (q_n - z_n)\, q_n (1 - q_n) & \text{squared error.}\end{cases}$$
 
 # %%
@@ -232,9 +236,9 @@ widgets.training_race(features, labels, w0=W0, lr=LR, steps=STEPS)
 #
 # From a mild start both learn: the slope $q(1 - q)$ is not tiny there. From a bad start the squared-error run sits on
 # a plateau, every example saturated, its loss almost flat at ½, until enough tiny steps bring some examples back to
-# the steep part of the sigmoid. A larger learning rate shortens the plateau only by taking steps that would be far
-# too large near the decision boundary, where $q(1 - q)$ is up to ¼. Cross-entropy needs none of that: its step is
-# proportional to the error itself.
+# the steep part of the sigmoid. A larger learning rate shortens the plateau but does not remove it: at the slider's
+# largest, 4, the squared-error run still ends its 300 steps with only half the examples right (it needs about 14).
+# Cross-entropy needs none of that: its step is proportional to the error itself.
 #
 # </details>
 
@@ -242,15 +246,15 @@ widgets.training_race(features, labels, w0=W0, lr=LR, steps=STEPS)
 # ## 4 · The same comparison for softmax outputs
 #
 # With $C$ classes, logits $x$, probabilities $s = S(x)$ and a one-hot (or soft) label vector $y$, squared error is
-# $L = \tfrac12 \lVert S(x) - y \rVert^2$. Its gradient goes through the softmax Jacobian
+# $L = \tfrac12 \lVert S(x) - y \rVert^2 = \tfrac12 \sum_i (S_i - y_i)^2$. Its gradient goes through the softmax Jacobian
 # $J_{ij} = \partial S_i / \partial x_j = s_i([i = j] - s_j)$ (notebook 05):
 #
 # | step | identity | because |
 # |---|---|---|
 # | 1 | $\dfrac{\partial L}{\partial x_j} = \sum_i \dfrac{\partial L}{\partial S_i} \dfrac{\partial S_i}{\partial x_j}$ | chain rule: every output $S_i$ depends on every logit $x_j$ |
 # | 2 | $\dfrac{\partial L}{\partial S_i} = S_i - y_i$ | as step 2 of section 1 |
-# | 3 | $\nabla_x L = J^\top (S - y)$ | steps 1 and 2 in matrix form |
-# | 4 | $J^\top (S - y) = s \odot \bigl(e - \langle s, e\rangle\bigr)$, with $e = S - y$ | $J$ is symmetric and $(J e)_j = s_j e_j - s_j \sum_i s_i e_i$ |
+# | 3 | $\nabla_x L = J^\top (S - y)$ | steps 1 and 2 in matrix form; $\nabla_x L$ is the vector of all $\partial L/\partial x_j$ |
+# | 4 | $J^\top (S - y) = s \odot \bigl(e - \langle s, e\rangle\bigr)$, with $e = S - y$ | $J$ is symmetric and $(J e)_j = s_j e_j - s_j \sum_i s_i e_i$; $\odot$ multiplies entry by entry, $\langle s, e\rangle = \sum_i s_i e_i$ |
 #
 # Cross-entropy's gradient is just $S(x) - y$ (notebook 05). Step 4 shows why squared error's vanishes for a confident
 # mistake: every component carries a factor $s_j$. The true class has $s_\text{true} \approx 0$; the wrongly predicted
@@ -356,6 +360,7 @@ for name, q_true in (("A, barely right", 0.51), ("B, confident", 0.99)):
 z_c = np.ones(4)
 models = {"C": np.full(4, 0.45), "D": np.array([0.99, 0.99, 0.99, 0.001])}
 results = {}
+print("Models C and D on the same four examples:")
 for name, q_model in models.items():
     x_model = np.log(q_model) - np.log1p(-q_model)
     results[name] = (1 - ct.zero_one_loss(z_c, x_model).mean(), ct.sigmoid_cross_entropy_with_logits(z_c, x_model).mean())

@@ -57,10 +57,9 @@ z_photo = np.array([1.0, 0.0, 1.0])
 confident = np.array([20.0, -20.0, 20.0])
 sigmoid_best = float(ct.sigmoid_cross_entropy_with_logits(z_photo, confident).sum())
 softmax_best = float(ct.softmax_cross_entropy_with_logits(z_photo / z_photo.sum(), confident))
-print(f"sigmoid loss at logits ±20:  {sigmoid_best:.3e} nats (→ 0)")
-print(f"softmax loss at logits ±20:  {softmax_best:.6f} nats (→ ln 2 = {np.log(2):.6f}, and no lower)")
-assert sigmoid_best < 1e-8
-ct.checks.compare("softmax, target (½, 0, ½): floor is H = ln 2", softmax_best, np.log(2), rtol=1e-12)
+print("the photo, with confident logits:")  # a collapsed output shows its first line: no answer in it
+print(f"  sigmoid loss  {sigmoid_best:.3e} nats")
+print(f"  softmax loss  {softmax_best:.6f} nats")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -141,6 +140,8 @@ ct.checks.compare("fused: the true losses, softplus(±x)", fused(x_sat), ct.soft
                   rtol=1e-15)
 assert np.all(grad_unfused == 0.0), "behind the clip the gradient is exactly 0: no learning from these examples"
 ct.checks.compare("fused gradient vs σ(x) − z", grad_fused, ct.sigmoid(x_sat) - z_sat, rtol=1e-6)
+assert sigmoid_best < 1e-8, "the photo: the sigmoid loss goes to 0"  # the first prediction, checked screens later
+ct.checks.compare("the photo: softmax's floor is H(½, ½) = ln 2", softmax_best, np.log(2), rtol=1e-12)
 
 # %% [markdown]
 # The unfused path charges the same 16.118 nats (Keras 3's cap, $-\ln\delta$; tf.keras 2.x capped at 15.42, see
@@ -193,6 +194,11 @@ for task, call in wrong_formats.items():
 # What differs: the **argument order** (TensorFlow and `ce_teach`: labels first; PyTorch: input first; `tf.contrib`:
 # logits first), whether the activation is **fused**, and how a batch is **reduced** (a `ce_teach` loss returns one
 # loss per example, except `ct.class_weighted_sparse_cross_entropy`).
+#
+# Framework words in the tables: a **reduction** turns a batch's per-example losses into one number (a mean, a sum,
+# or a weighted mean); **`sample_weight`** is a weight per example, passed with the batch; **`class_weight`**, given
+# to Keras' training loop `fit`, weights each example by its class; **`tf.contrib`** was TensorFlow 1's package of
+# contributed, experimental code.
 #
 # | TensorFlow | notes | `ce_teach` |
 # |---|---|---|
@@ -331,9 +337,11 @@ ct.checks.compare("pos_weight n⁻/n⁺: share = ½ for every tag", shares["pos_
 # ## 5. Huge class counts: a sampled estimate
 #
 # A language model with $V = 50\,000$ words computes, for each position, the logits $x_j = h\cdot W_j + b_j$ of
-# **every** word. The loss is $\ell = \log Z - x_c$ with $Z = \sum_j e^{x_j}$, and only $Z$ needs all $V$ logits.
-# Our stand-in: 32 hidden units, seeded random weights, biases $b_j = -\ln(j + 1)$ (word $j$ about as frequent as
-# Zipf's law says), a batch of 64 positions with labels drawn from the model's own softmax.
+# **every** word ($h$: the network's last hidden layer, its summary of the text so far; $W_j$, $b_j$: word $j$'s
+# weights). The loss is $\ell = \log Z - x_c$ with $Z = \sum_j e^{x_j}$, and only $Z$ needs all $V$ logits.
+# Our stand-in: 32 hidden units, seeded random weights, biases $b_j = -\ln(j + 1)$ (word $j$ about $1/(j + 1)$ as
+# frequent as word 0, as Zipf's law says of real text), a batch of 64 positions with labels drawn from the model's
+# own softmax.
 
 # %%
 V, d, B = 50_000, 32, 64
@@ -349,8 +357,9 @@ print(f"exact mean loss of the batch: {exact_mean:.6f} nats (perplexity {np.exp(
 
 # %% [markdown]
 # **Sampled softmax** estimates $Z$ from $k$ classes $s_j$ drawn from a cheap proposal $Q$ that roughly follows word
-# frequency (TensorFlow's log-uniform): $Z \approx e^{x_c} + \frac1k\sum_j [s_j \ne c]\,e^{x_{s_j}}/Q(s_j)$. Dividing
-# by $Q$ is the **log-Q correction**; $[s_j \ne c]$ drops accidental hits of the label. The estimate needs $B(1 + k)$
+# frequency (TensorFlow's log-uniform, $Q(j) = \ln\frac{j + 2}{j + 1} / \ln(V + 1)$):
+# $\hat Z = e^{x_c} + \frac1k\sum_j [s_j \ne c]\,e^{x_{s_j}}/Q(s_j)$. Dividing by $Q$ is the **log-Q correction**;
+# $[s_j \ne c]$ (1 if $s_j \ne c$, else 0) drops accidental hits, draws that happen to be the label. The estimate needs $B(1 + k)$
 # logits instead of $BV$ (`ct.sampling.sampled_softmax_cross_entropy`; derivation in Going deeper).
 #
 # **Predict first:** $\hat Z$ is right on average, $\mathbb{E}[\hat Z] = Z$. Is the estimated *loss*
@@ -366,9 +375,10 @@ for r in range(draws):
         labels, true_logits, cand.ids, h @ W[cand.ids].T + b[cand.ids],
         sampled_log_q=np.log(cand.expected_count(cand.ids))).mean()
 error = estimates.std(ddof=1) / np.sqrt(draws)
-print(f"exact {exact_mean:.4f};  {draws} draws of k = {k}: mean {estimates.mean():.4f} ± {error:.4f} (bias "
-      f"{estimates.mean() - exact_mean:+.4f}), spread per draw {estimates.std(ddof=1):.4f};  {V / (1 + k):.0f}× fewer logits")
-assert estimates.mean() < exact_mean - 3 * error, "biased low"
+print("the sampled estimates against the exact loss:")  # a collapsed output shows its first line: no answer in it
+print(f"  {draws} draws of k = {k}, {V / (1 + k):.0f}× fewer logits; exact loss {exact_mean:.4f} nats")
+print(f"  mean of the estimates {estimates.mean():.4f} ± {error:.4f} (standard error), spread per draw "
+      f"{estimates.std(ddof=1):.4f};  mean − exact = {estimates.mean() - exact_mean:+.4f}")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -441,6 +451,9 @@ ct.checks.pos_weight(my_pos_weight)
 # $\sum_n w_{c_n}\ell_n = 1.20 \cdot 32 = 38.4$ and $\sum_n w_{c_n} = 38.4 / 0.80 = 48$: the batch holds more than its
 # share of rare, heavily weighted examples.
 # </details>
+
+# %%
+assert estimates.mean() < exact_mean - 3 * error, "section 5: biased low, by more than 3 standard errors"
 
 # %% [markdown]
 # ## Takeaways

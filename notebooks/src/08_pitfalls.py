@@ -31,8 +31,8 @@ rng = np.random.default_rng(0)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Softmax applied twice
 #
-# The network already ends with a softmax layer (Keras `Dense(3, activation="softmax")`, or `nn.Softmax` at the end
-# of a PyTorch model), and its output goes into a loss that applies softmax itself
+# The network already ends with a softmax layer (a Keras layer `Dense(3, activation="softmax")`, or `nn.Softmax` at
+# the end of a PyTorch model), and its output goes into a loss that applies softmax itself
 # (`softmax_cross_entropy_with_logits`, `CategoricalCrossentropy(from_logits=True)`, PyTorch's `CrossEntropyLoss`).
 
 # %%
@@ -53,6 +53,7 @@ logits3 = np.array([[20.0, 0.0, 0.0], [1.0, 2.0, -1.0]])  # row 0: confident and
 # about $4 \cdot 10^{-9}$. What loss does `buggy_loss` report for it: about the same, or something else?
 
 # %% jupyter={"outputs_hidden": true}
+print("the loss of each row:")  # a collapsed output shows its first line: no answer in it
 print("buggy loss  ", format_row(buggy_loss(labels3, logits3), ".4g"))
 print("true loss   ", format_row(ct.softmax_cross_entropy_with_logits(labels3, logits3), ".4g"))
 
@@ -65,21 +66,22 @@ print("true loss   ", format_row(ct.softmax_cross_entropy_with_logits(labels3, l
 # three classes. The gradients are damped too (below).
 # </details>
 
-# %%
-floor = np.log(1 + 2 / np.e)
+# %% jupyter={"outputs_hidden": true}
+floor = np.log(1 + 2 / np.e)  # right under the closed Answer: its output stays folded too
 random_logits = 10 * rng.normal(size=(1000, 3))
 one_hot = np.eye(3)[rng.integers(0, 3, size=1000)]
+print("the floor of the buggy loss, and the gradients of row 1:")  # a collapsed output shows its first line
 print(f"floor ln(1 + 2/e) = {floor:.4f}; smallest buggy loss of 1000 random predictions: "
       f"{buggy_loss(one_hot, random_logits).min():.4f}")
 print("gradient, buggy:", format_row(ct.numerical_gradient(lambda v: buggy_loss(labels3[1], v), logits3[1])))
 print("gradient, true: ", format_row(ct.softmax_cross_entropy_grad(labels3[1], logits3[1])))
 assert buggy_loss(one_hot, random_logits).min() >= floor - 1e-15
-assert f"{buggy_loss(labels3, logits3)[0]:.4f}" == f"{floor:.4f}" == "0.5514"
 
 # %% [markdown]
 # **Can the framework notice?** Keras 3's TensorFlow backend can: its softmax tags its output with the logits, and a
 # loss with `from_logits=True` warns ("the `output` argument was produced by a Softmax activation") and uses the
-# logits underneath. PyTorch is silent, and so is Keras after a hand-written `tf.nn.softmax` in eager mode; `ct`
+# logits underneath. PyTorch is silent, and so is Keras after a hand-written `tf.nn.softmax` in eager mode
+# (TensorFlow 2's default, which runs each operation at once instead of building a graph first); `ct`
 # cannot tell either, since probabilities are valid logits (Going deeper).
 #
 # **Exercise 1.** Fix the loss: it receives the logits and one-hot (or soft) labels, and returns one loss per row.
@@ -110,6 +112,7 @@ fixed1 = ct.softmax_cross_entropy_with_logits(labels3, logits3)
 ct.checks.compare("fixed loss vs −Σ y·log_softmax(x)", fixed1, -(labels3 * ct.log_softmax(logits3)).sum(axis=-1),
                   rtol=1e-15)
 assert fixed1[0] < 1e-8 < floor, "the confident, right row now costs almost nothing"
+assert f"{buggy_loss(labels3, logits3)[0]:.4f}" == f"{floor:.4f}" == "0.5514", "the answer to the first prediction"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · Logits passed as probabilities
@@ -145,14 +148,16 @@ grad = ct.numerical_gradient(lambda v: keras3_bce_from_probabilities(z, v).sum()
 print(f"{'logit':>6} {'label':>6} {'loss (logits as p)':>19} {'true loss':>10} {'gradient (logits as p)':>23}")
 for values in zip(x, z, buggy, true, grad, strict=True):
     print(f"{values[0]:6.1f} {values[1]:6.0f} {values[2]:19.4g} {values[3]:10.4f} {values[4]:23.4g}")
-assert np.isclose(buggy.max(), -np.log(DELTA)) and np.sum(grad == 0) == 3
+assert np.isclose(buggy.max(), -np.log(DELTA)) and np.flatnonzero(grad).tolist() == [2], "only 0.4 passes the clip"
+assert np.allclose(buggy[[0, 3]], -np.log1p(-DELTA)), "a certainty that matches the label: ≈ 1e-7"
 assert f"{-np.log(DELTA):.3f}" == "16.118"
 
 # %% [markdown]
-# **Symptom:** losses pinned at $-\ln(1 - 10^{-7}) \approx 10^{-7}$ (any logit above 1 looks like a certain "yes") or at
-# $-\ln 10^{-7} = 16.118$ (any negative logit looks like a certain "no"; that cap is Keras 3's: tf.keras 2.x also added
-# $\delta$ inside the log and capped at 15.42, see Going deeper), and the gradient through the clip is exactly 0 for
-# three of the four examples: they stop learning. `ct` refuses the mix-up instead:
+# **Symptom:** the clip reads any logit above 1 as a certain "yes" and any negative logit as a certain "no", so the
+# loss is pinned at $-\ln(1 - 10^{-7}) \approx 10^{-7}$ when that certainty matches the label and at
+# $-\ln 10^{-7} = 16.118$ when it does not (Keras 3's cap; tf.keras 2.x also added $\delta$ inside the log and capped
+# at 15.42, see Going deeper). Only a logit between 0 and 1, like 0.4, passes through; for the other three the gradient
+# through the clip is exactly 0: they stop learning. `ct` refuses the mix-up instead:
 
 # %% tags=["raises-exception"]
 ct.binary_crossentropy(z, x)  # from_logits=False, the default, as in Keras
@@ -317,7 +322,7 @@ assert np.array_equal(np.round(with_delta, 8), [0.16984483, 0.82473288]), "the �
 
 # %% [markdown]
 # **Symptom 1:** the loss is a little too small, and not by rounding: the exact values are 0.16984601955628565 and
-# 0.82474489013882265 (50-digit arithmetic). The bias is about $-\delta\sum_j y_j/q_j$ (Going deeper).
+# 0.82474489013882265 (50-digit arithmetic; the float64 line "from logits" is within one unit of its last digit). The bias is about $-\delta\sum_j y_j/q_j$ (Going deeper).
 # **Symptom 2:** a confident mistake is capped: when $q \ll \delta$, $-\log(q + \delta) \approx -\ln\delta = 13.8$,
 # however wrong the model is, and the gradient vanishes.
 
@@ -574,10 +579,10 @@ candidates = {
     "5 δ in the log": loss_with_delta(test_labels, test_logits),
 }
 caught = {name for name, got in candidates.items() if not np.allclose(got, reference, rtol=1e-4, atol=0)}
+print("each buggy version against the reference:")  # a collapsed output shows its first line: no answer in it
 for name, got in candidates.items():
     largest = np.max(np.abs(got - reference) / reference)
-    print(f"{name:26} largest relative difference {largest:8.1e}: {'caught' if name in caught else 'PASSES'}")
-assert caught == {"1 softmax twice"}
+    print(f"  {name:26} largest relative difference {largest:8.1e}: {'caught' if name in caught else 'PASSES'}")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -614,7 +619,11 @@ ct.checks.pitfall_test_batch(make_batch)
 # The lesson: test with the inputs that break things (rows of different scale, logits of $\pm 1000$, confident
 # mistakes, soft labels), not with `rng.normal`.
 # </details>
-#
+
+# %%
+assert caught == {"1 softmax twice"}, "the colleague's test catches only softmax twice (the prediction above)"
+
+# %% [markdown]
 # ## Takeaways
 #
 # - Give every loss what its name says: `*_with_logits` and `from_logits=True` take raw logits; apply softmax or

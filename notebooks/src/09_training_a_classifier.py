@@ -10,14 +10,15 @@
 #   spends its first steps on;
 # - write the gradient of the batch loss, $(S(x) - y)/N$, and the weights' gradients by hand, and check them
 #   against finite differences;
-# - train softmax regression, then a network with one hidden layer, and find the step where the validation loss
-#   rises while the validation accuracy holds;
+# - train softmax regression (logits linear in the pixels), then a network with one hidden layer, and find the step
+#   where the loss on images held out from training rises while the accuracy on them holds;
 # - look at the model's most confident mistakes.
 #
 # **Prerequisites:** [05 · Softmax and categorical cross-entropy](05_softmax_ce.ipynb) (the gradient $S(x) - y$) and
 # [06 · MSE vs cross-entropy](06_mse_vs_ce.ipynb) (gradient descent on one neuron). Notation as in
 # [00 · Start here](00_start_here.ipynb): $x$ logits, $y$ the one-hot label vector, $c$ the true class, $C = 10$
-# classes, $N$ the batch size, $S(x)$ the softmax, $w$ weights.
+# classes, $N$ the batch size, $S(x)$ the softmax. New here: $X$ the inputs (one row of 64 pixels per image),
+# $W$ and $b$ a layer's weights and biases, $h$ the hidden activations (section 5).
 
 # %%
 import matplotlib.pyplot as plt
@@ -33,8 +34,10 @@ rng = np.random.default_rng(0)
 #
 # The 8×8 digits (Alpaydin and Kaynak, UCI, CC BY 4.0) ship inside `ce_teach`: 1,797 images of the digits 0–9,
 # each pixel a count from 0 to 16. We scale the pixels to [0, 1] and split the images once, with a fixed seed, into
-# 500 for training, 500 for validation and 797 held back for notebook 10. The training set is small on purpose:
-# the network below then overfits within a few hundred steps, which is what we want to watch.
+# 500 for training, 500 for validation and 797 held back for notebook 10. The model learns only from the training
+# images; the **validation set** is never trained on and shows how the model does on images it has not seen. The
+# training set is small on purpose: the network below then **overfits** (fits its training images ever more
+# closely while getting no better on new ones) within a few hundred steps, which is what we want to watch.
 
 # %%
 digits = ct.datasets.load_digits()
@@ -50,18 +53,19 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · Softmax regression, and the loss before training
 #
-# The simplest classifier: ten logits that are linear in the 64 pixels, $x = X W + b$ with $W$ of shape 64×10,
-# then the softmax and the mean cross-entropy over the batch,
+# The simplest classifier, **softmax regression**: ten logits that are linear in the 64 pixels, $x = X W + b$, with
+# $X$ the inputs (one row per image), $W$ a 64×10 matrix of weights and $b$ ten biases (one per class). Then the
+# softmax and the mean cross-entropy over the batch,
 # $L = \frac1N \sum_n -\ln S(x_n)_{c_n}$.
 #
 # **Predict first:** we start with every weight and bias at 0. What is the loss on the validation set, in nats,
 # before the first step? (Why would it not be 0?)
 
 # %% jupyter={"outputs_hidden": true}
+print("The all-zero model on the validation images:")
 zero_init = ct.classifier.init_network(64, 10, output_scale=0.0)
 loss0 = np.mean(ct.sparse_softmax_cross_entropy_with_logits(labels[val], zero_init.logits(X[val])))
 print(f"loss at initialisation = {loss0:.6f} nats;  ln 10 = {np.log(10):.6f}")
-assert abs(loss0 - 2.302585) < 5e-7 and abs(loss0 - np.log(10)) < 1e-15  # the mean of 500 copies of ln 10
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -71,6 +75,9 @@ assert abs(loss0 - 2.302585) < 5e-7 and abs(loss0 - np.log(10)) < 1e-15  # the m
 # the right answers. This is the first check to run on any classifier: a fresh model with $C$ classes should start
 # near $\ln C$. If it starts far above, the initial logits are too large: the model is confidently guessing.
 # </details>
+
+# %%
+assert abs(loss0 - 2.302585) < 5e-7 and abs(loss0 - np.log(10)) < 1e-15  # the mean of 500 copies of ln 10
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The gradient by hand
@@ -82,6 +89,7 @@ assert abs(loss0 - 2.302585) < 5e-7 and abs(loss0 - np.log(10)) < 1e-15  # the m
 # | 3 | $\dfrac{\partial L}{\partial W} = X^\top \dfrac{S(X W + b) - Y}{N}$ | $x_{nj} = \sum_i X_{ni} W_{ij} + b_j$: $W_{ij}$ reaches $L$ through $x_{nj}$ for every $n$, with slope $X_{ni}$ |
 # | 4 | $\dfrac{\partial L}{\partial b} = \sum_n \dfrac{S(x_n) - y_n}{N}$ | the same with slope 1 |
 #
+# In step 3, $Y$ stacks the one-hot rows $y_n$ and $S(XW + b)$ the rows $S(x_n)$: both are $N \times 10$.
 # Forgetting the $1/N$ of step 2 is a classic bug: the gradient then grows with the batch size, and so does the
 # step. Check each step against finite differences on 20 validation images, with random weights:
 
@@ -106,10 +114,12 @@ ct.checks.compare("step 3 vs finite differences", dW, ct.numerical_gradient(loss
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Training, from a good start and from an overconfident one
 #
-# Gradient descent with momentum on all 500 training images at every step: `ct.classifier.train` repeats
-# "velocity ← 0.9·velocity − 0.5·gradient; weights ← weights + velocity". We train twice: once from zero weights,
-# once from random weights 30 times larger than a careful initialisation would use, so the first logits are spread
-# over about ±15.
+# Gradient descent (notebook 06) with **momentum**: each step keeps 0.9 of the previous step and adds the new
+# gradient times the learning rate 0.5, so steps build up speed along a direction that keeps pointing the same way.
+# `ct.classifier.train` repeats "velocity ← 0.9·velocity − 0.5·gradient; weights ← weights + velocity", on all 500
+# training images at every step. We train twice: once from zero weights, once from random weights 30 times larger
+# than a careful initialisation (standard deviation $1/\sqrt{64}$ per weight) would use, so the first logits have a
+# standard deviation of about 18 (some beyond ±50).
 #
 # **Predict first:** sketch the training loss of both runs over 200 steps. Where does the overconfident run start,
 # what does it do in its first 20 steps, and has it caught up by step 200?
@@ -123,39 +133,47 @@ plotting.draw_loss_curves({name: run.history for name, run in runs.items()})
 plt.show()
 
 # %% jupyter={"outputs_hidden": true}
+print("Training loss at three steps; validation loss and accuracy at the end:")
 for name, run in runs.items():
-    h = run.history.arrays()
-    print(f"{name:>20}: loss at step 0 {h['train_loss'][0]:7.3f}, step 20 {h['train_loss'][20]:.3f}, "
-          f"step 200 {h['train_loss'][-1]:.3f};  validation loss {h['val_loss'][-1]:.3f}, "
-          f"accuracy {h['val_accuracy'][-1]:.3f}")
-good, bad = (run.history.arrays() for run in runs.values())
-assert bad["train_loss"][0] > 10 * np.log(10) and bad["train_loss"][20] > 10 * good["train_loss"][20]
-assert bad["val_loss"][-1] > 2 * good["val_loss"][-1] and bad["val_accuracy"][-1] < good["val_accuracy"][-1]
-quoted = [bad["train_loss"][0], bad["val_loss"][-1], good["val_loss"][-1], bad["val_accuracy"][-1], good["val_accuracy"][-1]]
-assert [f"{v:.3f}" for v in quoted] == ["31.064", "0.599", "0.186", "0.886", "0.942"]  # as the answer says
+    hist = run.history.arrays()
+    print(f"{name:>20}: loss at step 0 {hist['train_loss'][0]:7.3f}, step 20 {hist['train_loss'][20]:.3f}, "
+          f"step 200 {hist['train_loss'][-1]:.3f};  validation loss {hist['val_loss'][-1]:.3f}, "
+          f"accuracy {hist['val_accuracy'][-1]:.3f}")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# The overconfident run starts at **31.1 nats** instead of 2.303: its large random logits are confidently wrong for
+# (The loss axis is logarithmic: each tick is ten times the one below.) The overconfident run starts at
+# **31.1 nats** instead of 2.303: its large random logits are confidently wrong for
 # almost every image, and a confident mistake costs many nats. Its first ~20 steps are spent shrinking those logits
 # (the steep left end of the curve, the "hockey stick"), while the zero start is already learning digits. By step
 # 200 it has **not** caught up: validation loss 0.599 against 0.186, accuracy 0.886 against 0.942. The fix costs
 # nothing: start the output layer small, and check that the first loss is near $\ln C$.
 # </details>
 
+# %%
+good, bad = (run.history.arrays() for run in runs.values())
+assert bad["train_loss"][0] > 10 * np.log(10) and bad["train_loss"][20] > 10 * good["train_loss"][20]
+assert bad["val_loss"][-1] > 2 * good["val_loss"][-1] and bad["val_accuracy"][-1] < good["val_accuracy"][-1]
+quoted = [bad["train_loss"][0], bad["val_loss"][-1], good["val_loss"][-1], bad["val_accuracy"][-1], good["val_accuracy"][-1]]
+assert [f"{v:.3f}" for v in quoted] == ["31.064", "0.599", "0.186", "0.886", "0.942"]  # as the answer says
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · One hidden layer, and the point where loss and accuracy disagree
 #
-# A hidden layer of 64 units: $h = \tanh(X W_1 + b_1)$, $x = h W_2 + b_2$. The chain rule extends step 3:
+# A **hidden layer** is an intermediate vector the model computes from the pixels and then reads its logits from.
+# Here it has 64 **units** (entries): $h = \tanh(X W_1 + b_1)$, then $x = h W_2 + b_2$; $\tanh$ is an S-shaped
+# function from −1 to 1, applied to each entry, so the model is no longer linear in the pixels. (A network of such
+# layers is a multilayer perceptron, MLP.) The chain rule extends step 3:
 # $\partial L/\partial W_2 = h^\top \frac{S(x) - Y}{N}$, $\partial L/\partial h = \frac{S(x) - Y}{N} W_2^\top$,
-# and through $\tanh' = 1 - h^2$: $\partial L/\partial W_1 = X^\top\big(\partial L/\partial h \odot (1 - h^2)\big)$.
-# `ct.classifier.loss_and_gradients` is exactly these lines; check all four of its gradients (on a narrow network),
-# and the loss at the start, which should again be near $\ln 10$ (the output weights start at 0.01 × a careful scale):
+# and through $\tanh' = 1 - h^2$: $\partial L/\partial W_1 = X^\top\big(\partial L/\partial h \odot (1 - h^2)\big)$,
+# where $\odot$ multiplies entry by entry. `ct.classifier.loss_and_gradients` is exactly these lines; check all four
+# of its gradients (on a narrow network), and the loss at the start, which should again be near $\ln 10$ (the output
+# weights start at 0.01 times the careful scale, so the first logits are near 0):
 
 # %%
-mlp = ct.classifier.init_network(64, 10, hidden=64, seed=0)
-loss_start, grads = ct.classifier.loss_and_gradients(mlp, X[train], labels[train])
+mlp = ct.classifier.init_network(64, 10, hidden=64, seed=0)  # the network we train next
+loss_start, _ = ct.classifier.loss_and_gradients(mlp, X[train], labels[train])
 print(f"initial training loss {loss_start:.6f} nats (ln 10 = {np.log(10):.6f})")
 assert abs(loss_start - np.log(10)) < 0.01
 check_net = ct.classifier.init_network(64, 10, hidden=8, output_scale=1.0, seed=2)  # narrow: fewer weights to nudge
@@ -182,24 +200,27 @@ plotting.draw_training_curves(run.history)
 plt.show()
 
 # %% jupyter={"outputs_hidden": true}
-h = run.history.arrays()
-best = int(np.argmin(h["val_loss"]))
+hist = run.history.arrays()
+best = int(np.argmin(hist["val_loss"]))
+print("Validation loss and accuracy at two steps:")
 for where, i in (("lowest validation loss", best), ("end of training", -1)):
-    print(f"{where:>22}: step {h['step'][i]:3d}  validation loss {h['val_loss'][i]:.4f}  "
-          f"accuracy {h['val_accuracy'][i]:.3f}  (training loss {h['train_loss'][i]:.4f})")
-assert h["val_loss"][-1] > h["val_loss"][best] + 0.015 and h["val_accuracy"][-1] >= h["val_accuracy"][best]
-assert (h["step"][best], f"{h['val_loss'][best]:.4f}", f"{h['val_loss'][-1]:.4f}") == (25, "0.2200", "0.2419")
+    print(f"{where:>22}: step {hist['step'][i]:3d}  validation loss {hist['val_loss'][i]:.4f}  "
+          f"accuracy {hist['val_accuracy'][i]:.3f}  (training loss {hist['train_loss'][i]:.4f})")
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# It **rises**. The validation loss is lowest at step 25 (0.2200 nats, accuracy 0.932) and climbs to 0.2419 by step
-# 300, while the accuracy *improves* to 0.954. Lower loss does not mean higher accuracy: accuracy counts only which
+# It **rises**. The thin red line marks step 25, where the validation loss is lowest (0.2200 nats, accuracy
+# 0.932); from there the loss climbs to 0.2419 by step 300, while the accuracy *improves* to 0.954. Lower loss does not mean higher accuracy: accuracy counts only which
 # class is on top, cross-entropy also charges for confidence. After step 25 the network keeps pushing its training
 # logits apart, so on new images it becomes more confident everywhere: the right answers gain little (their loss was
 # already small), the wrong ones cost more and more nats. A model whose loss rises while its accuracy holds is
 # becoming **overconfident**; notebook 10 measures that and fixes it.
 # </details>
+
+# %%
+assert hist["val_loss"][-1] > hist["val_loss"][best] + 0.015 and hist["val_accuracy"][-1] >= hist["val_accuracy"][best]
+assert (hist["step"][best], f"{hist['val_loss'][best]:.4f}", f"{hist['val_loss'][-1]:.4f}") == (25, "0.2200", "0.2419")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · The most confident mistakes
@@ -220,15 +241,16 @@ plotting.draw_digits(digits.images[val][worst], titles, columns=8)
 plt.show()
 
 # %% [markdown]
-# Some of these are hard even for a person (an 8×8 grid of counts blurs a lot); others are plain mistakes made with
-# up to 99.98 % confidence, and each of those costs the cross-entropy $-\ln q_c$ of the tiny probability given to the true
-# class, printed under each image. They are the examples that make the validation loss rise in section 5.
+# Each title reads "says (the predicted class and its probability), is (the true class $c$ and its probability
+# $q_c$)". Some of these are hard even for a person (an 8×8 grid of counts blurs a lot); others are plain mistakes
+# made with up to 99.98 % confidence, and each of those costs the cross-entropy $-\ln q_c$ of the tiny probability
+# given to the true class. They are the examples that make the validation loss rise in section 5.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
 #
 # **Exercise 1.** Write the gradient $\partial L/\partial W$ of softmax regression without a bias: `features` $X$
-# (N×D), integer `labels` (N,), `weights` $W$ (D×C); $L$ is the mean cross-entropy of $S(X W)$. The checker also
+# (N×D: $N$ examples of $D$ features), integer `labels` (N,), `weights` $W$ (D×C); $L$ is the mean cross-entropy of $S(X W)$. The checker also
 # tries logits of ±800.
 
 # %%
@@ -310,7 +332,7 @@ assert wild.history.train_loss[-1] > wild.history.train_loss[0]
 # the end.
 
 # %%
-early = ct.classifier.digits_run(hidden=64, steps=int(h["step"][best]))
+early = ct.classifier.digits_run(hidden=64, steps=int(hist["step"][best]))
 for name, model in (("step 25", early.net), ("step 300", run.net)):
     lg = model.logits(X[val])
     loss = ct.sparse_softmax_cross_entropy_with_logits(labels[val], lg)

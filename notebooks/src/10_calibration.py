@@ -7,8 +7,10 @@
 
 # %% [markdown]
 # **In this notebook you will**
-# - draw a reliability diagram and compute the expected calibration error (ECE), with its bins in view;
-# - fit one temperature $T$ on validation NLL and see it change every confidence and no prediction;
+# - draw a reliability diagram (accuracy against confidence) and compute the expected calibration error (ECE), with
+#   its bins in view;
+# - fit one temperature $T$ on the validation NLL (negative log-likelihood: the mean cross-entropy on held-out
+#   images, notebook 03) and see it change every confidence and no prediction;
 # - train with label smoothing and with focal loss, derive both from cross-entropy, and measure what they do to
 #   logits, confidence and calibration; compare focal loss with `pos_weight` on an imbalanced problem;
 # - move $T$, $\varepsilon$ and $\gamma$ on sliders and watch the diagram follow.
@@ -17,7 +19,8 @@
 # overconfidence), [05 · Softmax](05_softmax_ce.ipynb) (temperature). Notation as in
 # [00 · Start here](00_start_here.ipynb): $x$ logits, $y$ the label vector, $c$ the true class, $C = 10$, $S(x)$ the
 # softmax, $q$ the model's probabilities, $T$ temperature, $\varepsilon$ label smoothing, $\gamma$ and $\alpha$ the
-# focal exponent and class weight, $w_+$ `pos_weight`.
+# focal exponent and class weight, $w_+$ `pos_weight`. New here: $u$ the uniform distribution (section 4); $q_t$,
+# $\bar q_c = 1 - q_c$ and $\phi$ (section 5).
 
 # %%
 import matplotlib.pyplot as plt
@@ -47,7 +50,8 @@ print(f"{np.mean(confidence > 0.99):.0%} of the test images get a confidence abo
 # %% [markdown]
 # A model is **calibrated** when its confidence matches its accuracy: of all the images it labels with confidence
 # near 0.8, about 80 % are right. A **reliability diagram** checks this. It sorts the predictions into bins by their
-# confidence $\max_j q_j$ and draws each bin's accuracy as a bar. A calibrated model's bars touch the diagonal.
+# confidence $\max_j q_j$ (the probability of the class the model predicts) and draws each bin's accuracy as a bar.
+# A calibrated model's bars touch the diagonal.
 #
 # **Predict first:** the model is right on 95.6 % of the test images but mostly says "above 99 %". Where will the
 # bars of the confident bins sit: on the diagonal, above it (underconfident) or below it (overconfident)?
@@ -59,24 +63,26 @@ plt.show()
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# **Below**: overconfident. The last bin holds 733 of the 797 images with mean confidence 0.997 and accuracy 0.986;
-# the bins from 0.5 to 0.95 are far below the diagonal (in the 0.8–0.87 bin, accuracy 0.50 at confidence 0.83). The
-# hatched boxes are the gaps. Their count-weighted mean is the expected calibration error, below.
+# **Below**: overconfident. The last bin holds 733 of the 797 images with mean confidence 0.997 and accuracy 0.986.
+# Of the other bins, all but two sit below the diagonal (in the 0.8–0.87 bin, accuracy 0.50 at confidence 0.83);
+# the two above it hold 1 and 7 images. The hatched boxes are the gaps between each bar and its bin's mean
+# confidence. Their mean, weighted by how many images each bin holds, is the expected calibration error, below.
 # </details>
 
 # %% [markdown]
 # **ECE** (Guo et al. 2017, "On Calibration of Modern Neural Networks") is the mean gap, weighted by how many
-# predictions fall in each bin: $\text{ECE} = \sum_b \frac{n_b}{N}\,\lvert \text{acc}_b - \text{conf}_b \rvert$.
-# It depends on a choice that papers rarely print, so we print it: $B = 15$ equal-width bins, each closed on the
-# right, $(b/B, (b+1)/B]$, as in Guo et al.'s code; a confidence of exactly 1.0 goes to the last bin, empty bins
-# count for nothing. Recompute it by hand, then see how it moves with $B$:
+# predictions fall in each bin: $\text{ECE} = \sum_m \frac{n_m}{N}\,\lvert \text{acc}_m - \text{conf}_m \rvert$,
+# with $n_m$ the number of predictions in bin $m$, $\text{acc}_m$ the fraction of them that are right and
+# $\text{conf}_m$ their mean confidence. It depends on a choice that papers rarely print, so we print it: $M = 15$
+# equal-width bins, each closed on the right, $(m/M, (m+1)/M]$, as in Guo et al.'s code; a confidence of exactly
+# 1.0 goes to the last bin, empty bins count for nothing. Recompute it by hand, then see how it moves with $M$:
 
 # %%
 edges = np.linspace(0, 1, 16)
 bin_of = np.searchsorted(edges, confidence, side="left") - 1  # (lower, upper]
 correct = q.argmax(axis=1) == c_test
-by_hand = sum(np.mean(bin_of == b) * abs(correct[bin_of == b].mean() - confidence[bin_of == b].mean())
-              for b in range(15) if np.any(bin_of == b))
+by_hand = sum(np.mean(bin_of == m) * abs(correct[bin_of == m].mean() - confidence[bin_of == m].mean())
+              for m in range(15) if np.any(bin_of == m))
 ece_before = ct.expected_calibration_error(q, c_test, n_bins=15)
 ct.checks.compare("ECE by hand vs ct.expected_calibration_error", by_hand, ece_before, rtol=1e-12)
 print("images per bin:", ct.reliability_curve(q, c_test).count.tolist())
@@ -86,18 +92,19 @@ assert 0.02 < ece_before < 0.03
 
 # %% [markdown]
 # From 0.0199 (5 bins) to 0.0270 (30 bins): compare ECEs only with the same bins on the same data.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · NLL and accuracy are different measures
 #
 # Accuracy only asks which class is on top; the NLL (the mean cross-entropy on held-out data) also charges for how
 # sure the model was. They can rank two models in opposite orders. The validation history of 09 has two such models:
 
 # %%
-h = run.history.arrays()
-best = int(np.argmin(h["val_loss"]))
+hist = run.history.arrays()
+best = int(np.argmin(hist["val_loss"]))
 for name, i in (("step 25 (lowest NLL)", best), ("step 300", -1)):
-    print(f"{name:>21}: validation accuracy {h['val_accuracy'][i]:.3f}, NLL {h['val_loss'][i]:.4f} nats")
-assert h["val_accuracy"][-1] > h["val_accuracy"][best] and h["val_loss"][-1] > h["val_loss"][best]
+    print(f"{name:>21}: validation accuracy {hist['val_accuracy'][i]:.3f}, NLL {hist['val_loss'][i]:.4f} nats")
+assert hist["val_accuracy"][-1] > hist["val_accuracy"][best] and hist["val_loss"][-1] > hist["val_loss"][best]
 
 # %% [markdown]
 # The model at step 300 is more accurate *and* has the worse NLL. ECE is a third view: NLL mixes calibration and
@@ -109,11 +116,14 @@ assert h["val_accuracy"][-1] > h["val_accuracy"][best] and h["val_loss"][-1] > h
 # Divide every logit by one number $T > 0$: $q = S(x / T)$. Because dividing by a positive number keeps the order of
 # the logits, the top class, and with it every prediction, stays the same; only the confidences move ($T > 1$
 # flattens, $T < 1$ sharpens, notebook 05). `ct.fit_temperature` finds the $T$ that minimises the validation NLL.
-# That problem is convex in $1/T$, so Newton's method solves it to full precision in a handful of steps.
+# As a function of $1/T$ that NLL is convex (a single valley, no false minimum), so Newton's method (steps that
+# use the curvature as well as the slope) solves it to full precision in a handful of steps.
 #
-# **Predict first:** will the fitted $T$ be above or below 1? And how many of the 797 test predictions will change?
+# **Predict first:** will the fitted $T$ be above or below 1? And will the mean test confidence, now 0.976, end up
+# above or below the test accuracy, 0.956?
 
 # %% jupyter={"outputs_hidden": true}
+print("Temperature fitted on the validation images, applied to the test images:")
 T = ct.fit_temperature(logits_val, c_val)
 q_T = ct.softmax(logits_test / T)
 ece_after = ct.expected_calibration_error(q_T, c_test)
@@ -122,21 +132,23 @@ print(f"predictions changed: {np.sum(q_T.argmax(axis=1) != q.argmax(axis=1))}")
 print(f"test NLL {ct.calibration.nll(logits_test, c_test):.4f} → {ct.calibration.nll(logits_test, c_test, T):.4f};"
       f"  ECE {ece_before:.4f} → {ece_after:.4f};  mean confidence {q.max(axis=1).mean():.4f} → "
       f"{q_T.max(axis=1).mean():.4f} (accuracy {accuracy:.4f})")
-assert T > 1 and np.array_equal(q_T.argmax(axis=1), q.argmax(axis=1)) and ece_after < ece_before
-assert abs(ct.temperature_nll_derivative(logits_val, c_val, T)) < 1e-12
-assert [f"{v:.4f}" for v in (T, ece_before, ece_after)] == ["1.8736", "0.0253", "0.0150"]  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# **T = 1.8736**, above 1: the network is overconfident, so its logits are divided by almost 2. **No prediction
-# changes**. The test NLL falls from 0.1513 to 0.1319 nats and ECE from 0.0253 to 0.0150; the mean confidence,
-# 0.945, is now close to the accuracy, 0.956. The derivative of the validation NLL at the fitted $T$ is zero to
+# **T = 1.8736**, above 1: the network is overconfident, so its logits are divided by almost 2. The mean confidence
+# falls to 0.945, slightly **below** the accuracy, 0.956: close, not equal, because $T$ minimises the NLL on the
+# validation images, not the gap on the test images. No prediction changes. The test NLL falls from 0.1513 to
+# 0.1319 nats and ECE from 0.0253 to 0.0150. The derivative of the validation NLL at the fitted $T$ is zero to
 # rounding: that is what "fitted to full precision" means. One number, fitted after training, is often the cheapest
 # calibration fix there is.
 # </details>
 
 # %%
+assert T > 1 and np.array_equal(q_T.argmax(axis=1), q.argmax(axis=1)) and ece_after < ece_before
+assert q.max(axis=1).mean() > accuracy > q_T.max(axis=1).mean()  # above the accuracy before, below after
+assert abs(ct.temperature_nll_derivative(logits_val, c_val, T)) < 1e-12
+assert [f"{v:.4f}" for v in (T, ece_before, ece_after)] == ["1.8736", "0.0253", "0.0150"]  # as the answer says
 plotting.draw_reliability(q_T, c_test, title=f"T = {T:.2f}")
 plt.show()
 
@@ -150,13 +162,13 @@ plt.show()
 # |---|---|---|
 # | 1 | $H(y_\varepsilon, q) = -\sum_j \big((1-\varepsilon) y_j + \tfrac{\varepsilon}{C}\big) \ln q_j$ | definition, $y_\varepsilon$ in place of $y$ |
 # | 2 | $= (1-\varepsilon)\big(-\sum_j y_j \ln q_j\big) + \varepsilon\big(-\sum_j \tfrac1C \ln q_j\big)$ | split the sum |
-# | 3 | $= (1-\varepsilon)\,H(y, q) + \varepsilon\,H(u, q)$, $u$ uniform | the two sums are cross-entropies |
+# | 3 | $= (1-\varepsilon)\,H(y, q) + \varepsilon\,H(u, q)$ | the two sums are cross-entropies; $u$ is the uniform distribution, $u_j = 1/C$ |
 #
 # The second term punishes any class whose probability goes to 0, so the model can no longer win by pushing logits
 # apart without limit. PyTorch's `CrossEntropyLoss(label_smoothing=ε)` is this (our `class_weighted_sparse_cross_entropy`
 # reproduces it). Keras' `categorical_crossentropy` smooths the same way, but its `binary_crossentropy` smooths each
 # output toward ½: $z(1 - \varepsilon) + \varepsilon/2$ (Keras 3.16.0, `keras/src/losses/losses.py`). With 10
-# one-vs-rest outputs that gives the negatives 0.05, not 0.01.
+# one-vs-rest outputs (one sigmoid per class, each a yes/no question) that gives the negatives 0.05, not 0.01.
 
 # %%
 eps, c_b, x_b = 0.1, c_val[:50], logits_val[:50]
@@ -169,12 +181,14 @@ print("categorical, ε/C:", np.round(y_eps[0], 3).tolist())
 print("Keras binary, ε/2:", np.round(y[0] * (1 - eps) + eps / 2, 3).tolist())
 
 # %% [markdown]
-# Now train the same network with $\varepsilon = 0.1$ and compare the size of its logits with the original.
+# Now train the same network with $\varepsilon = 0.1$ and compare the size of its logits with the original: the
+# mean length $\lVert x \rVert$ of the logit vector, and the gap between the two largest logits.
 #
 # **Predict first:** on a model that is already 95.6 % accurate and overconfident, will label smoothing lower its
 # ECE, or raise it?
 
 # %% jupyter={"outputs_hidden": true}
+print("Size of the logits, accuracy, confidence and ECE on the test images:")
 smooth = ct.classifier.digits_run(hidden=64, steps=300, label_smoothing=0.1, every=300)
 logits_s = smooth.net.logits(x_test)
 q_s = ct.softmax(logits_s)
@@ -183,19 +197,20 @@ for name, lg, qq in (("plain", logits_test, q), ("ε = 0.1", logits_s, q_s)):
     print(f"{name:>8}: mean ‖x‖ {np.linalg.norm(lg, axis=1).mean():5.2f}, top-2 logit gap {np.mean(top2[:, 1] - top2[:, 0]):5.2f}, "
           f"accuracy {np.mean(qq.argmax(axis=1) == c_test):.4f}, mean confidence {qq.max(axis=1).mean():.4f}, "
           f"ECE {ct.expected_calibration_error(qq, c_test):.4f}")
-assert ct.expected_calibration_error(q_s, c_test) > 3 * ece_before
-assert f"{ct.expected_calibration_error(q_s, c_test):.4f}" == "0.1413"  # as the answer says
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
 # **Raise it**, a lot: ECE 0.0253 → 0.1413. The logits shrink (mean norm 26.24 → 4.61), as intended, but now the
 # model is *underconfident*: mean confidence 0.831 at accuracy 0.972. The smoothed target caps how confident
-# training can make it, far below what a 97 % accurate model deserves. Label smoothing is a regulariser (here it even
+# training can make it, far below what a 97 % accurate model deserves. Label smoothing is a regulariser (a brake on
+# how closely the model fits its training labels; here it even
 # raised the accuracy), not a calibration method; a temperature fitted afterwards repairs the confidences.
 # </details>
 
 # %%
+assert ct.expected_calibration_error(q_s, c_test) > 3 * ece_before
+assert f"{ct.expected_calibration_error(q_s, c_test):.4f}" == "0.1413"  # as the answer says
 T_s = ct.fit_temperature(smooth.net.logits(x_val), c_val)
 ece_s = ct.expected_calibration_error(ct.softmax(logits_s / T_s), c_test)
 print(f"smoothed model: T = {T_s:.4f}, ECE → {ece_s:.4f}, NLL → {ct.calibration.nll(logits_s, c_test, T_s):.4f}")
@@ -204,26 +219,28 @@ assert T_s < 1 and ece_s < 0.02
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Focal loss
 #
-# Cross-entropy charges $-\ln q_t$, where $q_t$ is the probability of the true outcome (Lin et al.'s $p_t$; $q_t = q_c$, or $\sigma(x)$ for
-# a positive and $1 - \sigma(x)$ for a negative). Lin et al. (2017) multiply it by a factor that fades as the example
-# gets easy: $\text{FL} = -\alpha_t (1 - q_t)^\gamma \ln q_t$. With $\gamma = 0$ and no $\alpha$ it is cross-entropy.
-# Its gradient with respect to the logits, for the softmax with $u = 1 - q_c$ and $\ell = -\ln q_c$:
+# Cross-entropy charges $-\ln q_t$, where $q_t$ is the probability the model gives the true label: $q_t = q_c$ for
+# the softmax, $\sigma(x)$ for a positive and $1 - \sigma(x)$ for a negative. (Lin et al. call it $p_t$; here $p$ is
+# the target, so it is $q_t$.) Lin et al. (2017) multiply it by a factor that fades as the example gets easy:
+# $\text{FL} = -\alpha_t (1 - q_t)^\gamma \ln q_t$, where $\alpha_t$ is $\alpha$ for a positive and $1 - \alpha$
+# for a negative. With $\gamma = 0$ and no $\alpha$ it is cross-entropy. Its gradient with respect to the logits,
+# for the softmax, with $\bar q_c = 1 - q_c$ and $\ell = -\ln q_c$:
 #
 # | step | identity | because |
 # |---|---|---|
-# | 1 | $\dfrac{\partial \ell}{\partial x} = S(x) - y$, $\dfrac{\partial u}{\partial x} = -q_c\,(y - S(x))$ | notebook 05; $\partial q_c/\partial x_j = q_c(\delta_{cj} - q_j)$ |
-# | 2 | $\dfrac{\partial (u^\gamma \ell)}{\partial x} = u^\gamma (S - y) + \gamma u^{\gamma-1} \ell\, q_c (S - y)$ | product rule, step 1 |
-# | 3 | $= w\,(S(x) - y)$, $w = u^\gamma + \gamma\, q_c\, u^{\gamma-1}\,\ell \ge 0$ | factor out $S - y$ |
+# | 1 | $\dfrac{\partial \ell}{\partial x} = S(x) - y$, $\dfrac{\partial \bar q_c}{\partial x} = -q_c\,(y - S(x))$ | notebook 05; $\partial q_c/\partial x_j = q_c(y_j - q_j)$ |
+# | 2 | $\dfrac{\partial (\bar q_c^\gamma \ell)}{\partial x} = \bar q_c^\gamma (S - y) + \gamma \bar q_c^{\gamma-1} \ell\, q_c (S - y)$ | product rule, step 1 |
+# | 3 | $= \phi\,(S(x) - y)$, $\phi = \bar q_c^\gamma + \gamma\, q_c\, \bar q_c^{\gamma-1}\,\ell \ge 0$ | factor out $S - y$ |
 #
-# So the focal gradient is cross-entropy's gradient, scaled per example by $w$. Check it, then look at $w$:
+# So the focal gradient is cross-entropy's gradient, scaled per example by $\phi$. Check it, then look at $\phi$:
 
 # %%
 x5, c5 = logits_val[:6] / 4, c_val[:6]
 numeric = ct.numerical_gradient(lambda x: ct.sparse_softmax_focal_loss(c5, x, gamma=2.0).sum(), x5)
 s5, y5 = ct.softmax(x5), np.eye(10)[c5]
-u5, l5, p5 = 1 - s5[np.arange(6), c5], -ct.log_softmax(x5)[np.arange(6), c5], s5[np.arange(6), c5]
-w5 = u5**2 + 2 * p5 * u5 * l5
-ct.checks.compare("w·(S − y) vs finite differences", w5[:, None] * (s5 - y5), numeric, rtol=1e-6, atol=1e-8)
+qc5, l5 = s5[np.arange(6), c5], -ct.log_softmax(x5)[np.arange(6), c5]
+phi5 = (1 - qc5) ** 2 + 2 * qc5 * (1 - qc5) * l5
+ct.checks.compare("φ·(S − y) vs finite differences", phi5[:, None] * (s5 - y5), numeric, rtol=1e-6, atol=1e-8)
 
 # %% [markdown]
 # **Predict first:** with $\gamma = 2$, by what factor is the gradient of an easy example ($q_t = 0.9$) scaled
@@ -231,24 +248,25 @@ ct.checks.compare("w·(S − y) vs finite differences", w5[:, None] * (s5 - y5),
 
 # %% jupyter={"outputs_hidden": true}
 q_t = np.array([0.1, 0.5, 0.9, 0.99])
-print("      q_t:" + "".join(f"{p:>9}" for p in q_t))
+print("The focal factor φ for a few values of q_t (cross-entropy's factor is one):")
+print("        q_t:" + "".join(f"{v:>9}" for v in q_t))
 for gamma in (0.0, 1.0, 2.0, 5.0):
-    w = (1 - q_t) ** gamma + gamma * q_t * (1 - q_t) ** (gamma - 1) * -np.log(q_t) if gamma else np.ones(4)
-    print(f"  γ = {gamma:.0f}: w" + "".join(f"{v:9.2e}" for v in w))
-w2 = (1 - q_t) ** 2 + 2 * q_t * (1 - q_t) * -np.log(q_t)
-assert w2[0] > 1.2 and w2[2] < 0.03 and w2[3] < 3e-4
-assert [f"{v:.3g}" for v in w2] == ["1.22", "0.597", "0.029", "0.000299"]  # as the answer says
+    phi = (1 - q_t) ** gamma + gamma * q_t * (1 - q_t) ** (gamma - 1) * -np.log(q_t) if gamma else np.ones(4)
+    print(f"  γ = {gamma:.0f}: φ =" + "".join(f"{v:9.2e}" for v in phi))
+phi2 = (1 - q_t) ** 2 + 2 * q_t * (1 - q_t) * -np.log(q_t)
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
 # The easy example's gradient is scaled by **0.029** (34 times smaller), the hard one's by **1.22**: slightly *more*
-# than cross-entropy, because the second term of $w$ grows with $-\ln q_t$. At $q_t = 0.99$ the factor is
+# than cross-entropy, because the second term of $\phi$ grows with $-\ln q_t$. At $q_t = 0.99$ the factor is
 # $3.0 \times 10^{-4}$. Training with focal loss spends its steps on the hard examples. On the digits with
 # $\gamma = 2$, that also tempers the confidence:
 # </details>
 
 # %%
+assert phi2[0] > 1.2 and phi2[2] < 0.03 and phi2[3] < 3e-4
+assert [f"{v:.3g}" for v in phi2] == ["1.22", "0.597", "0.029", "0.000299"]  # as the answer says
 focal = ct.classifier.digits_run(hidden=64, steps=300, gamma=2.0, every=300)
 q_f = ct.softmax(focal.net.logits(x_test))
 print(f"focal γ = 2: accuracy {np.mean(q_f.argmax(axis=1) == c_test):.4f}, mean confidence "
@@ -257,9 +275,11 @@ print(f"focal γ = 2: accuracy {np.mean(q_f.argmax(axis=1) == c_test):.4f}, mean
 
 # %% [markdown]
 # Focal loss was invented for **imbalance**: in object detection most candidate boxes are easy background. Compare it
-# with `pos_weight` (notebook 07) on a one-vs-rest problem, "is this digit an 8?" (about 10 % positives), with
-# logistic regression: plain BCE, BCE with $w_+ = 9$ (negatives per positive), and torchvision's defaults
-# $\gamma = 2$, $\alpha = 0.25$ (`ct.sigmoid_focal_loss`).
+# with `pos_weight` (notebook 07) on a one-vs-rest problem: "is this digit an 8?"
+# (about 10 % positives). The model is logistic regression, one sigmoid output linear in the 64 pixels (notebook 04),
+# trained with plain BCE, with BCE and $w_+ = 9$ (negatives per positive), and with torchvision's defaults
+# $\gamma = 2$, $\alpha = 0.25$ (`ct.sigmoid_focal_loss`). An image is flagged as an 8 when $\sigma(x) > 0.5$.
+# **Recall** is the fraction of the real 8s that get flagged; **precision** the fraction of flagged images that are 8s.
 #
 # **Predict first:** which of the three finds the most 8s (highest recall)? Which makes the fewest false alarms
 # (highest precision)?
@@ -268,13 +288,14 @@ print(f"focal γ = 2: accuracy {np.mean(q_f.argmax(axis=1) == c_test):.4f}, mean
 digits = ct.datasets.load_digits()
 X, is8 = digits.features, (digits.labels == 8).astype(float)
 tr, _, te = ct.datasets.digits_split()
-quoted = {"BCE": "0.740 0.761", "pos_weight 9": "0.849 0.579", "focal γ=2 α=.25": "0.603 0.830"}
+print("Is it an eight? Recall and precision on the test images, for each loss:")
+found = {}
 for name, kw in (("BCE", {}), ("pos_weight 9", {"pos_weight": 9.0}), ("focal γ=2 α=.25", {"gamma": 2.0, "alpha": 0.25})):
     wb = ct.classifier.train_binary(X[tr], is8[tr], steps=300, **kw)
     said = ct.sigmoid(X[te] @ wb[:-1] + wb[-1]) > 0.5
     recall, precision = said[is8[te] == 1].mean(), is8[te][said].mean()
     print(f"{name:>16}: recall {recall:.3f}  precision {precision:.3f}  ({said.sum()} flagged, {int(is8[te].sum())} are 8s)")
-    assert f"{recall:.3f} {precision:.3f}" == quoted[name]  # as the answer says
+    found[name] = f"{recall:.3f} {precision:.3f}"
 
 # %% [markdown]
 # <details><summary>Answer</summary>
@@ -282,16 +303,20 @@ for name, kw in (("BCE", {}), ("pos_weight 9", {"pos_weight": 9.0}), ("focal γ=
 # `pos_weight` has the highest recall (0.849) and the lowest precision (0.579): it makes each positive count 9
 # times, which moves every probability up and flags more. Focal loss with torchvision's defaults has the
 # *lowest* recall (0.603) and the highest precision (0.830). Its $\alpha = 0.25$ weights the positives down, not up
-# (RetinaNet chose it because $\gamma$ already silences the many easy negatives), and $\gamma$ here mutes the
+# (Lin et al.'s detector, RetinaNet, chose it because $\gamma$ already silences the many easy negatives), and $\gamma$ here mutes the
 # easy positives as well. Focal loss reweights easy against hard; `pos_weight` reweights one class against the
 # other. For a rare class with hard negatives, `pos_weight` (or a threshold chosen on validation data) is the tool.
 # </details>
+
+# %%
+assert found == {"BCE": "0.740 0.761", "pos_weight 9": "0.849 0.579", "focal γ=2 α=.25": "0.603 0.830"}  # as the answer says
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Sliders: $T$, $\varepsilon$ and $\gamma$
 #
 # The widget shows the test reliability diagram of a network trained with label smoothing $\varepsilon$ or focal
-# exponent $\gamma$ (it trains the nine networks once, a few seconds), with its logits divided by $T$.
+# exponent $\gamma$ (it trains the nine networks once, a few seconds), with its logits divided by $T$. The two are
+# not combined: moving $\varepsilon$ off 0 puts $\gamma$ back to 0, and the other way round.
 #
 # **Predict first:** set $\varepsilon = 0.2$. Which temperature gives the lowest ECE: above 1, or below? Then find
 # it with the slider.
@@ -353,19 +378,19 @@ ct.checks.focal_grad(my_focal_grad)
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
-# Step 3 of section 5, written so that $0 \cdot \infty$ never happens: $u^{\gamma - 1}\ell = u^\gamma\,(\ell/u)$,
-# and $\ell/u \to 1$ as $u \to 0$.
+# Step 3 of section 5, written so that $0 \cdot \infty$ never happens:
+# $\bar q_c^{\gamma - 1}\ell = \bar q_c^\gamma\,(\ell/\bar q_c)$, and $\ell/\bar q_c \to 1$ as $\bar q_c \to 0$.
 #
 # ```python
 # def my_focal_grad(labels, logits, gamma):
 #     rows = np.arange(len(labels))
 #     log_q = ct.log_softmax(logits)
 #     q = np.exp(log_q)
-#     p, ell = q[rows, labels], -log_q[rows, labels]
-#     u = 1 - p
-#     ratio = np.divide(ell, u, out=np.ones_like(u), where=u > 0)
-#     w = u**gamma * (1 + gamma * p * ratio)
-#     return w[:, None] * (q - np.eye(logits.shape[1])[labels])
+#     q_c, ell = q[rows, labels], -log_q[rows, labels]
+#     qbar = 1 - q_c
+#     ratio = np.divide(ell, qbar, out=np.ones_like(qbar), where=qbar > 0)
+#     phi = qbar**gamma * (1 + gamma * q_c * ratio)
+#     return phi[:, None] * (q - np.eye(logits.shape[1])[labels])
 # ```
 # </details>
 
@@ -403,9 +428,10 @@ ct.checks.smoothing_logit_gap(my_logit_gap)
 # - Accuracy ignores confidence; NLL charges for it; a model can gain accuracy while its NLL gets worse.
 # - Temperature scaling fits one $T$ on validation NLL: no prediction changes, the confidences do.
 # - Label smoothing bounds the logits; on an accurate model it overshoots into underconfidence. Focal loss scales
-#   each example's gradient by $w(q_t)$ and mutes easy examples; it is not a substitute for `pos_weight`.
+#   each example's gradient by $\phi(q_t)$ and mutes easy examples; it is not a substitute for `pos_weight`.
 #
-# Back to the map: [00 · Start here](00_start_here.ipynb).
+# Next: [11 · Cross-entropy at language-model scale](11_language_model_scale.ipynb). Back to the map:
+# [00 · Start here](00_start_here.ipynb).
 
 # %% [markdown]
 # ## Going deeper

@@ -1,8 +1,9 @@
 """Real JupyterLab in Debian's chromium, shared by the browser tests and the slider latency benchmark.
 
-``serve_lab`` runs JupyterLab (with JupyterLab's own Galata test configuration) on 127.0.0.1 over a scratch
-copy of the notebooks; ``launch_chromium`` starts /usr/bin/chromium headless through Python Playwright
-(Playwright's own browser download is never used); ``open_and_run`` opens a notebook and runs all cells.
+``serve_lab`` runs JupyterLab (JupyterLab's Galata test configuration, with a random token, the XSRF
+check on and no terminals) on 127.0.0.1 over a scratch copy of the notebooks; ``launch_chromium`` starts
+/usr/bin/chromium headless through Python Playwright (Playwright's own browser download is never used);
+``open_and_run`` opens a notebook and runs all cells.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -57,6 +59,9 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
+TOKENS: dict[str, str] = {}  # base URL of a running serve_lab → its token
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,6 +88,8 @@ def serve_lab(scratch: Path, settings: dict[str, str] = LAB_SETTINGS):
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
     }
+    token = secrets.token_hex(32)  # the server's only credential, passed through the environment (not argv)
+    env["CE_TEACH_LAB_TOKEN"] = token
     port = free_port()
     log_path = home / "server.log"
     with open(log_path, "w") as log:
@@ -105,14 +112,17 @@ def serve_lab(scratch: Path, settings: dict[str, str] = LAB_SETTINGS):
             deadline = time.monotonic() + 90
             while True:
                 try:
-                    urllib.request.urlopen(f"{base}/api/status", timeout=2)
+                    status = urllib.request.Request(f"{base}/api/status", headers={"Authorization": f"token {token}"})
+                    urllib.request.urlopen(status, timeout=2)
                     break
                 except OSError:
                     if server.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"JupyterLab did not start:\n{log_path.read_text()[-3000:]}") from None
                     time.sleep(0.5)
+            TOKENS[base] = token
             yield base
         finally:
+            TOKENS.pop(base, None)
             server.terminate()
             try:
                 server.wait(timeout=20)
@@ -122,7 +132,8 @@ def serve_lab(scratch: Path, settings: dict[str, str] = LAB_SETTINGS):
 
 def open_and_run(page, base: str, name: str) -> None:
     """Open the notebook, clear its stored outputs and run all cells; return when every code cell has run."""
-    page.goto(f"{base}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+    # The token in the first URL logs the page in (a cookie); JupyterLab then sends the XSRF header itself.
+    page.goto(f"{base}/lab/tree/{name}?reset&token={TOKENS[base]}", wait_until="domcontentloaded")
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
         " && window.jupyterapp.shell.currentWidget.sessionContext",
