@@ -30,7 +30,7 @@ def test_draws_densities_of_the_target_and_both_fits():
     np.testing.assert_array_equal(plot.reverse.get_ydata(), normal_on_grid(GRID, reverse.mean, reverse.std) / STEP)
     title = plot.ax.get_title()
     assert f"D(p‖q) = {forward.divergence:.3f} nats" in title and f"D(q‖p) = {reverse.divergence:.3f} nats" in title
-    assert plot.ax.get_xlabel() == "u (grid point)" and plot.ax.get_ylabel() == "probability density [1/u]"
+    assert plot.ax.get_xlabel() == "t (grid point)" and plot.ax.get_ylabel() == "probability density [1/t]"
     top = plot.ax.get_ylim()[1]
     assert max(line.get_ydata().max() for line in (plot.target, plot.forward, plot.reverse)) < top
 

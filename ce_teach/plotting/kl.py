@@ -80,8 +80,8 @@ def draw_kl_fits(grid, p, forward: NormalFit, reverse: NormalFit, *, ax=None) ->
     (rev,) = ax.plot(grid, zeros, "--", color=ACCENT_COLOUR, label="reverse fit (mode-seeking)")
     ax.set_xlim(grid[0], grid[-1])
     ax.set_ylim(0, 1e-12)  # update() sets the real top
-    ax.set_xlabel("u (grid point)")
-    ax.set_ylabel("probability density [1/u]")
+    ax.set_xlabel("t (grid point)")
+    ax.set_ylabel("probability density [1/t]")
     ax.title.set_fontsize(10)
     legend_above(ax.figure, [target, fwd, rev], fontsize=8)
     plot = KLFitsPlot(ax, grid, target, fwd, rev)
@@ -136,8 +136,8 @@ def draw_pointwise_kl(grid, p, q, *, name: str = "", ylim=None, legend: bool = T
     (forward,) = ax.plot(grid, zeros, color=TARGET_COLOUR, label="p·ln(p/q): terms of D(p‖q)")
     (reverse,) = ax.plot(grid, zeros, "--", color=MODEL_COLOUR, label="q·ln(q/p): terms of D(q‖p)")
     ax.set_xlim(grid[0], grid[-1])
-    ax.set_xlabel("u (grid point)")
-    ax.set_ylabel("term per unit of u [nats/u]")
+    ax.set_xlabel("t (grid point)")
+    ax.set_ylabel("term per unit of t [nats/t]")
     ax.title.set_fontsize(10)
     if legend:
         legend_above(ax.figure, [forward, reverse], fontsize=8)

@@ -82,25 +82,42 @@ print("ok")
 # | symbol | meaning |
 # |---|---|
 # | $x$ | logits (raw scores before any activation); $x_i$ the logit of class $i$ |
+# | $X$ | the inputs of a batch, one row per example (09: 64 pixels per image) |
+# | $h$ | hidden activations, $h = \tanh(X W_1 + b_1)$ (09) |
+# | $W$, $b$ | a layer's weight matrix and bias vector ($W_1, b_1$ hidden, $W_2, b_2$ output; 09) |
 # | $z$ | the label of the sigmoid family: 0/1 or a probability in [0, 1] (TensorFlow's name) |
 # | $y$ | the label vector of the softmax family, one-hot or soft; $y_i$ its entries |
 # | $c$ | the index of the true class (a sparse label) |
 # | $i, j$ | class indices; $C$ the number of classes |
-# | $n$, $N$ | example index and batch size; $V$ vocabulary size, $d$ hidden width (11) |
+# | $n$, $N$ | example index and batch size; $V$ vocabulary size, $d$ hidden width (notebook 11) |
+# | $N_+$, $N_-$ | the numbers of positive and negative examples (04) |
+# | $N_\text{H}$, $\hat p$ | a coin's number of heads in $N$ tosses, and observed frequencies such as $\hat p = (N_\text{H}/N, 1 - N_\text{H}/N)$ (03) |
+# | $\text{count}(a, b)$ | how often character $b$ followed character $a$ in a text (03's bigram model) |
 # | $p$ | the true distribution (targets) |
 # | $q$ | the model's distribution; in the sigmoid family $q = \sigma(x)$, the probability of class 1 |
+# | $q_t$ | the probability the model gives the true label: $q_c$, or $\sigma(x)$ for a positive and $1 - \sigma(x)$ for a negative (Lin et al.'s $p_t$, renamed because $p$ is the target; 10) |
+# | $\bar q_c$ | $1 - q_c$, the probability left for the wrong classes (10) |
+# | $u$ | the uniform distribution, $u_i = 1/C$ (10) |
+# | $f_c$ | the frequency of class $c$ in a data set, $n_c / N$ (09) |
 # | $\sigma$ | the sigmoid, and nothing else (write a standard deviation as "sd") |
 # | $S(x)$ | the softmax |
 # | $H(p)$, $H(p, q)$, $D_{KL}(p\|q)$ | entropy, cross-entropy, KL: targets first |
 # | $L$ | a loss; $\ell_n$ the loss of example $n$ |
+# | $L_0$ | $\log(1 + e^{-\lvert x\rvert})$, the shared term of the stable sigmoid losses (04) |
+# | $\operatorname{cond}$ | a condition number: relative change of a result per relative change of an input (04) |
 # | $w$ | weights; $w_+$ is `pos_weight` |
 # | $T$ | temperature |
 # | $\delta$ | a small constant added inside a log or used to clip (Keras calls it `epsilon`) |
 # | $\varepsilon$ | the label-smoothing amount |
 # | $\gamma$, $\alpha$ | focal loss: focusing exponent and class weight |
+# | $\phi$ | the focal-loss gradient factor: $\partial\,\text{FL}/\partial x = \phi\,(S(x) - y)$ (10) |
 # | $\lambda$ | a penalty coefficient (z-loss) |
 # | $\kappa$ | the soft-capping value in $\kappa \tanh(x/\kappa)$ |
 # | $k$ | a count: add-$k$ smoothing, $k$ sampled classes |
+# | $t$ | a real variable: the point of a grid or of a density, $p(t)$ (01, 02) |
+# | $\Delta$ | a shift added to every logit (05) |
+# | $[i = j]$ | 1 if $i = j$, else 0 (the Iverson bracket) |
+# | $m$, $M$ | a calibration bin and the number of bins, as in Guo et al. (ECE, 10); $n_m$ the predictions in bin $m$ |
 #
 # Logarithms: $\ln$ is the natural log and measures information in **nats**; $\log_2$ measures it in
 # **bits**. `ce_teach` keeps the maths order too: `ct.cross_entropy(p, q)` is $H(p, q)$ and
@@ -289,8 +306,13 @@ print(ct.package_map())
 #
 # **Next:** [01 · Entropy](01_entropy.ipynb).
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Glossary · 术语表 (English ↔ 中文)
+# %% [markdown]
+# ## Going deeper
+#
+# Reference material for the whole collection: the terms in English and Chinese.
+
+# %% [markdown]
+# ### Glossary · 术语表 (English ↔ 中文)
 #
 # Every term the collection uses, with the usual Chinese term and its symbol or code name here. Chinese
 # texts often keep *softmax*, *sigmoid*, *logits* and *focal loss* in English.
@@ -326,8 +348,25 @@ print(ct.package_map())
 # | surprise, self-information | 惊奇度，自信息 | $-\log p$ |
 # | bit; nat | 比特；奈特 | $\log_2$; $\ln$ |
 # | natural logarithm | 自然对数 | $\ln$ |
-# | probability distribution; uniform distribution | 概率分布；均匀分布 | `ct.entropy` |
+# | probability distribution | 概率分布 | `ct.entropy` |
 # | perplexity | 困惑度 | $2^{H_\text{bits}}$ |
+# | inputs (features) of a model, one row per example | 输入（特征） | $X$ |
+# | hidden activations; hidden layer | 隐藏层激活值；隐藏层 | $h$ |
+# | weight matrix; bias | 权重矩阵；偏置 | $W$, $b$ |
+# | numbers of positive and negative examples | 正样本数；负样本数 | $N_+$, $N_-$ |
+# | number of heads; observed frequencies | 正面朝上次数；观测频率 | $N_\text{H}$, $\hat p$ |
+# | bigram count | 二元组计数 | $\text{count}(a, b)$ |
+# | probability given to the true label (focal loss) | 真实标签的预测概率 | $q_t$ |
+# | probability left for the wrong classes | 分给错误类别的概率 | $\bar q_c$ |
+# | uniform distribution | 均匀分布 | $u$ |
+# | class frequency | 类别频率 | $f_c$ |
+# | shared term of the stable sigmoid losses | 稳定形式的公共项 | $L_0$ |
+# | condition number | 条件数 | $\operatorname{cond}$ |
+# | focal-loss gradient factor | focal loss 梯度因子 | $\phi$ |
+# | calibration bin; number of bins | 校准分箱；分箱数 | $m$, $M$ |
+# | real variable (a grid point, the variable of a density) | 实变量（网格点，密度的自变量） | $t$ |
+# | shift added to every logit | 加到每个 logit 上的平移量 | $\Delta$ |
+# | Iverson bracket | 艾弗森括号 | $[i = j]$ |
 # | prefix code; Huffman code; Kraft's inequality | 前缀码；霍夫曼编码；克拉夫特不等式 | `ct.coding` |
 # | code length, expected code length | 码长，平均码长 | $L$ in 01 |
 # | Gibbs' inequality; Jensen's inequality | 吉布斯不等式；琴生（Jensen）不等式 | 02, 01 |

@@ -300,7 +300,7 @@ assert ct.kl_divergence(target, squeezed) > 4 * ct.kl_divergence(squeezed, targe
 #
 # Asymmetry matters when the model *cannot* equal the target. Take a target $p$ with two bumps, a mixture of
 # two normal densities with weights 0.4 and 0.6, and a model $q$ that is a single normal bump with a mean
-# $\mu$ and a standard deviation (sd) to choose. Both live on a grid of 400 points $u_i$ on $[-8, 8]$ (a
+# $\mu$ and a standard deviation (sd) to choose. Both live on a grid of 400 points $t_i$ on $[-8, 8]$ (a
 # distribution over the grid points, shown as a density). Which single bump is "closest" to $p$?
 #
 # - **Forward KL**, minimise $D(p\|q) = \sum_i p_i \log(p_i/q_i)$: wherever $p_i$ is large and $q_i$ tiny the
@@ -315,7 +315,7 @@ assert ct.kl_divergence(target, squeezed) > 4 * ct.kl_divergence(squeezed, targe
 # best few local minima (see `ce_teach/fitting.py`).
 
 # %%
-grid = np.linspace(-8.0, 8.0, 400)  # the grid points u_i
+grid = np.linspace(-8.0, 8.0, 400)  # the grid points t_i
 bumps = dict(means=[-3.0, 3.0], stds=[0.8, 0.8], weights=[0.4, 0.6])
 two_bumps = ct.fitting.mixture_on_grid(grid, **bumps)
 fitter = ct.fitting.NormalFitter(grid)
@@ -357,7 +357,7 @@ plt.show()
 # %% [markdown]
 # For the reverse fit (right), the forward terms tower over the left bump, which $q$ leaves uncovered: that
 # is where its large $D(p\|q)$ comes from, while its reverse terms stay small everywhere. For the forward
-# fit (left), the reverse terms peak in the valley at $u = 0$, where $q$ puts mass and $p$ has almost none.
+# fit (left), the reverse terms peak in the valley at $t = 0$, where $q$ puts mass and $p$ has almost none.
 
 # %%
 step = grid[1] - grid[0]
@@ -366,8 +366,8 @@ reverse_terms = q_forward * np.log(q_forward / two_bumps)  # terms of D(q‖p) f
 ct.checks.compare("the terms sum to the divergences", [forward_terms.sum(), reverse_terms.sum()],
                   [table[1, 0], table[0, 1]], rtol=1e-12)
 assert grid[np.argmax(forward_terms)] < -2 and abs(grid[np.argmax(reverse_terms)]) < 0.1
-print(f"largest forward term of the reverse fit at u = {grid[np.argmax(forward_terms)]:.2f} (the left bump); "
-      f"largest reverse term of the forward fit at u = {grid[np.argmax(reverse_terms)]:.2f} (the valley)")
+print(f"largest forward term of the reverse fit at t = {grid[np.argmax(forward_terms)]:.2f} (the left bump); "
+      f"largest reverse term of the forward fit at t = {grid[np.argmax(reverse_terms)]:.2f} (the valley)")
 
 # %% [markdown]
 # The forward fit has exactly the target's mean and sd on the grid (**moment matching**), and the reverse
@@ -457,8 +457,8 @@ ct.checks.kl_divergence_bits(my_kl_bits)
 # $D\big(\mathcal N(\mu_1, \text{sd}_1^2)\,\|\,\mathcal N(\mu_2, \text{sd}_2^2)\big)$ in nats, in closed form, and
 # write it as `my_kl_normals(mu1, sd1, mu2, sd2)` (with `np.log`, so it also works on arrays). The checker
 # compares it with the definition, in which the sum over outcomes becomes an integral over densities,
-# $\int p(u) \ln\frac{p(u)}{q(u)}\,du$, computed numerically. Start from
-# $\ln p(u) = -\ln(\text{sd}_1\sqrt{2\pi}) - \frac{(u - \mu_1)^2}{2\,\text{sd}_1^2}$, and the same for $q$.
+# $\int p(t) \ln\frac{p(t)}{q(t)}\,du$, computed numerically. Start from
+# $\ln p(t) = -\ln(\text{sd}_1\sqrt{2\pi}) - \frac{(t - \mu_1)^2}{2\,\text{sd}_1^2}$, and the same for $q$.
 
 # %%
 def my_kl_normals(mu1, sd1, mu2, sd2):
@@ -472,9 +472,9 @@ ct.checks.kl_normals_nats(my_kl_normals)
 #
 # | step | because |
 # |---|---|
-# | $\ln\frac{p(u)}{q(u)} = \ln\frac{\text{sd}_2}{\text{sd}_1} - \frac{(u-\mu_1)^2}{2\,\text{sd}_1^2} + \frac{(u-\mu_2)^2}{2\,\text{sd}_2^2}$ | the $\sqrt{2\pi}$ cancel |
-# | $\mathbb E_p[(u-\mu_1)^2] = \text{sd}_1^2$ | the variance of $p$ ($\mathbb E_p$: the average under $p$) |
-# | $\mathbb E_p[(u-\mu_2)^2] = \text{sd}_1^2 + (\mu_1-\mu_2)^2$ | write $u - \mu_2 = (u - \mu_1) + (\mu_1 - \mu_2)$; the cross term averages to 0 |
+# | $\ln\frac{p(t)}{q(t)} = \ln\frac{\text{sd}_2}{\text{sd}_1} - \frac{(t-\mu_1)^2}{2\,\text{sd}_1^2} + \frac{(t-\mu_2)^2}{2\,\text{sd}_2^2}$ | the $\sqrt{2\pi}$ cancel |
+# | $\mathbb E_p[(t-\mu_1)^2] = \text{sd}_1^2$ | the variance of $p$ ($\mathbb E_p$: the average under $p$) |
+# | $\mathbb E_p[(t-\mu_2)^2] = \text{sd}_1^2 + (\mu_1-\mu_2)^2$ | write $t - \mu_2 = (t - \mu_1) + (\mu_1 - \mu_2)$; the cross term averages to 0 |
 # | $D = \ln\frac{\text{sd}_2}{\text{sd}_1} + \frac{\text{sd}_1^2 + (\mu_1-\mu_2)^2}{2\,\text{sd}_2^2} - \frac12$ | average the first line over $p$ |
 #
 # ```python
@@ -622,15 +622,15 @@ ct.checks.compare("kl_div(log p, q) vs D(q‖p)", kl_div_like_torch(np.log(coin)
 # %% [markdown]
 # ### Why: forward KL matches moments, reverse KL hides in a mode
 #
-# **Forward.** On the grid the model is $q_i = e^{a u_i + b u_i^2} / Z(a, b)$ with $a = \mu/\text{sd}^2$,
+# **Forward.** On the grid the model is $q_i = e^{a t_i + b t_i^2} / Z(a, b)$ with $a = \mu/\text{sd}^2$,
 # $b = -1/(2\,\text{sd}^2)$ and $Z$ the sum that normalises it.
 #
 # | step | because |
 # |---|---|
-# | $D(p\|q) = \sum_i p_i \ln p_i - \sum_i p_i (a u_i + b u_i^2) + \ln Z(a, b)$ | $\ln q_i = a u_i + b u_i^2 - \ln Z$, and $\sum_i p_i = 1$ |
-# | $\partial D / \partial a = -\mathbb{E}_p[u] + \partial \ln Z/\partial a$ | only the last two terms depend on $a$ |
-# | $\partial \ln Z / \partial a = \sum_i u_i e^{a u_i + b u_i^2} / Z = \mathbb{E}_q[u]$ | differentiate $Z = \sum_i e^{a u_i + b u_i^2}$ |
-# | at the minimum: $\mathbb{E}_q[u] = \mathbb{E}_p[u]$, and likewise $\mathbb{E}_q[u^2] = \mathbb{E}_p[u^2]$ | gradient 0; the same steps with $b$ |
+# | $D(p\|q) = \sum_i p_i \ln p_i - \sum_i p_i (a t_i + b t_i^2) + \ln Z(a, b)$ | $\ln q_i = a t_i + b t_i^2 - \ln Z$, and $\sum_i p_i = 1$ |
+# | $\partial D / \partial a = -\mathbb{E}_p[t] + \partial \ln Z/\partial a$ | only the last two terms depend on $a$ |
+# | $\partial \ln Z / \partial a = \sum_i t_i e^{a t_i + b t_i^2} / Z = \mathbb{E}_q[t]$ | differentiate $Z = \sum_i e^{a t_i + b t_i^2}$ |
+# | at the minimum: $\mathbb{E}_q[t] = \mathbb{E}_p[t]$, and likewise $\mathbb{E}_q[t^2] = \mathbb{E}_p[t^2]$ | gradient 0; the same steps with $b$ |
 #
 # So the forward fit has the target's mean and variance (**moment matching**): with bumps at $\pm 3$ the
 # variance is large, and $q$ must be wide. The moments are those *on the grid*: the fit's parameters can be
@@ -679,8 +679,8 @@ print("both fits are minima: nudging μ or sd by ±0.001 increases their diverge
 # target's moments:
 
 # %%
-def normal_cdf(u, mean, sd):
-    return 0.5 * (1 + math.erf((u - mean) / (sd * math.sqrt(2))))
+def normal_cdf(t, mean, sd):
+    return 0.5 * (1 + math.erf((t - mean) / (sd * math.sqrt(2))))
 
 
 wide = fitter.fit(ct.fitting.mixture_on_grid(grid, [-4.0, 4.0], [0.8, 0.8], [0.4, 0.6]), "forward")

@@ -219,21 +219,21 @@ assert f"{likelihood:.4f}" == "0.1344" and f"{batch_loss:.7f}" == "0.5017337"
 print(f"product of 10 000 halves: {np.prod(np.full(10_000, 0.5))};  mean of −ln: {np.mean(-np.log(np.full(10_000, 0.5))):.6f}")
 
 # %% [markdown]
-# **A coin's maximum-likelihood estimate.** Toss a coin $N$ times and see $h$ heads. The likelihood of $q$ is
-# $q^h (1 - q)^{N - h}$, and its negative log over $N$ is $-\frac hN \ln q - \frac{N-h}{N}\ln(1 - q) = H(\hat p, q)$,
-# the cross-entropy against the observed frequencies $\hat p = (h/N, 1 - h/N)$. By section 2 it is smallest at
-# $q = \hat p$: the maximum-likelihood estimate is $h/N$. It describes the tosses we saw, not the coin: 50 tosses of a
-# coin made with 0.6 can give quite another $h/N$. Checked numerically:
+# **A coin's maximum-likelihood estimate.** Toss a coin $N$ times and see $N_\text{H}$ heads. The likelihood of $q$ is
+# $q^{N_\text{H}} (1 - q)^{N - N_\text{H}}$, and its negative log over $N$ is $-\frac{N_\text{H}}{N} \ln q - \frac{N-N_\text{H}}{N}\ln(1 - q) = H(\hat p, q)$,
+# the cross-entropy against the observed frequencies $\hat p = (N_\text{H}/N, 1 - N_\text{H}/N)$. By section 2 it is smallest at
+# $q = \hat p$: the maximum-likelihood estimate is $N_\text{H}/N$. It describes the tosses we saw, not the coin: 50 tosses of a
+# coin made with 0.6 can give quite another $N_\text{H}/N$. Checked numerically:
 
 # %%
 tosses = rng.random(50) < 0.6  # 50 tosses of a coin with a 60 % chance of heads
-h, n_tosses = int(tosses.sum()), tosses.size
+heads, n_tosses = int(tosses.sum()), tosses.size
 q_scan = np.linspace(0.0001, 0.9999, 9999)
-nll = -(h * np.log(q_scan) + (n_tosses - h) * np.log(1 - q_scan)) / n_tosses  # −ln(likelihood) / N
-p_hat = np.broadcast_to([h / n_tosses, 1 - h / n_tosses], (q_scan.size, 2))
+nll = -(heads * np.log(q_scan) + (n_tosses - heads) * np.log(1 - q_scan)) / n_tosses  # −ln(likelihood) / N
+p_hat = np.broadcast_to([heads / n_tosses, 1 - heads / n_tosses], (q_scan.size, 2))
 ct.checks.compare("−ln(likelihood)/N vs H(p̂, q)", nll, ct.cross_entropy(p_hat, np.stack([q_scan, 1 - q_scan], axis=1)))
-print(f"{h} heads in {n_tosses}: h/N = {h / n_tosses};  the q with the highest likelihood: {q_scan[np.argmin(nll)]:.4f}")
-assert abs(q_scan[np.argmin(nll)] - h / n_tosses) < 1e-4
+print(f"{heads} heads in {n_tosses}: N_H/N = {heads / n_tosses};  the q with the highest likelihood: {q_scan[np.argmin(nll)]:.4f}")
+assert abs(q_scan[np.argmin(nll)] - heads / n_tosses) < 1e-4
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Several yes/no labels (multi-label)
@@ -464,7 +464,7 @@ ct.checks.best_report(my_best_report)
 # - $H(p, q) = H(p) + D_\text{KL}(p\|q)$: with $p$ fixed by the data, minimising cross-entropy minimises KL, and the
 #   minimum is $H(p)$ at $q = p$. It is not symmetric.
 # - Cross-entropy is the average negative log-likelihood: maximising the probability of the data is minimising the
-#   mean of $-\log q_\text{true}$, and a coin's maximum-likelihood $h/N$ is the cross-entropy minimiser.
+#   mean of $-\log q_\text{true}$, and a coin's maximum-likelihood $N_\text{H}/N$ is the cross-entropy minimiser.
 # - As a loss it is $\ge 0$, 0 only for a certain, correct prediction, and unbounded as $q_\text{true} \to 0$.
 # - A language model's cross-entropy is its bits per token and $2^{\text{bits}}$ its perplexity, which can exceed
 #   the vocabulary size; add-$k$ smoothing trades a little training loss for a finite, lower held-out loss.

@@ -59,7 +59,21 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
-TOKENS: dict[str, str] = {}  # base URL of a running serve_lab → its token
+class LabServer(str):
+    """The base URL of a running ``serve_lab``, carrying its token (the server's only credential). A str, so
+    ``f"{base}/api/..."`` still works; the token travels with it even where this module is loaded twice (the
+    benchmark imports it as ``tests.browser.lab``, pytest as ``browser.lab``)."""
+
+    token: str
+
+    def __new__(cls, url: str, token: str):
+        server = super().__new__(cls, url)
+        server.token = token
+        return server
+
+    def page(self, path: str) -> str:
+        """The URL of ``path`` that logs the page in: the token sets a cookie, JupyterLab then sends XSRF itself."""
+        return f"{self}/{path}{'&' if '?' in path else '?'}token={self.token}"
 
 
 def free_port() -> int:
@@ -119,10 +133,8 @@ def serve_lab(scratch: Path, settings: dict[str, str] = LAB_SETTINGS):
                     if server.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"JupyterLab did not start:\n{log_path.read_text()[-3000:]}") from None
                     time.sleep(0.5)
-            TOKENS[base] = token
-            yield base
+            yield LabServer(base, token)
         finally:
-            TOKENS.pop(base, None)
             server.terminate()
             try:
                 server.wait(timeout=20)
@@ -132,8 +144,7 @@ def serve_lab(scratch: Path, settings: dict[str, str] = LAB_SETTINGS):
 
 def open_and_run(page, base: str, name: str) -> None:
     """Open the notebook, clear its stored outputs and run all cells; return when every code cell has run."""
-    # The token in the first URL logs the page in (a cookie); JupyterLab then sends the XSRF header itself.
-    page.goto(f"{base}/lab/tree/{name}?reset&token={TOKENS[base]}", wait_until="domcontentloaded")
+    page.goto(base.page(f"lab/tree/{name}?reset"), wait_until="domcontentloaded")
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
         " && window.jupyterapp.shell.currentWidget.sessionContext",

@@ -23,7 +23,7 @@ def hidden_cells(name: str) -> list[int]:
 def test_stored_answers_open_collapsed(browser, lab_server, name):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{lab_server}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+        page.goto(lab_server.page(f"lab/tree/{name}?reset"), wait_until="domcontentloaded")
         page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
             " && window.jupyterapp.shell.currentWidget.content"
