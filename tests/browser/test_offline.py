@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .lab import ROOT, TOKENS, load_script, serve_lab, wait_until
+from .lab import ROOT, load_script, serve_lab, wait_until
 
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -45,7 +45,7 @@ def test_notebooks_open_in_jupyterlab_with_no_external_request_and_no_notice(bro
     try:
         with serve_lab(tmp_path, settings={}) as base:  # JupyterLab's defaults plus what the project installs
             for name in NOTEBOOKS:
-                page.goto(f"{base}/lab/tree/{name}?reset&token={TOKENS[base]}", wait_until="domcontentloaded")
+                page.goto(base.page(f"lab/tree/{name}?reset"), wait_until="domcontentloaded")
                 page.wait_for_function(
                     "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                     " && window.jupyterapp.shell.currentWidget.context"
