@@ -4,6 +4,8 @@
     python benchmarks/bench_losses.py --quick   # a smaller sanity run (a few seconds)
     python benchmarks/bench_losses.py --threads 1   # both libraries on one core
 
+Results, their history and how to read them: benchmarks/README.md.
+
 Cases, all float32 in and out:
 
 1. sparse softmax cross-entropy, logits (512, 50 000) and integer labels, against
@@ -11,11 +13,16 @@ Cases, all float32 in and out:
 2. sigmoid cross-entropy, 10^7 logits and 0/1 labels, against
    ``torch.nn.functional.binary_cross_entropy_with_logits(logits, labels, reduction='none')``.
 
-Method: after warm-up, the two libraries run in alternation (ours, torch, ours, torch, ...) so that both
-see the same machine state, and each reports the median of its wall-clock times; the ratio is ours/torch
-from the same run. Extra memory is the peak of ``tracemalloc`` during one call of ours minus its level
-before the call (NumPy reports its array allocations to tracemalloc; the inputs already exist and are not
-counted, the returned array is). The torch tensors share the NumPy inputs' memory (``torch.from_numpy``).
+A second baseline, when SciPy is installed, is what a NumPy user would otherwise reach for: SciPy in float64
+(as ce_teach computes), rounded to float32 at the end. For 1, ``-scipy.special.log_softmax(logits64, axis=1)``
+at the labels; for 2, ``-(z * log_expit(x64) + (1 - z) * log_expit(-x64))``.
+
+Method: after warm-up, the libraries run in alternation (ours, torch, scipy, ours, torch, scipy, ...) so
+that all see the same machine state, and each reports the median of its wall-clock times; the ratios are
+ours/torch and ours/scipy from the same run. Extra memory is the peak of ``tracemalloc`` during one call of
+ours minus its level before the call (NumPy reports its array allocations to tracemalloc; the inputs already
+exist and are not counted, the returned array is). The torch tensors share the NumPy inputs' memory
+(``torch.from_numpy``).
 
 Both libraries compute differently on purpose: ce_teach works in float64 internally and rounds once
 (float32 results within 1 ulp of the exact value) where torch stays in float32, so on CPUs whose float64
@@ -50,6 +57,7 @@ class Case:
     ours: Callable[[], object]
     theirs: Callable[[], object] | None  # None when torch is not installed
     memory_target_mb: float | None = None
+    scipy: Callable[[], object] | None = None  # None when SciPy is not installed
 
 
 @dataclass
@@ -58,10 +66,15 @@ class Result:
     ours_ms: float
     theirs_ms: float
     extra_mb: float
+    scipy_ms: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.ours_ms / self.theirs_ms
+
+    @property
+    def scipy_ratio(self) -> float | None:
+        return None if self.scipy_ms is None else self.ours_ms / self.scipy_ms
 
     @property
     def met(self) -> bool:
@@ -69,7 +82,7 @@ class Result:
         return self.ratio <= TIME_TARGET and memory_ok
 
 
-def sparse_case(rng: np.random.Generator, n_rows: int, n_classes: int, torch=None) -> Case:
+def sparse_case(rng: np.random.Generator, n_rows: int, n_classes: int, torch=None, special=None) -> Case:
     """Language-model shaped: float32 logits N(0, 3²) over a large vocabulary, uniform integer labels."""
     logits = rng.normal(0.0, 3.0, size=(n_rows, n_classes)).astype(np.float32)
     labels = rng.integers(0, n_classes, size=n_rows)
@@ -84,11 +97,19 @@ def sparse_case(rng: np.random.Generator, n_rows: int, n_classes: int, torch=Non
         def theirs():
             return torch.nn.functional.cross_entropy(t_logits, t_labels, reduction="none")
 
+    scipy = None
+    if special is not None:
+        rows = np.arange(n_rows)
+
+        def scipy():
+            log_p = special.log_softmax(logits.astype(np.float64), axis=1)
+            return (-log_p[rows, labels]).astype(np.float32)
+
     name = f"sparse softmax CE, {n_rows} × {n_classes:_} f32".replace("_", " ")
-    return Case(name, ours, theirs, memory_target_mb=SPARSE_MEMORY_MB)
+    return Case(name, ours, theirs, memory_target_mb=SPARSE_MEMORY_MB, scipy=scipy)
 
 
-def sigmoid_case(rng: np.random.Generator, n: int, torch=None) -> Case:
+def sigmoid_case(rng: np.random.Generator, n: int, torch=None, special=None) -> Case:
     """Float32 logits N(0, 3²) and hard 0/1 labels, one loss per element."""
     logits = rng.normal(0.0, 3.0, size=n).astype(np.float32)
     labels = (rng.random(n) < 0.5).astype(np.float32)
@@ -103,22 +124,30 @@ def sigmoid_case(rng: np.random.Generator, n: int, torch=None) -> Case:
         def theirs():
             return torch.nn.functional.binary_cross_entropy_with_logits(t_logits, t_labels, reduction="none")
 
+    scipy = None
+    if special is not None:
+
+        def scipy():
+            x, z = logits.astype(np.float64), labels.astype(np.float64)
+            return (-(z * special.log_expit(x) + (1 - z) * special.log_expit(-x))).astype(np.float32)
+
     output_mb = n * 4 / 1e6
-    return Case(f"sigmoid CE, {n:.0e} f32 (output {output_mb:.0f} MB)".replace("e+0", "e"), ours, theirs)
+    name = f"sigmoid CE, {n:.0e} f32 (output {output_mb:.0f} MB)".replace("e+0", "e")
+    return Case(name, ours, theirs, scipy=scipy)
 
 
-def alternating_medians(ours: Callable[[], object], theirs: Callable[[], object], *, reps: int, warmup: int):
-    """Median wall-clock milliseconds of each call, timed in alternation: ours, theirs, ours, theirs, ..."""
+def alternating_medians(*calls: Callable[[], object], reps: int, warmup: int) -> list[float]:
+    """Median wall-clock milliseconds of each call, timed in alternation: ours, theirs, ..., ours, theirs, ..."""
     for _ in range(warmup):
-        ours()
-        theirs()
-    times: tuple[list[float], list[float]] = ([], [])
+        for fn in calls:
+            fn()
+    times: list[list[float]] = [[] for _ in calls]
     for _ in range(reps):
-        for fn, record in ((ours, times[0]), (theirs, times[1])):
+        for fn, record in zip(calls, times, strict=True):
             start = time.perf_counter()
             fn()
             record.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times[0]), statistics.median(times[1])
+    return [statistics.median(t) for t in times]
 
 
 def extra_peak_mb(fn: Callable[[], object]) -> float:
@@ -138,31 +167,48 @@ def extra_peak_mb(fn: Callable[[], object]) -> float:
 
 
 def measure(case: Case, *, reps: int, warmup: int) -> Result:
-    ours_ms, theirs_ms = alternating_medians(case.ours, case.theirs, reps=reps, warmup=warmup)
-    return Result(case, ours_ms, theirs_ms, extra_peak_mb(case.ours))
+    calls = [case.ours, case.theirs] + ([case.scipy] if case.scipy is not None else [])
+    medians = alternating_medians(*calls, reps=reps, warmup=warmup)
+    scipy_ms = medians[2] if case.scipy is not None else None
+    return Result(case, medians[0], medians[1], extra_peak_mb(case.ours), scipy_ms)
 
 
 def markdown_table(results: list[Result]) -> str:
     lines = [
-        "| case | ours median ms | torch median ms | ratio ours/torch | our extra MB | target | met? |",
-        "|---|---|---|---|---|---|---|",
+        "| case | ours median ms | torch median ms | ratio ours/torch | our extra MB | scipy median ms "
+        "| ratio ours/scipy | target | met? |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         target = f"≤ {TIME_TARGET}× time"
         if r.case.memory_target_mb is not None:
             target += f", ≤ {r.case.memory_target_mb:.0f} MB"
+        scipy = "n/a | n/a" if r.scipy_ms is None else f"{r.scipy_ms:.1f} | {r.scipy_ratio:.2f}×"
         lines.append(
-            f"| {r.case.name} | {r.ours_ms:.1f} | {r.theirs_ms:.1f} | {r.ratio:.2f}× | {r.extra_mb:.1f} | {target} "
-            f"| {'yes' if r.met else 'no'} |"
+            f"| {r.case.name} | {r.ours_ms:.1f} | {r.theirs_ms:.1f} | {r.ratio:.2f}× | {r.extra_mb:.1f} | {scipy} "
+            f"| {target} | {'yes' if r.met else 'no'} |"
         )
     return "\n".join(lines)
 
 
-def environment(torch) -> str:
+def cpu() -> str:
+    """The CPU's model name and its widest vector extension (NumPy's float64 exp is vectorised with AVX-512F)."""
+    try:
+        info = open("/proc/cpuinfo").read()
+    except OSError:
+        return platform.processor() or platform.machine()
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "")
+    flags = set(next((line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags")), []))
+    widest = next((f for f in ("avx512f", "avx2", "avx") if f in flags), "no AVX")
+    return f"{model or platform.machine()} ({widest.upper()})"
+
+
+def environment(torch, scipy_version: str | None = None) -> str:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (
-        f"numpy {np.__version__}, torch {torch.__version__}, Python {platform.python_version()}, "
-        f"{platform.processor() or platform.machine()}, {cores} cores; "
+        f"numpy {np.__version__}, torch {torch.__version__}, scipy {scipy_version or 'not installed'}, "
+        f"Python {platform.python_version()}, "
+        f"{cpu()}, {cores} cores; "
         f"threads: torch {torch.get_num_threads()}, ce_teach {_chunks.THREADS}"
     )
 
@@ -175,19 +221,26 @@ def main(argv: list[str] | None = None) -> list[Result]:
     args = parser.parse_args(argv)
     import torch  # the baseline; see pyproject's [torch] extra
 
+    try:  # the second baseline, optional
+        import scipy
+        from scipy import special
+    except ImportError:
+        scipy = special = None
+
     if args.threads:
         torch.set_num_threads(args.threads)
         _chunks.THREADS = args.threads  # ce_teach splits large inputs into one part per thread
 
     rng = np.random.default_rng(0)
     if args.quick:
-        cases = [sparse_case(rng, 64, 50_000, torch), sigmoid_case(rng, 10**6, torch)]
+        cases = [sparse_case(rng, 64, 50_000, torch, special), sigmoid_case(rng, 10**6, torch, special)]
         reps, warmup = args.reps or 5, 1
     else:
-        cases = [sparse_case(rng, 512, 50_000, torch), sigmoid_case(rng, 10**7, torch)]
+        cases = [sparse_case(rng, 512, 50_000, torch, special), sigmoid_case(rng, 10**7, torch, special)]
         reps, warmup = args.reps or 15, 2
     results = [measure(case, reps=reps, warmup=warmup) for case in cases]
-    print(f"{reps} alternating repetitions each after {warmup} warm-up; {environment(torch)}\n")
+    version = scipy.__version__ if scipy is not None else None
+    print(f"{reps} alternating repetitions each after {warmup} warm-up; {environment(torch, version)}\n")
     print(markdown_table(results))
     return results
 

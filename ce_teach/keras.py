@@ -10,9 +10,13 @@ What Keras does that the plain formulas do not (``keras/src/backend/tensorflow/n
 * ``binary_crossentropy`` averages over the last axis (one value per example, not per element).
 * ``label_smoothing`` s replaces y by y·(1 − s) + s/2 (binary) or y·(1 − s) + s/C (categorical).
 
-The arithmetic is done in float64 and rounded once, so results agree with Keras' float32 output to
-its own rounding (Keras computes every step in float32). Clip bounds are taken in ``y_pred``'s dtype,
-as Keras does: in float32, 1 − 1e-7 rounds to 0.99999988.
+The arithmetic is done in float64 and rounded once: a float32 result is Keras' formula, evaluated
+exactly on the float32 inputs and correctly rounded. Keras computes every step in float32, so its last
+digits can differ by more than its final rounding. Example: ``y_pred = [.9, .05, .05]`` in float32 (the
+0.9 is 0.89999998). Keras' float32 row sum rounds to exactly 1, so it prints −ln(0.89999998) =
+0.10536055, as the source material shows; the exact row sum is 0.99999998, and the renormalised loss is
+0.10536052, which is what this module returns (tests/test_truth_keras.py). Clip bounds are taken in
+``y_pred``'s dtype, as Keras does: in float32, 1 − 1e-7 rounds to 0.99999988.
 """
 
 from __future__ import annotations

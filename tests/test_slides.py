@@ -1,5 +1,12 @@
-"""Every notebook exports to a reveal.js slide deck, one slide per section its source marks as a slide."""
+"""Every notebook exports to a reveal.js slide deck, one slide per section its source marks as a slide, and
+scripts/build_slides.py makes decks that load nothing from the network, from verified npm tarballs."""
 
+import base64
+import hashlib
+import importlib.util
+import io
+import re
+import tarfile
 from pathlib import Path
 
 import nbformat
@@ -19,3 +26,96 @@ def test_notebook_exports_to_slides(path):
     assert "reveal" in html
     # the title slide plus one top-level <section> per marked slide
     assert html.count("<section") >= marked + 1
+
+
+# scripts/build_slides.py: offline decks
+
+
+def load_build_slides():
+    spec = importlib.util.spec_from_file_location("build_slides", ROOT / "scripts" / "build_slides.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_slides = load_build_slides()
+
+
+def external_assets(html: str) -> list[str]:
+    """URLs of scripts, style sheets and images that a browser would fetch from the network."""
+    pattern = (
+        r'<(?:script|img)[^>]*\ssrc="(https?:[^"]*)"|<link[^>]*\shref="(https?:[^"]*)"|import [^;]*\'(https?:[^\']*)\''
+    )
+    return [next(g for g in groups if g) for groups in re.findall(pattern, html)]
+
+
+def test_external_assets_finds_what_a_browser_would_fetch():
+    html = '<script src="https://cdn.example/r.js"></script><a href="https://mybinder.org/v2">Binder</a>'
+    assert external_assets(html) == ["https://cdn.example/r.js"]
+    assert external_assets("<img alt='b' src=\"https://mybinder.org/badge_logo.svg\">") == [
+        "https://mybinder.org/badge_logo.svg"
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_deck_loads_nothing_from_the_network(path):
+    html = build_slides.deck(path, NOTEBOOKS, build_slides.exporter())
+    assert not external_assets(html), f"{path.stem}: the deck would fetch {external_assets(html)[:5]}"
+    assert 'src="vendor/require.js"' in html and 'href="reveal.js/dist/reveal.css"' in html
+    assert "mathjax/MathJax.js" in html
+
+
+def test_going_deeper_cells_stay_out_of_the_deck(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title", metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_markdown_cell("## Main idea, on the deck", metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_markdown_cell("## Going deeper: left out", metadata={"slideshow": {"slide_type": "skip"}}),
+    ]
+    path = tmp_path / "99_demo.ipynb"
+    nbformat.write(nb, path)
+    html = build_slides.deck(path, [path], build_slides.exporter())
+    assert "Main idea, on the deck" in html and "Going deeper: left out" not in html
+
+
+def fake_tarball(tmp_path, monkeypatch, members: dict[str, bytes]):
+    """A tarball in a scratch cache, and the Asset that names it with its true sha512."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "cache" / "ce-teach" / "demo-1.0.0.tgz"
+    path.parent.mkdir(parents=True)
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    digest = base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
+    asset = build_slides.Asset(f"https://registry.npmjs.org/demo/-/{path.name}", digest, ("dist",), "demo")
+    return path, asset
+
+
+def test_assets_are_extracted_from_their_verified_tarball(tmp_path, monkeypatch):
+    _, asset = fake_tarball(tmp_path, monkeypatch, {"package/dist/a.js": b"a", "package/src/b.js": b"b"})
+    assert build_slides.extract(asset, tmp_path / "out") == 1
+    assert (tmp_path / "out" / "demo" / "dist" / "a.js").read_bytes() == b"a"
+    assert not (tmp_path / "out" / "demo" / "src").exists()
+
+
+def test_a_cached_tarball_that_changed_is_refused(tmp_path, monkeypatch):
+    path, asset = fake_tarball(tmp_path, monkeypatch, {"package/dist/a.js": b"a"})
+    path.write_bytes(path.read_bytes() + b"tampered")
+    with pytest.raises(SystemExit, match="sha512"):
+        build_slides.extract(asset, tmp_path / "out")
+
+
+@pytest.mark.parametrize("name", ["package/../../evil.js", "/etc/evil.js"])
+def test_a_member_outside_the_package_is_refused(tmp_path, monkeypatch, name):
+    _, asset = fake_tarball(tmp_path, monkeypatch, {name: b"x", "package/dist/a.js": b"a"})
+    with pytest.raises(SystemExit, match="refusing"):
+        build_slides.extract(asset, tmp_path / "out")
+    assert not (tmp_path / "evil.js").exists()
+
+
+def test_every_vendored_asset_names_a_registry_tarball_and_its_sha512():
+    for asset in build_slides.ASSETS:
+        assert asset.tarball.startswith("https://registry.npmjs.org/") and asset.tarball.endswith(".tgz")
+        assert len(base64.b64decode(asset.sha512)) == 64, asset.tarball

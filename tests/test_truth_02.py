@@ -50,7 +50,7 @@ def test_the_separation_8_fit_matches_the_moments_of_the_target_on_the_grid():
 
 def test_sigma_and_x_keep_their_one_meaning_in_02():
     assert "σ" not in SOURCE and "\\sigma" not in SOURCE, "σ is the sigmoid; write a standard deviation as sd"
-    assert "x_i" not in DEEPER.split("### Why")[1] and "t_i" in DEEPER, "the grid point is t (u is the uniform distribution), not x"
+    assert "x_i" not in DEEPER.split("### Why")[1] and "t_i" in DEEPER, "the grid point is t, not x"
     assert "\\delta" not in SOURCE, "δ is the small constant inside a log; the float example's step is η"
 
 

@@ -323,4 +323,5 @@ pos_weight = Exercise(
     rtol=1e-12,
     atol=0.0,
     hint="per column: (number of 0s) / (number of 1s).",
+    package_answers=("pos_weight_from_labels",),
 )

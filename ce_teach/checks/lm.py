@@ -97,6 +97,7 @@ kept_token_mean = Exercise(
     diagnoses=[_diagnose_mean],
     rtol=1e-6,
     hint="the mean over kept tokens is (sum of the losses where labels != ignore_index) / (how many such tokens).",
+    package_answers=("weighted_mean", "class_weighted_sparse_cross_entropy", "linear_cross_entropy"),
 )
 
 
@@ -167,4 +168,5 @@ distillation_t2 = Exercise(
     rtol=1e-6,
     atol=1e-9,
     hint="per row: T²·Σ_j p_j (log p_j − log q_j), p = softmax(teacher/T), q = softmax(student/T).",
+    package_answers=("distillation_loss", "kl_divergence"),
 )

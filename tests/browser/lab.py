@@ -88,6 +88,7 @@ def serve_lab(scratch: Path, settings: dict[str, str] = LAB_SETTINGS):
     repository), with the given user settings; yields its base URL."""
     root, home = scratch / "notebooks", scratch / "home"
     root.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy2(notebook, root / notebook.name)
     for name, value in settings.items():
