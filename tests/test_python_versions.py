@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 import urllib.request
 from functools import cache
 from pathlib import Path
 
 import pytest
-import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIM = re.compile(r"Python (3\.\d+) to (3\.\d+)")
