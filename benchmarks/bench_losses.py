@@ -39,6 +39,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -194,7 +195,7 @@ def markdown_table(results: list[Result]) -> str:
 def cpu() -> str:
     """The CPU's model name and its widest vector extension (NumPy's float64 exp is vectorised with AVX-512F)."""
     try:
-        info = open("/proc/cpuinfo").read()
+        info = Path("/proc/cpuinfo").read_text()
     except OSError:
         return platform.processor() or platform.machine()
     model = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "")

@@ -68,17 +68,20 @@ def weighted_mean(losses, weights):
             "losses contains both +inf and -inf with weights > 0: their weighted mean is inf − inf, undefined"
         )
     dtype = v.result_dtype(ell, w)
-    finite_losses = np.abs(ell64[used & np.isfinite(ell64)])
-    if w64.max() < 1e150 and w64[used].min() > 1e-150 and (not finite_losses.size or finite_losses.max() < 1e150):
+    finite = np.abs(ell64[used & np.isfinite(ell64)])
+    nonzero = finite[finite > 0]
+    ordinary = not nonzero.size or (nonzero.max() < 1e150 and nonzero.min() > 1e-150)
+    if w64.max() < 1e150 and w64[used].min() > 1e-150 and ordinary:
         terms = np.multiply(w64, ell64, out=np.zeros(w64.shape), where=used)  # 0·inf = 0
         return (terms.sum() / w64.sum()).astype(dtype)
-    # Extreme weights or losses: Σ w·ℓ or Σ w may overflow, or a tiny w·ℓ underflow. Scaled instead:
-    # u = w / max(w) ∈ (0, 1], then Σ (u / Σu)·ℓ, a convex combination of the losses (Σu ≤ N is finite,
-    # and no partial sum exceeds max |ℓ|).
+    # Extreme weights or losses: Σ w·ℓ or Σ w may overflow, or a tiny w·ℓ fall into the subnormal range, where
+    # it keeps only a few digits. Scaled instead: u = w / max(w) ∈ (0, 1], and the losses by a power of two
+    # (exact) so that the largest is near 1. Then Σ u·ℓ' ≤ N cannot overflow, and the mean Σ u·ℓ' / Σ u is
+    # scaled back by the same power of two: one rounding, even where the result is subnormal.
     u = w64 / w64.max()
-    u /= u.sum()
-    terms = np.multiply(u, ell64, out=np.zeros(u.shape), where=used)
-    return np.asarray(terms.sum()).astype(dtype)
+    exponent = int(np.frexp(nonzero.max())[1]) if nonzero.size else 0
+    terms = np.multiply(u, np.ldexp(ell64, -exponent), out=np.zeros(u.shape), where=used)
+    return np.asarray(np.ldexp(terms.sum() / u.sum(), exponent)).astype(dtype)
 
 
 def balanced_class_weights(labels, num_classes: int):

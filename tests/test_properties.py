@@ -328,6 +328,7 @@ def test_finite_logits_give_finite_results_everywhere(x, data):
         )
     )
 )
+@example((np.array([0.0, 2.2250738585e-313]), [0.0, 0.03125]))  # w·ℓ subnormal: 0.03125·ℓ kept few digits
 def test_weighted_mean_is_a_convex_combination(pair):
     """Σ w·ℓ / Σ w lies between the smallest and the largest loss that has weight > 0, for any finite weights."""
     losses, weights = pair[0], np.array(pair[1])
