@@ -115,6 +115,7 @@ print("ok")
 # | $\kappa$ | the soft-capping value in $\kappa \tanh(x/\kappa)$ |
 # | $k$ | a count: add-$k$ smoothing, $k$ sampled classes |
 # | $t$ | a real variable: the point of a grid or of a density, $p(t)$ (01, 02) |
+# | $\theta_1$, $\theta_2$ | the natural parameters of a normal on a grid, $\theta_1 = \mu/\text{sd}^2$, $\theta_2 = -1/(2\,\text{sd}^2)$ (02) |
 # | $\Delta$ | a shift added to every logit (05) |
 # | $[i = j]$ | 1 if $i = j$, else 0 (the Iverson bracket) |
 # | $m$, $M$ | a calibration bin and the number of bins, as in Guo et al. (ECE, 10); $n_m$ the predictions in bin $m$ |
@@ -365,6 +366,7 @@ print(ct.package_map())
 # | focal-loss gradient factor | focal loss 梯度因子 | $\phi$ |
 # | calibration bin; number of bins | 校准分箱；分箱数 | $m$, $M$ |
 # | real variable (a grid point, the variable of a density) | 实变量（网格点，密度的自变量） | $t$ |
+# | natural parameters of a normal | 正态分布的自然参数 | $\theta_1$, $\theta_2$ |
 # | shift added to every logit | 加到每个 logit 上的平移量 | $\Delta$ |
 # | Iverson bracket | 艾弗森括号 | $[i = j]$ |
 # | prefix code; Huffman code; Kraft's inequality | 前缀码；霍夫曼编码；克拉夫特不等式 | `ct.coding` |

@@ -622,15 +622,15 @@ ct.checks.compare("kl_div(log p, q) vs D(q‖p)", kl_div_like_torch(np.log(coin)
 # %% [markdown]
 # ### Why: forward KL matches moments, reverse KL hides in a mode
 #
-# **Forward.** On the grid the model is $q_i = e^{a t_i + b t_i^2} / Z(a, b)$ with $a = \mu/\text{sd}^2$,
-# $b = -1/(2\,\text{sd}^2)$ and $Z$ the sum that normalises it.
+# **Forward.** On the grid the model is $q_i = e^{\theta_1 t_i + \theta_2 t_i^2} / Z(\theta_1, \theta_2)$ with $\theta_1 = \mu/\text{sd}^2$,
+# $\theta_2 = -1/(2\,\text{sd}^2)$ and $Z$ the sum that normalises it.
 #
 # | step | because |
 # |---|---|
-# | $D(p\|q) = \sum_i p_i \ln p_i - \sum_i p_i (a t_i + b t_i^2) + \ln Z(a, b)$ | $\ln q_i = a t_i + b t_i^2 - \ln Z$, and $\sum_i p_i = 1$ |
-# | $\partial D / \partial a = -\mathbb{E}_p[t] + \partial \ln Z/\partial a$ | only the last two terms depend on $a$ |
-# | $\partial \ln Z / \partial a = \sum_i t_i e^{a t_i + b t_i^2} / Z = \mathbb{E}_q[t]$ | differentiate $Z = \sum_i e^{a t_i + b t_i^2}$ |
-# | at the minimum: $\mathbb{E}_q[t] = \mathbb{E}_p[t]$, and likewise $\mathbb{E}_q[t^2] = \mathbb{E}_p[t^2]$ | gradient 0; the same steps with $b$ |
+# | $D(p\|q) = \sum_i p_i \ln p_i - \sum_i p_i (\theta_1 t_i + \theta_2 t_i^2) + \ln Z(\theta_1, \theta_2)$ | $\ln q_i = \theta_1 t_i + \theta_2 t_i^2 - \ln Z$, and $\sum_i p_i = 1$ |
+# | $\partial D / \partial \theta_1 = -\mathbb{E}_p[t] + \partial \ln Z/\partial \theta_1$ | only the last two terms depend on $\theta_1$ |
+# | $\partial \ln Z / \partial \theta_1 = \sum_i t_i e^{\theta_1 t_i + \theta_2 t_i^2} / Z = \mathbb{E}_q[t]$ | differentiate $Z = \sum_i e^{\theta_1 t_i + \theta_2 t_i^2}$ |
+# | at the minimum: $\mathbb{E}_q[t] = \mathbb{E}_p[t]$, and likewise $\mathbb{E}_q[t^2] = \mathbb{E}_p[t^2]$ | gradient 0; the same steps with $\theta_2$ |
 #
 # So the forward fit has the target's mean and variance (**moment matching**): with bumps at $\pm 3$ the
 # variance is large, and $q$ must be wide. The moments are those *on the grid*: the fit's parameters can be
