@@ -74,14 +74,22 @@ def weighted_mean(losses, weights):
     if w64.max() < 1e150 and w64[used].min() > 1e-150 and ordinary:
         terms = np.multiply(w64, ell64, out=np.zeros(w64.shape), where=used)  # 0·inf = 0
         return (terms.sum() / w64.sum()).astype(dtype)
-    # Extreme weights or losses: Σ w·ℓ or Σ w may overflow, or a tiny w·ℓ fall into the subnormal range, where
-    # it keeps only a few digits. Scaled instead: u = w / max(w) ∈ (0, 1], and the losses by a power of two
-    # (exact) so that the largest is near 1. Then Σ u·ℓ' ≤ N cannot overflow, and the mean Σ u·ℓ' / Σ u is
-    # scaled back by the same power of two: one rounding, even where the result is subnormal.
-    u = w64 / w64.max()
-    exponent = int(np.frexp(nonzero.max())[1]) if nonzero.size else 0
-    terms = np.multiply(u, np.ldexp(ell64, -exponent), out=np.zeros(u.shape), where=used)
-    return np.asarray(np.ldexp(terms.sum() / u.sum(), exponent)).astype(dtype)
+    # Extreme weights or losses: Σ w·ℓ or Σ w may overflow, or a w·ℓ or w / Σw fall into the subnormal range,
+    # where it keeps only a few digits. So each number is split into its mantissa and its power of two
+    # (w = m·2^e, exact), the sums are taken relative to their largest power of two (the terms far below it
+    # are negligible), and the two powers are put back once, at the end: one rounding, even when the
+    # result is subnormal.
+    if np.isinf(ell64[used]).any():
+        return np.asarray(ell64[used][np.isinf(ell64[used])][0]).astype(dtype)  # one sign only: checked above
+    m_w, e_w = np.frexp(w64[used])
+    m_l, e_l = np.frexp(ell64[used])
+    if not m_l.any():
+        return np.asarray(0.0).astype(dtype)
+    e_terms = e_w + e_l
+    top = e_terms[m_l != 0].max()  # a loss of 0 has no power of two to speak of
+    numerator = np.sum(np.ldexp(m_w * m_l, e_terms - top))
+    denominator = np.sum(np.ldexp(m_w, e_w - e_w.max()))
+    return np.asarray(np.ldexp(numerator / denominator, int(top - e_w.max()))).astype(dtype)
 
 
 def balanced_class_weights(labels, num_classes: int):

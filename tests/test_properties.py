@@ -329,6 +329,9 @@ def test_finite_logits_give_finite_results_everywhere(x, data):
     )
 )
 @example((np.array([0.0, 2.2250738585e-313]), [0.0, 0.03125]))  # w·ℓ subnormal: 0.03125·ℓ kept few digits
+@example((np.array([0.0, 3.12174855e144, 9.51784539e-165]), [0.0, 0.0, 1.0]))  # a loss switched off overflowed
+@example((np.array([4.46014904e43, 1.0250399275288927e-278]), [1.0250399275288927e-278, 1.3831359404120684e45]))
+@example((np.array([0.0, 1e-310]), [1e200, 1e200]))  # a loss of 0 must not set the scale of the others
 def test_weighted_mean_is_a_convex_combination(pair):
     """Σ w·ℓ / Σ w lies between the smallest and the largest loss that has weight > 0, for any finite weights."""
     losses, weights = pair[0], np.array(pair[1])
