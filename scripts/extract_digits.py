@@ -6,8 +6,8 @@ rows of 64 pixel counts (0..16, an 8×8 image read row by row) followed by the d
 compressed ``.npz`` (``images`` uint8 (1797, 8, 8), ``labels`` uint8 (1797,)) so that a learner's install
 needs no scikit-learn. The wheel is only read, never installed:
 
-    pip download scikit-learn --no-deps -d /tmp/skl
-    python scripts/extract_digits.py /tmp/skl/scikit_learn-*.whl
+    pip download scikit-learn --no-deps -d wheels
+    python scripts/extract_digits.py wheels/scikit_learn-*.whl
 
 It prints the sha256 of the written file; ``ce_teach/datasets.py`` records it (``DIGITS_SHA256``) and
 ``tests/test_datasets.py`` checks the stored file against it. The output is byte-for-byte reproducible:

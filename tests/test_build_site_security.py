@@ -41,7 +41,7 @@ GOOD = ("package/MathJax.js", b"// mathjax", tarfile.REGTYPE)
     "bad",
     [
         ("package/extensions/../../../escaped.txt", b"x", tarfile.REGTYPE),
-        ("/tmp/ce-teach-absolute.txt", b"x", tarfile.REGTYPE),
+        ("/srv/ce-teach-absolute.txt", b"x", tarfile.REGTYPE),
         ("package/extensions/link.js", None, tarfile.SYMTYPE),
         ("package/extensions/hard.js", None, tarfile.LNKTYPE),
     ],

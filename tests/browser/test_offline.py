@@ -33,7 +33,7 @@ def recording(page) -> list[str]:
 
 
 def test_is_local_tells_local_from_external():
-    assert is_local("http://127.0.0.1:8888/lab") and is_local("file:///tmp/a.html") and is_local("data:image/png,")
+    assert is_local("http://127.0.0.1:8888/lab") and is_local("file:///srv/a.html") and is_local("data:image/png,")
     assert not is_local("https://mybinder.org/badge_logo.svg") and not is_local("http://127.0.0.1.example.com/")
 
 
