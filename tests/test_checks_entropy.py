@@ -7,6 +7,7 @@ checker with a raw NumPy broadcast error: they must now be reported, never raise
 
 import numpy as np
 import pytest
+from checker_battery import battery, check_verdict
 
 from ce_teach.checks import entropy_bits, perplexity
 
@@ -44,24 +45,6 @@ ENTROPY_WRONG = {
 }
 
 
-@pytest.mark.parametrize("answer", ENTROPY_RIGHT, ids=lambda f: f.__name__)
-def test_entropy_bits_accepts(answer):
-    result = entropy_bits.check(answer)
-    assert result.status == "correct", result.message
-
-
-@pytest.mark.parametrize("mistake", ENTROPY_WRONG, ids=str)
-def test_entropy_bits_names_the_mistake(mistake):
-    candidate, hint = ENTROPY_WRONG[mistake]
-    result = entropy_bits.check(candidate)
-    assert result.status == "wrong", result.message
-    assert "Hint:" in result.message and hint in result.message, result.message
-
-
-def test_entropy_bits_battery_is_large_enough():
-    assert len(ENTROPY_WRONG) >= 6 and len(ENTROPY_RIGHT) >= 2
-
-
 def test_entropy_cases_expose_the_batch_mistakes():
     """A square batch, where axis 0 gives the right shape, and a non-square one, where it does not."""
     batches = [case[0] for case in entropy_bits.cases if np.ndim(case[0]) == 2]
@@ -95,19 +78,9 @@ PERPLEXITY_WRONG = {
 }
 
 
-@pytest.mark.parametrize("answer", PERPLEXITY_RIGHT, ids=lambda f: f.__name__)
-def test_perplexity_accepts(answer):
-    result = perplexity.check(answer)
-    assert result.status == "correct", result.message
+BATTERY = battery(entropy_bits, ENTROPY_RIGHT, ENTROPY_WRONG) + battery(perplexity, PERPLEXITY_RIGHT, PERPLEXITY_WRONG)
 
 
-@pytest.mark.parametrize("mistake", PERPLEXITY_WRONG, ids=str)
-def test_perplexity_names_the_mistake(mistake):
-    candidate, hint = PERPLEXITY_WRONG[mistake]
-    result = perplexity.check(candidate)
-    assert result.status == "wrong", result.message
-    assert "Hint:" in result.message and hint in result.message, result.message
-
-
-def test_perplexity_battery_is_large_enough():
-    assert len(PERPLEXITY_WRONG) >= 6 and len(PERPLEXITY_RIGHT) >= 2
+@pytest.mark.parametrize(("checker", "answer", "hint"), BATTERY)
+def test_battery(checker, answer, hint):
+    check_verdict(checker, answer, hint)

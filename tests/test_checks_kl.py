@@ -6,6 +6,7 @@ allowed input), and a q = 0 < p outcome where D = +∞.
 
 import numpy as np
 import pytest
+from checker_battery import battery, check_verdict
 
 from ce_teach.checks import kl_divergence_bits
 
@@ -53,25 +54,6 @@ KL_WRONG = {
 }
 
 
-@pytest.mark.parametrize("answer", KL_RIGHT, ids=lambda f: f.__name__)
-def test_kl_divergence_bits_accepts(answer):
-    result = kl_divergence_bits.check(answer)
-    assert result.status == "correct", result.message
-
-
-@pytest.mark.parametrize("mistake", KL_WRONG, ids=str)
-def test_kl_divergence_bits_names_the_mistake(mistake):
-    candidate, hint = KL_WRONG[mistake]
-    with np.errstate(all="ignore"):
-        result = kl_divergence_bits.check(candidate)
-    assert result.status == "wrong", result.message
-    assert "Hint:" in result.message and hint in result.message, result.message
-
-
-def test_kl_battery_is_large_enough():
-    assert len(KL_WRONG) >= 6 and len(KL_RIGHT) >= 2
-
-
 def test_kl_cases_hold_the_edge_inputs():
     """p = q = 0 at an outcome, q = 0 < p, and a square batch."""
     cases = [tuple(np.asarray(a) for a in case) for case in kl_divergence_bits.cases]
@@ -117,24 +99,6 @@ NORMALS_WRONG = {
 }
 
 
-@pytest.mark.parametrize("answer", NORMALS_RIGHT, ids=lambda f: f.__name__)
-def test_kl_normals_accepts(answer):
-    result = kl_normals_nats.check(answer)
-    assert result.status == "correct", result.message
-
-
-@pytest.mark.parametrize("mistake", NORMALS_WRONG, ids=str)
-def test_kl_normals_names_the_mistake(mistake):
-    candidate, hint = NORMALS_WRONG[mistake]
-    result = kl_normals_nats.check(candidate)
-    assert result.status == "wrong", result.message
-    assert "Hint:" in result.message and hint in result.message, result.message
-
-
-def test_kl_normals_battery_is_large_enough():
-    assert len(NORMALS_WRONG) >= 6 and len(NORMALS_RIGHT) >= 2
-
-
 def test_the_reference_is_the_numerical_integral_and_agrees_with_the_closed_form():
     rng = np.random.default_rng(0)
     mu1, mu2 = rng.normal(0, 3, size=(2, 200))
@@ -149,3 +113,11 @@ def test_the_reference_is_the_numerical_integral_and_agrees_with_the_closed_form
 
 def test_kl_normals_cases_hold_an_array_case():
     assert any(isinstance(a, np.ndarray) for case in kl_normals_nats.cases for a in case)
+
+
+BATTERY = battery(kl_divergence_bits, KL_RIGHT, KL_WRONG) + battery(kl_normals_nats, NORMALS_RIGHT, NORMALS_WRONG)
+
+
+@pytest.mark.parametrize(("checker", "answer", "hint"), BATTERY)
+def test_battery(checker, answer, hint):
+    check_verdict(checker, answer, hint)
