@@ -108,7 +108,7 @@ class Exercise(Checker):
                 return self._not_attempted()
             except Exception as error:  # a learner's bug: report it, do not crash the notebook
                 return CheckResult("wrong", f"✗ {self.name}({shown}) raised {type(error).__name__}: {error}"
-                                   + self._hint(None, None, args, error=error))
+                                   + self._generic_hint())
             if got is None:
                 return self._not_attempted()
             expected = np.asarray(self.reference(*args), dtype=float)
@@ -142,11 +142,9 @@ class Exercise(Checker):
             return max(self.rtol, FLOAT32_RTOL), self.atol if self.float32_atol is None else self.float32_atol
         return self.rtol, self.atol
 
-    def _hint(self, got, expected, args, *, error: Exception | None = None) -> str:
-        """The first diagnosis that recognises the mistake. Diagnoses see arrays of any shape (or, with
-        ``error``, none: they are skipped); one that fails is passed over, never raised."""
-        if error is not None:
-            return f"\n  Hint: {self.hint}" if self.hint else ""
+    def _hint(self, got, expected, args) -> str:
+        """The first diagnosis that recognises the mistake. Diagnoses may assume matching shapes: one that
+        fails is passed over, never raised."""
         for diagnose in self.diagnoses:
             try:
                 with np.errstate(all="ignore"):
@@ -155,6 +153,9 @@ class Exercise(Checker):
                 continue
             if message:
                 return f"\n  Hint: {message}"
+        return self._generic_hint()
+
+    def _generic_hint(self) -> str:
         return f"\n  Hint: {self.hint}" if self.hint else ""
 
 
