@@ -7,10 +7,11 @@
 
 Each ``notebooks/src/NN_name.py`` (jupytext percent format: reviewable diffs) becomes
 ``notebooks/NN_name.ipynb``: converted, executed top to bottom in a fresh kernel in ``notebooks/``, then
-normalised. Normalising removes what changes on every run and what GitHub cannot render: the outputs
-of cells that display widgets (their cell is left unexecuted, so nbval runs it without comparing) and
-the ``metadata.widgets`` block. It also joins consecutive prints into one output, since how the kernel
-splits them depends on timing. Static figures (PNG) and printed numbers stay, for readers on GitHub.
+normalised. Normalising removes what changes on every run and what GitHub cannot render: the widget view
+of a live figure's output (its model id is new on every run; the output keeps the figure's start picture,
+a PNG, and its text, so GitHub shows the picture and nbval compares the text) and the ``metadata.widgets``
+block. It also joins consecutive prints into one output, since how the kernel splits them depends on
+timing. Static figures (PNG) and printed numbers stay, for readers on GitHub.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def merged_streams(outputs: list) -> list:
 
 
 def normalise(nb) -> None:
-    """Clear widget outputs (and their execution count), drop widget state and volatile metadata."""
+    """Drop widget views (a live figure keeps its PNG), widget state and volatile metadata."""
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
@@ -62,8 +63,9 @@ def normalise(nb) -> None:
         if i >= deeper_start:  # "Going deeper" stays out of the lecture deck
             cell.metadata["slideshow"] = {"slide_type": "skip"}
         if cell.cell_type == "code" and has_widget_output(cell):
-            cell.outputs = []
-            cell.execution_count = None
+            for out in cell.outputs:
+                out.get("data", {}).pop(WIDGET_MIME, None)
+            cell.outputs = [out for out in cell.outputs if out.get("data", True)]
         if cell.cell_type == "code":
             cell.outputs = merged_streams(cell.outputs)
         for out in cell.get("outputs", []):
@@ -115,17 +117,16 @@ def stale(source: Path) -> list[str]:
     counts = [c.execution_count for c in stored.cells if c.cell_type == "code" and c.execution_count is not None]
     if counts != sorted(counts) or len(set(counts)) != len(counts):
         problems.append(f"{target.name}: execution counts {counts} are not one clean top-to-bottom run")
-    unrun = [i for i, c in enumerate(stored.cells) if c.cell_type == "code" and c.execution_count is None
-             and not is_widget_cell(c)]
+    unrun = [i for i, c in enumerate(stored.cells) if c.cell_type == "code" and c.execution_count is None]
     if unrun:
         problems.append(f"{target.name}: code cells {unrun} were never run")
     return problems
 
 
 def is_widget_cell(cell) -> bool:
-    """A cleared widget cell: a code cell stored without outputs that holds only the widget call
-    (``widgets.…``; notebooks/AUTHORING.md)."""
-    return cell.cell_type == "code" and not cell.outputs and cell.source.strip().startswith("widgets.")
+    """A live figure's cell: a code cell that holds only the call of a shortcut, ``widgets.…(…)``
+    (notebooks/AUTHORING.md). Its stored output is the figure's start picture."""
+    return cell.cell_type == "code" and cell.source.strip().startswith("widgets.")
 
 
 # --- the course rules (notebooks/AUTHORING.md; tests/test_course.py) ---------------------------------

@@ -12,6 +12,7 @@ from matplotlib.text import Text
 
 from .. import _validate as v
 from ..information import cross_entropy, entropy, kl_divergence
+from ._live import LivePlot, stack_last
 from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, log, set_title_text, unit
 
 __all__ = [
@@ -62,39 +63,37 @@ def _shown(value: float, digits: int = 3) -> str:
     return "∞" if value == np.inf else f"{value:.{digits}f}"
 
 
-@dataclass
-class BinaryEntropyPlot:
-    """The binary-entropy curve H(p, 1 − p) with a marker at the current p."""
+class BinaryEntropyPlot(LivePlot):
+    """The binary-entropy curve H(p, 1 − p) with a marker at the current p; the readout gives H."""
 
-    ax: Axes
-    marker: Line2D
-    label: Text
-    base: object = 2
+    labels = {"p": "p = P(heads)"}
 
-    def update(self, p: float) -> float:
-        p = _probability(p, "p")
-        h = _binary_entropy(p, self.base)
-        self.marker.set_data([p], [h])
-        self.label.set_text(f"p = {p:.2f}:  H = {h:.3f} {unit(self.base)}")
-        return h
+    def __init__(self, p: float = 0.5, *, base=2, ax=None):
+        self.base = base
+        self.values = {"p": _probability(p, "p")}
+        self.readout = f"H(p) = <b>{{H:.4f}}</b> {unit(base)}"
+        ax = axes(ax)
+        grid = np.linspace(0.0, 1.0, 401)
+        curve = [_binary_entropy(g, base) for g in grid]
+        ax.plot(grid, curve, color=TARGET_COLOUR)
+        (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=9)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, max(curve) * 1.12)
+        ax.set_xlabel("p = P(heads)")
+        ax.set_ylabel(f"entropy H(p) [{unit(base)}]")
+        ax.set_title("Entropy of a coin")
+        self.ax, self.figure, self.marker = ax, ax.figure, marker
+        self.moving = {"marker": marker}
+        self.update()
+
+    def state(self, p):
+        h = entropy(stack_last(p, 1.0 - p), base=self.base)[..., None]
+        return {"marker.x": p, "marker.y": h, "H": h}
 
 
 def draw_binary_entropy(p: float = 0.5, *, base=2, ax=None) -> BinaryEntropyPlot:
     """Plot H(p) = −p log p − (1 − p) log(1 − p) for a coin with P(heads) = p, marking the given p."""
-    ax = axes(ax)
-    grid = np.linspace(0.0, 1.0, 401)
-    curve = [_binary_entropy(g, base) for g in grid]
-    ax.plot(grid, curve, color=TARGET_COLOUR)
-    (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=9)
-    label = ax.text(0.5, 0.08, "", transform=ax.transAxes, ha="center")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, max(curve) * 1.12)
-    ax.set_xlabel("p = P(heads)")
-    ax.set_ylabel(f"entropy H(p) [{unit(base)}]")
-    ax.set_title("Entropy of a coin")
-    plot = BinaryEntropyPlot(ax, marker, label, base)
-    plot.update(p)
-    return plot
+    return BinaryEntropyPlot(p, base=base, ax=ax)
 
 
 @dataclass

@@ -1,10 +1,15 @@
-"""Live widgets for the notebooks: the only part of ce_teach that imports ipywidgets and ipympl.
+"""Live figures for the notebooks: the only part of ce_teach that imports ipywidgets and anywidget.
 
-Each function returns a ``LiveWidget`` (a VBox) whose controls are attributes, so a test can write
-``w = coin_entropy(); w.p.value = 0.9`` and then look at ``w.plot`` and ``w.readout.value``.
+``live(plot, **controls)`` turns any ``LivePlot`` (``ce_teach.plotting``) into sliders whose every
+position was computed here, in numpy, so the browser only looks it up and draws it: with a kernel in
+JupyterLab, and without one on the static site and in the slides (``embed``). Each function below is a
+shortcut: one plot, its controls and their ranges, as a notebook uses them. Every one works with no
+arguments. ``w.set(p=0.9)`` moves a control from Python; ``w.values``, ``w.state()`` and
+``w.readout_text()`` are what the browser shows.
 """
 
 from ._live import LiveWidget, live_figure
+from ._widget import LiveFigure, live
 from .calibration import calibration_explorer
 from .information import coin_entropy, kl_explorer, softmax_entropy, true_class_loss, true_class_loss_log
 from .kl import kl_fits
@@ -13,7 +18,7 @@ from .sigmoid import bce_explorer
 from .softmax import softmax_explorer, temperature_explorer
 
 __all__ = [
-    "LiveWidget", "live_figure", "coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss",
+    "LiveFigure", "live", "LiveWidget", "live_figure", "coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss",
     "true_class_loss_log",  # 03
     "kl_fits",  # 02
     "gradients_vs_logit", "training_race",  # 06
@@ -22,3 +27,6 @@ __all__ = [
     "temperature_explorer",  # 05
     "calibration_explorer",  # 10
 ]
+
+# The live figures on the new tables (every one works with no arguments; tests/test_live.py sweeps them all).
+SHORTCUTS = ("coin_entropy",)

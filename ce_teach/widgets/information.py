@@ -6,9 +6,11 @@ import numpy as np
 
 from .. import _validate as v
 from ..activations import softmax
-from ..plotting import draw_binary_entropy, draw_distribution, draw_pair, draw_surprise, draw_surprise_log
+from ..plotting import BinaryEntropyPlot, draw_distribution, draw_pair, draw_surprise, draw_surprise_log
 from ..plotting._common import unit
+from ._figure import new_axes
 from ._live import LiveWidget, live_figure, number, slider
+from ._widget import LiveFigure, live
 
 __all__ = ["coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss"]
 __all__ += ["true_class_loss_log"]  # notebook 03
@@ -26,19 +28,9 @@ def _logits(logits, name: str, limit) -> tuple[np.ndarray, float]:
     return start, limit
 
 
-def coin_entropy(p: float = 0.5, *, base=2) -> LiveWidget:
-    """Slider ``p`` for a coin's P(heads); a marker moves along the binary-entropy curve."""
-    fig = live_figure()
-    plot = draw_binary_entropy(p, base=base, ax=fig.add_subplot())
-    box = LiveWidget({"p": slider(p, 0.0, 1.0, 0.01, "p = P(heads)")}, fig, plot)
-
-    def update(_=None):
-        h = plot.update(box.p.value)
-        box.show(f"H = <b>{number(h)}</b> {unit(base)}")
-
-    box.p.observe(update, names="value")
-    update()
-    return box
+def coin_entropy(p: float = 0.5, *, base=2) -> LiveFigure:
+    """Slider ``p`` for a coin's P(heads); a marker moves along the binary-entropy curve (notebook 01)."""
+    return live(BinaryEntropyPlot(p, base=base, ax=new_axes()), p=(0.0, 1.0, 0.01))
 
 
 def softmax_entropy(logits=(1.0, 0.0, -1.0), *, names=("a", "b", "c"), base=2, limit: float = 10.0) -> LiveWidget:

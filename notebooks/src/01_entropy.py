@@ -344,10 +344,6 @@ ct.checks.compare("2^H_bits vs e^H_nats (1000 random p)", 2.0 ** ct.entropy(many
 # or rounded (a dome)? Is $H(0.9)$ nearer 0 bits or 1 bit? Which other $p$ has the same entropy as $p = 0.9$?
 
 # %% jupyter={"outputs_hidden": true}
-coin = plotting.draw_binary_entropy(0.9)
-plt.show()
-
-# %%
 widgets.coin_entropy(p=0.9)
 
 # %% [markdown]

@@ -1,0 +1,296 @@
+"""Everything a live figure can show, computed once: the tables the browser looks up.
+
+``build_tables(plot, controls)`` gives each control its finite list of positions, calls ``plot.state`` on
+the whole grid of positions at once (one call per combination of choices), and packs the moving artists'
+data and the readout's strings into one byte string plus a JSON description of where each table starts.
+``describe_figure`` renders the still part of the figure once and says how to draw the moving artists
+over it: each axes' box and data-to-pixel transform, and each artist's style.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from io import BytesIO
+
+import matplotlib
+import numpy as np
+from matplotlib.colors import to_rgba
+from matplotlib.container import BarContainer
+from matplotlib.lines import Line2D
+
+from ..plotting._live import LivePlot
+from ..plotting.readout import format_value, readout_fields
+
+__all__ = ["Control", "make_controls", "build_tables", "describe_figure", "MAX_POINTS", "STILL_SCALE"]
+
+MAX_POINTS = 2_000_000  # grid points of one figure: beyond this the tables grow past a few MB
+STILL_SCALE = 2  # the still image has 2 pixels per CSS pixel, sharp on high-density screens
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control: a slider over ``values`` (kind "range") or one button per value (kind "choice")."""
+
+    name: str
+    label: str
+    kind: str
+    values: tuple
+    texts: tuple[str, ...]
+    start: int
+
+    def value(self, index: int):
+        return self.values[index]
+
+
+def _decimals(step: float) -> int:
+    """How many decimals a slider of this step shows: 0.01 → 2, 0.25 → 2, 0.5 → 1, 2 → 0."""
+    for digits in range(13):
+        if abs(round(step, digits) - step) <= 1e-12 * max(1.0, abs(step)):
+            return digits
+    return 12
+
+
+def _range_control(name: str, label: str, spec, start) -> Control:
+    if len(spec) != 3 or not all(isinstance(s, int | float) and not isinstance(s, bool) for s in spec):
+        raise TypeError(f"slider {name!r} must be (low, high, step), three numbers; got {spec!r}")
+    lo, hi, step = (float(s) for s in spec)
+    if not (math.isfinite(lo) and math.isfinite(hi) and step > 0 and hi > lo):
+        raise ValueError(f"slider {name!r} needs finite low < high and a step > 0; got {spec!r}")
+    count = (hi - lo) / step
+    if abs(count - round(count)) > 1e-9 * max(1.0, count):
+        raise ValueError(f"slider {name!r}: (high − low) / step = {count:g} must be a whole number; got {spec!r}")
+    digits = _decimals(step)
+    values = tuple(round(lo + i * step, digits + 6) for i in range(round(count) + 1))
+    if isinstance(start, bool) or not isinstance(start, int | float | np.integer | np.floating):
+        raise TypeError(f"the plot's value of {name!r} must be a number to be a slider, got {start!r}")
+    index = int(np.argmin(np.abs(np.array(values) - float(start))))
+    if abs(values[index] - float(start)) > 1e-9 * max(1.0, abs(float(start))):
+        raise ValueError(
+            f"the plot's {name} = {start!r} is not a position of its slider {spec!r}: start the plot on the grid"
+        )
+    return Control(name, label, "range", values, tuple(f"{v:.{digits}f}" for v in values), index)
+
+
+def _choice_control(name: str, label: str, spec, start) -> Control:
+    pairs = [item if isinstance(item, tuple) else (str(item), item) for item in spec]
+    if len(pairs) < 2 or not all(len(p) == 2 for p in pairs):
+        raise ValueError(f"choice {name!r} needs at least two values, or (text, value) pairs; got {spec!r}")
+    values = tuple(value for _, value in pairs)
+    if start not in values:
+        raise ValueError(f"the plot's {name} = {start!r} is not one of the choices {list(values)}")
+    return Control(name, label, "choice", values, tuple(text for text, _ in pairs), values.index(start))
+
+
+def make_controls(plot: LivePlot, specs: dict) -> list[Control]:
+    """The controls for ``plot``: ``(low, high, step)`` is a slider, a list is a set of choices."""
+    if not specs:
+        raise ValueError(f"a live figure needs at least one control; {type(plot).__name__} has {list(plot.values)}")
+    controls = []
+    for name, spec in specs.items():
+        if name not in plot.values:
+            raise ValueError(f"{type(plot).__name__} has no value {name!r} to control; it has {list(plot.values)}")
+        label = plot.labels.get(name, name)
+        make = _range_control if isinstance(spec, tuple) else _choice_control if isinstance(spec, list) else None
+        if make is None:
+            raise TypeError(f"control {name!r} must be a (low, high, step) tuple or a list of choices; got {spec!r}")
+        controls.append(make(name, label, spec, plot.values[name]))
+    points = math.prod(len(c.values) for c in controls)
+    if points > MAX_POINTS:
+        sizes = " × ".join(f"{c.name}: {len(c.values)}" for c in controls)
+        raise ValueError(f"{points:,} grid points ({sizes}) is more than {MAX_POINTS:,}: use coarser steps")
+    return controls
+
+
+def _grid_states(plot: LivePlot, controls: list[Control]) -> dict[str, np.ndarray]:
+    """``plot.state`` over every grid point: arrays with one axis per control, in order, then the items."""
+    ranges = [c for c in controls if c.kind == "range"]
+    choices = [c for c in controls if c.kind == "choice"]
+    axes = {}
+    for k, c in enumerate(ranges):
+        shape = [1] * (len(ranges) + 1)
+        shape[k] = len(c.values)
+        axes[c.name] = np.array(c.values, dtype=float).reshape(shape)
+    fixed = {name: value for name, value in plot.values.items() if name not in {c.name for c in controls}}
+    fixed = {name: plot._one(name, value) for name, value in fixed.items()}
+    combos = list(itertools.product(*(c.values for c in choices)))
+    states = [plot.state(**fixed, **axes, **dict(zip([c.name for c in choices], combo, strict=True)))
+              for combo in combos]
+    order = choices + ranges  # the axes of the stacked arrays, before they are put in the controls' order
+    result = {}
+    for key in states[0]:
+        parts = [np.asarray(s[key]) for s in states]
+        shape = np.broadcast_shapes(*(p.shape for p in parts))
+        if len(shape) != len(ranges) + 1:
+            raise ValueError(f"state[{key!r}] has shape {shape}: expected {len(ranges)} slider axes and the items")
+        stacked = np.stack([np.broadcast_to(p, shape) for p in parts])
+        stacked = stacked.reshape([len(c.values) for c in choices] + list(shape))
+        if len(combos) > 1 and all(np.array_equal(parts[0], p, equal_nan=True) for p in parts[1:]):
+            stacked = stacked[(slice(0, 1),) * len(choices)]  # the same for every choice: stored once
+        source = [order.index(c) for c in controls]
+        result[key] = np.moveaxis(stacked, source + [len(order)], list(range(len(order) + 1)))
+    return result
+
+
+class _Packer:
+    """Arrays into one byte string, each at an offset divisible by 8, described for the browser."""
+
+    def __init__(self):
+        self.chunks, self.size = [], 0
+
+    def add(self, array: np.ndarray, kind: str) -> dict:
+        array = np.ascontiguousarray(array, dtype={"f32": np.float32, "u16": np.uint16, "u32": np.uint32}[kind])
+        strides = [0 if n == 1 else s // array.itemsize for n, s in zip(array.shape[:-1], array.strides[:-1],
+                                                                           strict=True)]
+        entry = {"offset": self.size, "length": array.size, "type": kind, "strides": strides,
+                 "items": array.shape[-1]}
+        data = array.tobytes()
+        self.chunks.append(data + bytes(-len(data) % 8))
+        self.size += len(self.chunks[-1])
+        return entry
+
+    def bytes(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def _field_table(values: np.ndarray, spec: str) -> tuple[list[str], np.ndarray]:
+    """The distinct strings a readout field shows, and for each grid point the index of its string."""
+    flat = values.reshape(-1)
+    distinct, inverse = np.unique(flat, return_inverse=True)
+    texts = np.array([format_value(v, spec) for v in distinct], dtype=object)
+    strings, which = np.unique(texts.astype(str), return_inverse=True)  # two numbers may print the same
+    return strings.tolist(), which[inverse].reshape(values.shape)
+
+
+def build_tables(plot: LivePlot, controls: list[Control]) -> tuple[dict, bytes]:
+    """The tables of every moving artist part and readout field: (their description, the packed bytes)."""
+    states = _grid_states(plot, controls)
+    literals, fields = readout_fields(plot.readout)
+    packer = _Packer()
+    parts = {}
+    for key, data in states.items():
+        if "." in key:
+            parts[key] = packer.add(data, "f32")
+    readout = []
+    for name, spec in fields:
+        if name not in states:
+            raise KeyError(f"the readout of {type(plot).__name__} needs {name!r}, which its state does not give")
+        strings, index = _field_table(states[name], spec)
+        if index.shape[-1] != 1:
+            raise ValueError(f"readout field {name!r} must be one value per grid point, got shape {index.shape}")
+        readout.append({"strings": strings, "table": packer.add(index, "u16" if len(strings) < 65536 else "u32")})
+    return {"parts": parts, "literals": literals, "fields": readout}, packer.bytes()
+
+
+def _transform(scale: str, pixels: np.ndarray, lo: float, hi: float) -> dict:
+    """A data → pixel map along one axis: pixel = a · f(value) + b, with f the identity or log10."""
+    if scale not in ("linear", "log"):
+        raise ValueError(f"a live figure's axes must be linear or log, not {scale!r}")
+    f = np.log10 if scale == "log" else float
+    a = (pixels[1] - pixels[0]) / (f(hi) - f(lo))
+    return {"scale": scale, "a": float(a), "b": float(pixels[0] - a * f(lo))}
+
+
+def _axes_geometry(ax, height: float) -> dict:
+    """An axes' box (CSS pixels from the top left) and its two transforms, from its public transData."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    corners = ax.transData.transform([[x0, y0], [x1, y1]])
+    box = ax.bbox
+    return {
+        "box": [box.x0, height - box.y1, box.width, box.height],
+        "x": _transform(ax.get_xscale(), corners[:, 0], x0, x1),
+        "y": _transform(ax.get_yscale(), height - corners[:, 1], y0, y1),
+    }
+
+
+def _colour(value) -> list[float]:
+    return [round(c, 6) for c in to_rgba(value)]
+
+
+_CAPS = {"butt": "butt", "round": "round", "projecting": "square"}  # matplotlib's names → the canvas's
+_JOINS = {"miter": "miter", "round": "round", "bevel": "bevel"}
+
+
+def _dashes(style: str, width: float, points_to_px: float) -> list[float]:
+    """matplotlib's dash pattern (rcParams, in points, scaled by the line width) in CSS pixels."""
+    if style not in ("--", ":"):
+        return []
+    pattern = matplotlib.rcParams["lines.dashed_pattern" if style == "--" else "lines.dotted_pattern"]
+    scale = width if matplotlib.rcParams["lines.scale_dashes"] else 1.0
+    return [d * scale * points_to_px for d in pattern]
+
+
+def _line_style(line: Line2D, points_to_px: float) -> dict:
+    style = line.get_linestyle()
+    if style not in ("-", "--", ":", "None"):
+        raise ValueError(f"a moving line's style must be '-', '--', ':' or 'None', not {style!r}")
+    marker = line.get_marker()
+    if marker not in ("o", "None", "", None, "v", "^", "s", "D"):
+        raise ValueError(f"a moving line's marker must be one of o v ^ s D, not {marker!r}")
+    return {
+        "kind": "line",
+        "colour": _colour(line.get_color()),
+        "alpha": line.get_alpha(),
+        "width": line.get_linewidth() * points_to_px,
+        "style": style,
+        "dashes": _dashes(style, line.get_linewidth(), points_to_px),
+        "cap": _CAPS[line.get_solid_capstyle() if style == "-" else line.get_dash_capstyle()],
+        "join": _JOINS[line.get_solid_joinstyle() if style == "-" else line.get_dash_joinstyle()],
+        "marker": marker if marker not in ("None", "", None) else None,
+        "size": line.get_markersize() * points_to_px,
+        "face": _colour(line.get_markerfacecolor()),
+        "edge": _colour(line.get_markeredgecolor()),
+        "edgewidth": line.get_markeredgewidth() * points_to_px,
+        "x": [float(v) for v in np.asarray(line.get_xdata(), dtype=float)],
+        "y": [float(v) for v in np.asarray(line.get_ydata(), dtype=float)],
+    }
+
+
+def _bars_style(bars: BarContainer, points_to_px: float) -> dict:
+    first = bars.patches[0]
+    return {
+        "kind": "bars",
+        "colour": _colour(first.get_facecolor()),
+        "edge": _colour(first.get_edgecolor()),
+        "edgewidth": first.get_linewidth() * points_to_px,
+        "x": [float(p.get_x()) for p in bars.patches],
+        "width": [float(p.get_width()) for p in bars.patches],
+        "bottom": [float(p.get_y()) for p in bars.patches],
+        "height": [float(p.get_height()) for p in bars.patches],
+    }
+
+
+def describe_figure(plot: LivePlot) -> tuple[dict, bytes]:
+    """The still picture (PNG, moving artists hidden) and how to draw the moving artists over it.
+
+    The layout is computed once and then frozen, so the still image at ``STILL_SCALE`` times the figure's
+    pixels and the transforms at its own pixels describe the same positions.
+    """
+    figure = plot.figure
+    figure.draw_without_rendering()
+    figure.set_layout_engine("none")
+    width, height = figure.bbox.width, figure.bbox.height
+    points_to_px = figure.dpi / 72.0
+    axes = list(figure.axes)
+    artists = []
+    for name, artist in plot.moving.items():
+        ax = artist.axes if isinstance(artist, Line2D) else artist.patches[0].axes
+        style = _line_style(artist, points_to_px) if isinstance(artist, Line2D) else _bars_style(artist, points_to_px)
+        zorder = artist.get_zorder() if isinstance(artist, Line2D) else artist.patches[0].get_zorder()
+        artists.append({"name": name, "axes": axes.index(ax), "zorder": zorder, **style})
+    artists.sort(key=lambda a: a["zorder"])
+    hidden = [a for artist in plot.moving.values() for a in ([artist] if isinstance(artist, Line2D) else artist)]
+    for artist in hidden:
+        artist.set_visible(False)
+    with BytesIO() as png:
+        figure.savefig(png, format="png", dpi=figure.dpi * STILL_SCALE)
+        still = png.getvalue()
+    for artist in hidden:
+        artist.set_visible(True)
+    geometry = {
+        "size": [width, height],
+        "axes": [_axes_geometry(ax, height) for ax in axes],
+        "artists": artists,
+    }
+    return geometry, still
