@@ -8,6 +8,7 @@ arguments. ``w.set(p=0.9)`` moves a control from Python; ``w.values``, ``w.state
 ``w.readout_text()`` are what the browser shows.
 """
 
+from . import calibration, information, kl, mse, sigmoid, softmax
 from ._live import LiveWidget, live_figure
 from ._widget import LiveFigure, live
 from .calibration import calibration_explorer
@@ -18,8 +19,8 @@ from .sigmoid import bce_explorer
 from .softmax import softmax_explorer, temperature_explorer
 
 __all__ = [
-    "LiveFigure", "live", "LiveWidget", "live_figure", "coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss",
-    "true_class_loss_log",  # 03
+    "LiveFigure", "live", "LiveWidget", "live_figure", "coin_entropy", "softmax_entropy", "kl_explorer",
+    "true_class_loss", "true_class_loss_log",  # 03
     "kl_fits",  # 02
     "gradients_vs_logit", "training_race",  # 06
     "bce_explorer",  # 04
@@ -28,5 +29,8 @@ __all__ = [
     "calibration_explorer",  # 10
 ]
 
-# The live figures on the new tables (every one works with no arguments; tests/test_live.py sweeps them all).
-SHORTCUTS = ("coin_entropy",)
+# Every shortcut on the tables (each works with no arguments; tests/test_live.py sweeps them all).
+# Each module lists its own in SHORTCUTS.
+SHORTCUTS = tuple(
+    name for module in (information, kl, sigmoid, softmax, mse, calibration) for name in getattr(module, "SHORTCUTS", ())
+)

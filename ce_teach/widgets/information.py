@@ -14,6 +14,7 @@ from ._widget import LiveFigure, live
 
 __all__ = ["coin_entropy", "softmax_entropy", "kl_explorer", "true_class_loss"]
 __all__ += ["true_class_loss_log"]  # notebook 03
+SHORTCUTS = ("coin_entropy",)  # the shortcuts on the tables (ce_teach.widgets.SHORTCUTS)
 
 
 def _logits(logits, name: str, limit) -> tuple[np.ndarray, float]:
