@@ -64,10 +64,11 @@ class LivePlot:
         if unknown:
             raise TypeError(f"{type(self).__name__} has no control named {sorted(unknown)}; it has {list(self.values)}")
         merged = {**self.values, **values}
-        return self.state(**{name: self._one(name, value) for name, value in merged.items()})
+        return self.state(**{name: self.as_input(name, value) for name, value in merged.items()})
 
-    def _one(self, name: str, value):
-        if isinstance(self.values[name], (int, float)) and not isinstance(self.values[name], bool):
+    def as_input(self, name: str, value):
+        """One value as ``state`` takes it: a number (a slider's) as an array of one, anything else as it is."""
+        if isinstance(self.values[name], int | float) and not isinstance(self.values[name], bool):
             return np.array([float(value)])
         return value
 

@@ -113,7 +113,7 @@ def _grid_states(plot: LivePlot, controls: list[Control]) -> dict[str, np.ndarra
         shape[k] = len(c.values)
         axes[c.name] = np.array(c.values, dtype=float).reshape(shape)
     fixed = {name: value for name, value in plot.values.items() if name not in {c.name for c in controls}}
-    fixed = {name: plot._one(name, value) for name, value in fixed.items()}
+    fixed = {name: plot.as_input(name, value) for name, value in fixed.items()}
     combos = list(itertools.product(*(c.values for c in choices)))
     states = [plot.state(**fixed, **axes, **dict(zip([c.name for c in choices], combo, strict=True)))
               for combo in combos]

@@ -62,10 +62,12 @@ class LiveFigure(anywidget.AnyWidget):
     def set(self, **values) -> None:
         """Move controls to the given values (each must be one of its positions)."""
         index = list(self.index)
+        names = [c.name for c in self.controls]
         for name, value in values.items():
-            (k, control), *_ = [(k, c) for k, c in enumerate(self.controls) if c.name == name] or [(None, None)]
-            if control is None:
-                raise ValueError(f"no control named {name!r}; the controls are {[c.name for c in self.controls]}")
+            if name not in names:
+                raise ValueError(f"no control named {name!r}; the controls are {names}")
+            k = names.index(name)
+            control = self.controls[k]
             matches = [i for i, v in enumerate(control.values) if v == value or _close(v, value)]
             if not matches:
                 raise ValueError(f"{name} = {value!r} is not a position of its control: {control.texts[0]} … "
