@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from ._chunks import exp_sum_without_max, row_blocks, shift_by_max, to_rows
+from ._compensated import exp_sum_without_max, shift_by_max
+from ._parallel import row_blocks, to_rows
 
 __all__ = ["sigmoid", "log_sigmoid", "softplus", "softmax", "log_softmax", "logsumexp"]
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from ._chunks import to_rows
+from ._parallel import to_rows
 from .activations import softplus_tail
 from .losses import sigmoid_cross_entropy_with_logits, soft_label_loss, sparse_label_loss
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from ._chunks import CHUNK, row_max, shift
+from ._compensated import row_max, shift
+from ._parallel import CHUNK
 from .activations import log_softmax, logsumexp
 from .losses import sparse_softmax_cross_entropy_with_logits
 

@@ -16,19 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from ._chunks import (
-    exp_sum_without_max,
-    in_parallel,
-    map_chunks,
-    row_blocks,
-    row_max,
-    row_sum_exact,
-    rows_per_block,
-    shift,
-    shift_by_max,
-    split_product,
-    to_rows,
-)
+from ._compensated import exp_sum_without_max, row_max, row_sum_exact, shift, shift_by_max, split_product
+from ._parallel import in_parallel, map_chunks, row_blocks, rows_per_block, to_rows
 from .activations import _softmax_rows, softplus_tail
 
 __all__ = [
