@@ -9,7 +9,7 @@
     'not attempted'
 """
 
-from ._core import CheckResult, Exercise, compare
+from .exercise import CheckResult, Exercise, compare
 from .bigram import bits_per_char
 from .calibration import ece, focal_grad, prior_loss, smoothing_logit_gap, softmax_regression_grad
 from .choosing import loss_choice, pos_weight
