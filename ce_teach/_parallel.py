@@ -1,8 +1,8 @@
 """Cache-sized blocks on every core: the runner behind the large-input paths of the losses.
 
-Why blocks (of ``CHUNK`` elements): a formula such as ``log1p(exp(-|x|)) + x*(H(x) - z)`` written on whole arrays creates one
+Why blocks: a formula such as ``log1p(exp(-|x|)) + x*(H(x) - z)`` written on whole arrays creates one
 full-size temporary per operation and streams each through main memory. Running the same ufuncs on
-blocks of ~32 Ki elements into preallocated buffers keeps the working set in the CPU cache:
+blocks of ``CHUNK`` (~32 Ki) elements into preallocated buffers keeps the working set in the CPU cache:
 faster, and the extra memory is a few buffers instead of several copies of the input.
 
 Why threads: NumPy's ufuncs use one core, but they release the GIL while they loop. So a large input is

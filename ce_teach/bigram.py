@@ -79,10 +79,7 @@ MAX_SAMPLE_LENGTH = 1_000_000  # sample() draws one character at a time in Pytho
 
 
 def _check_k(k) -> float:
-    value = v.real_number(k, "k", "a number ≥ 0 (the count added to every pair)")
-    if not (np.isfinite(value) and value >= 0):
-        raise ValueError(f"k must be a finite number ≥ 0, got {k!r}")
-    return value
+    return v.number(k, "k", 0.0, why=" (the count added to every pair)")
 
 
 def _check_order(order) -> int:
@@ -265,9 +262,7 @@ def split(text: str, *, held_out: float = 0.2) -> tuple[str, str]:
     ('one two three four ', 'five')
     """
     _check_text(text)
-    held_out = v.real_number(held_out, "held_out", "a fraction in (0, 1)")
-    if not 0 < held_out < 1:
-        raise ValueError(f"held_out must be a fraction in (0, 1), got {held_out!r}")
+    held_out = v.number(held_out, "held_out", 0.0, 1.0, open_low=True, open_high=True, what="fraction")
     cut = text.find(" ", round((1 - held_out) * len(text)))
     if cut == -1 or cut == len(text) - 1:
         raise ValueError(f"no space after the first {1 - held_out:.0%} of the text to split at; use a smaller held_out")

@@ -35,11 +35,7 @@ __all__ = [
 
 
 def _check_n_bins(n_bins) -> int:
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
-        raise TypeError(f"n_bins must be a positive integer, got {n_bins!r}")
-    if n_bins < 1:
-        raise ValueError(f"n_bins must be ≥ 1, got {n_bins}")
-    return int(n_bins)
+    return v.whole_number(n_bins, "n_bins", minimum=1)
 
 
 def _probs_and_labels(probs, labels):
@@ -159,11 +155,7 @@ def temperature_nll_derivative(logits, labels, temperature: float) -> float:
 
 
 def _check_temperature(temperature) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)):
-        raise TypeError(f"temperature must be a positive number, got {temperature!r}")
-    if not 0 < temperature < np.inf:
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
-    return float(temperature)
+    return v.positive_number(temperature, "temperature")
 
 
 def fit_temperature(logits, labels) -> float:

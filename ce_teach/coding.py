@@ -238,8 +238,7 @@ def block_distribution(p, k: int) -> np.ndarray:
     [0.25, 0.25, 0.25, 0.25]
     """
     p = _probabilities(p)
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= 12:
-        raise ValueError(f"k must be a whole number of symbols per block, 1 ≤ k ≤ 12, got {k!r}")
+    k = v.number(k, "k", 1, 12, integer=True, why=" (symbols per block)")
     if p.size**k > 10**6:
         raise ValueError(f"{p.size}**{k} = {p.size**k} blocks is too many (at most 10**6)")
     blocks = np.ones(1)

@@ -31,17 +31,11 @@ _LD = np.longdouble
 
 
 def _check_gamma(gamma) -> float:
-    v.real_number(gamma, "gamma", "a number ≥ 0 (the focusing exponent)")
-    if not (0.0 <= gamma < np.inf):
-        raise ValueError(f"gamma must be a finite number ≥ 0 (0 gives plain cross-entropy), got {gamma!r}")
-    return float(gamma)
+    return v.number(gamma, "gamma", 0.0, why=" (the focusing exponent; 0 gives plain cross-entropy)")
 
 
 def _check_alpha(alpha) -> float:
-    v.real_number(alpha, "alpha", "a number in [0, 1], or negative for no class weight")
-    if not (-np.inf < alpha <= 1.0):
-        raise ValueError(f"alpha must be in [0, 1], or negative for no class weight (torchvision: -1), got {alpha!r}")
-    return float(alpha)
+    return v.number(alpha, "alpha", high=1.0, why=": a class weight in [0, 1], or negative for none (torchvision: -1)")
 
 
 def _times(coefficient: np.ndarray, value: np.ndarray) -> np.ndarray:
