@@ -1,8 +1,11 @@
 """How fast are ce_teach's two hot losses next to PyTorch's? A script to run by hand, not a timed test.
 
-    python benchmarks/bench_losses.py           # the README numbers: 512 × 50 000 logits, 10^7 elements
-    python benchmarks/bench_losses.py --quick   # a smaller sanity run (a few seconds)
-    python benchmarks/bench_losses.py --threads 1   # both libraries on one core
+    python -m benchmarks.bench_losses           # the README numbers: 512 × 50 000 logits, 10^7 elements
+    python -m benchmarks.bench_losses --quick   # a smaller sanity run (a few seconds)
+    python -m benchmarks.bench_losses --threads 1   # both libraries on one core
+
+Run from the repository's root, so that the ce_teach measured is this checkout's (``python
+benchmarks/bench_losses.py`` measures the installed one: the same after ``pip install -r requirements.txt``).
 
 Results, their history and how to read them: benchmarks/README.md.
 
