@@ -28,6 +28,7 @@ import string
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 
@@ -140,7 +141,7 @@ def count(text: str, *, order: int = 2, alphabet: str = ALPHABET) -> np.ndarray:
     return np.bincount(ids[:-1] * n + ids[1:], minlength=n * n).reshape(n, n)
 
 
-def add_k(counts, *, k: float = 0.0) -> np.ndarray:
+def add_k(counts: ArrayLike, *, k: float = 0.0) -> np.ndarray:
     """Add-k smoothed probabilities along the last axis: (count + k) / (row total + k·V).
 
     Formula: q(b | a) = (count(a, b) + k) / (Σ_b' count(a, b') + k·V); k = 0 is the maximum-likelihood estimate
@@ -193,7 +194,7 @@ class CharModel:
     counts: np.ndarray
     probs: np.ndarray
 
-    def losses(self, text: str, *, base=2) -> np.ndarray:
+    def losses(self, text: str, *, base: float | None = 2) -> np.ndarray:
         """The loss of each predicted character, −log q(c_t | c_{t−1}) (order 2) or −log q(c_t) (order 1).
 
         Formula: order 2: loss_t = −log q(c_t | c_{t−1}) for t = 1, …, n − 1 (the first character has

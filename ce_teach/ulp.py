@@ -16,6 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal, localcontext
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import _validate as v
 
@@ -24,7 +25,7 @@ __all__ = ["exact_bce", "ulp_error", "first_float", "float32_stepwise_bce"]
 _INT_OF = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
 
 
-def exact_bce(x, z, *, digits: int = 60) -> Decimal:
+def exact_bce(x: float, z: float, *, digits: int = 60) -> Decimal:
     """Binary cross-entropy of the floats x (logit) and z (label) to ``digits`` significant digits.
 
     Formula: L = z·ln(1 + e^{−x}) + (1 − z)·ln(1 + e^{x}), evaluated in ``decimal`` arithmetic on the
@@ -46,7 +47,7 @@ def exact_bce(x, z, *, digits: int = 60) -> Decimal:
         return dz * (1 + (-dx).exp()).ln() + (1 - dz) * (1 + dx.exp()).ln()
 
 
-def ulp_error(computed, exact) -> float:
+def ulp_error(computed: np.floating, exact: Decimal | float) -> float:
     """(computed − exact) in units of the spacing of ``computed``'s dtype at the exact value.
 
     Formula: (computed − exact) / spacing(dtype(exact)), with the difference taken exactly.
@@ -77,7 +78,9 @@ def ulp_error(computed, exact) -> float:
         return float((Decimal(float(computed)) - exact) / Decimal(float(abs(spacing))))
 
 
-def first_float(predicate: Callable[[np.floating], bool], lo, hi, dtype=np.float64) -> np.floating:
+def first_float(
+    predicate: Callable[[np.floating], bool], lo: float, hi: float, dtype: DTypeLike = np.float64
+) -> np.floating:
     """The smallest float t of ``dtype`` in (lo, hi] with ``predicate(t)`` true.
 
     Formula: bisection over the integers that the bit patterns of positive floats spell: those
@@ -122,7 +125,7 @@ def _f32(value) -> np.ndarray:
     return np.asarray(value, dtype=np.float64).astype(np.float32)
 
 
-def float32_stepwise_bce(labels, logits) -> tuple[np.ndarray, np.float32]:
+def float32_stepwise_bce(labels: ArrayLike, logits: ArrayLike) -> tuple[np.ndarray, np.float32]:
     """TensorFlow's formula in float32, one correctly rounded operation at a time; and the float32 mean.
 
     Formula: L = max(x, 0) − x·z + log1p(exp(−|x|)), each operation rounded to float32 (exp and log1p
