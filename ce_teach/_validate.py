@@ -55,7 +55,10 @@ def real_number(value, name: str, what: str = "a number") -> float:
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be {what}, got {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # a Python int beyond float64's range, e.g. 10**400
+        raise ValueError(f"{name} must be {what}, got an integer beyond float64's ±1.8e308") from None
 
 
 def _bound(x: float) -> str:
@@ -93,7 +96,7 @@ def number(
     integer: bool = False,
     what: str = "",
     why: str = "",
-):
+) -> float | int:
     """``value`` as a float (an int with ``integer=True``) if it is a number from ``low`` to ``high``, or a clear error.
 
     The one check of a single number argument. Python and NumPy numbers and 0-d arrays of one are accepted;

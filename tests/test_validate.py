@@ -55,6 +55,7 @@ def test_integer_accepts_python_and_numpy_integers(value):
         (0, dict(low=1, integer=True), "p must be an integer ≥ 1, got 0"),
         (13, dict(low=1, high=12, integer=True), "p must be an integer ≥ 1 and at most 12, got 13"),
         (np.int64(-1), dict(low=0, integer=True), "p must be an integer ≥ 0, got -1"),
+        (10**400, dict(low=0), "p must be a number ≥ 0, got an integer beyond float64's ±1.8e308"),
     ],
 )
 def test_number_out_of_range_is_a_value_error(value, kwargs, message):
