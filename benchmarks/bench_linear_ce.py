@@ -1,8 +1,10 @@
 """Linear cross-entropy without the logits vs PyTorch's naive path. A script to run by hand, not a timed test.
 
-    python benchmarks/bench_linear_ce.py                       # the README numbers: N = 2048, d = 128, V = 32768
-    python benchmarks/bench_linear_ce.py --n 8192 --vocab 131072  # larger (torch's naive path needs ~12 GiB here)
-    python benchmarks/bench_linear_ce.py --n 64 --d 8 --vocab 512 --repeats 1   # a smoke run
+    python -m benchmarks.bench_linear_ce                       # the README numbers: N = 2048, d = 128, V = 32768
+    python -m benchmarks.bench_linear_ce --n 8192 --vocab 131072  # larger (torch's naive path needs ~12 GiB here)
+    python -m benchmarks.bench_linear_ce --n 64 --d 8 --vocab 512 --repeats 1   # a smoke run
+
+Run from the repository's root, so that the ce_teach measured is this checkout's.
 
 Both compute the mean cross-entropy of hidden @ weight.T and its gradients with respect to hidden and weight,
 in float32:
@@ -36,6 +38,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 
@@ -44,6 +47,7 @@ import ce_teach as ct
 MEMORY_TARGET = 0.05  # our peak extra memory / torch's
 TIME_TARGET = 2.0  # our median time / torch's
 MiB = 2**20
+ROOT = Path(__file__).resolve().parents[1]  # the repository: the memory child runs from here
 
 
 def make_inputs(n: int, d: int, n_vocab: int, seed: int = 0):
@@ -98,9 +102,22 @@ def measure_here(which: str, n: int, d: int, n_vocab: int) -> dict:
 
 
 def measure_in_fresh_process(which: str, n: int, d: int, n_vocab: int) -> dict:
-    command = [sys.executable, __file__, "--measure", which, "--n", str(n), "--d", str(d), "--vocab", str(n_vocab)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ.copy())
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """``measure_here`` in a child process that runs this benchmark as a module from the repository's root.
+
+    The child must measure the ce_teach this process imported; it reports where its own came from, and a
+    different one (an installed copy of another checkout, say) is an error, not a silently wrong number.
+    """
+    sizes = ["--n", str(n), "--d", str(d), "--vocab", str(n_vocab)]
+    command = [sys.executable, "-m", "benchmarks.bench_linear_ce", "--measure", which, *sizes]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, env=os.environ.copy())
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    child, here = Path(result.pop("ce_teach")).resolve(), Path(ct.__file__).resolve()
+    if child != here:
+        raise RuntimeError(
+            f"the memory child imported ce_teach from {child}, this process from {here}: run the benchmark from "
+            "the repository's root as python -m benchmarks.bench_linear_ce (or pip install -e . there)"
+        )
+    return result
 
 
 def time_alternating(calls: dict, inputs, repeats: int) -> tuple[dict, dict]:
@@ -181,7 +198,7 @@ def main(argv=None) -> str:
     parser.add_argument("--measure", choices=("ours", "torch"), help=argparse.SUPPRESS)  # the memory child
     args = parser.parse_args(argv)
     if args.measure:
-        text = json.dumps(measure_here(args.measure, args.n, args.d, args.vocab))
+        text = json.dumps({**measure_here(args.measure, args.n, args.d, args.vocab), "ce_teach": ct.__file__})
     else:
         text = report(args)
     print(text)

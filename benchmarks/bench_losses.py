@@ -1,8 +1,11 @@
 """How fast are ce_teach's two hot losses next to PyTorch's? A script to run by hand, not a timed test.
 
-    python benchmarks/bench_losses.py           # the README numbers: 512 × 50 000 logits, 10^7 elements
-    python benchmarks/bench_losses.py --quick   # a smaller sanity run (a few seconds)
-    python benchmarks/bench_losses.py --threads 1   # both libraries on one core
+    python -m benchmarks.bench_losses           # the README numbers: 512 × 50 000 logits, 10^7 elements
+    python -m benchmarks.bench_losses --quick   # a smaller sanity run (a few seconds)
+    python -m benchmarks.bench_losses --threads 1   # both libraries on one core
+
+Run from the repository's root, so that the ce_teach measured is this checkout's (``python
+benchmarks/bench_losses.py`` measures the installed one: the same after ``pip install -r requirements.txt``).
 
 Results, their history and how to read them: benchmarks/README.md.
 
@@ -44,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 import ce_teach as ct
-from ce_teach import _chunks
+from ce_teach import _parallel
 
 TIME_TARGET = 1.5  # ours/torch median time must stay at or below this; 1.0 is the goal
 SPARSE_MEMORY_MB = 32.0  # extra memory the sparse loss may allocate: no full-size temporaries
@@ -210,7 +213,7 @@ def environment(torch, scipy_version: str | None = None) -> str:
         f"numpy {np.__version__}, torch {torch.__version__}, scipy {scipy_version or 'not installed'}, "
         f"Python {platform.python_version()}, "
         f"{cpu()}, {cores} cores; "
-        f"threads: torch {torch.get_num_threads()}, ce_teach {_chunks.THREADS}"
+        f"threads: torch {torch.get_num_threads()}, ce_teach {_parallel.THREADS}"
     )
 
 
@@ -230,7 +233,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-        _chunks.THREADS = args.threads  # ce_teach splits large inputs into one part per thread
+        _parallel.THREADS = args.threads  # ce_teach splits large inputs into one part per thread
 
     rng = np.random.default_rng(0)
     if args.quick:

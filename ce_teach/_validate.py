@@ -47,42 +47,110 @@ def as_real_array(value, name: str) -> np.ndarray:
 
 
 def real_number(value, name: str, what: str = "a number") -> float:
-    """A Python or NumPy real number (or a 0-d array of one) as a float; bools and everything else are refused."""
+    """A Python or NumPy real number (or a 0-d array of one) as a float; bools and everything else are refused.
+
+    Only the type: ``number`` checks the range too.
+    """
     if isinstance(value, np.ndarray) and value.ndim == 0 and not isinstance(value, np.ma.MaskedArray):
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be {what}, got {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # a Python int beyond float64's range, e.g. 10**400
+        raise ValueError(f"{name} must be {what}, got an integer beyond float64's ±1.8e308") from None
+
+
+def _bound(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _describe(low, high, open_low: bool, open_high: bool, integer: bool, what: str) -> tuple[str, str]:
+    """(what the value must be, the same with "finite" where that matters), e.g. ("a number ≥ 0", "a finite
+    number ≥ 0"), ("a positive number", "a positive finite number"), ("an integer ≥ 1 and at most 12", same)."""
+    article = "an" if what[0] in "aeiou" else "a"
+    lo, hi = _bound(low), _bound(high)
+    if integer:
+        text = f"{article} {what}" + (f" ≥ {lo}" if low > -np.inf else "")
+        return (text + f" and at most {hi}", text + f" and at most {hi}") if high < np.inf else (text, text)
+    if low > -np.inf and high < np.inf:  # a bounded interval: [0, 1], (0, 1), ...
+        interval = f"{'(' if open_low else '['}{lo}, {hi}{')' if open_high else ']'}"
+        text = f"in {interval}" if what == "number" else f"{article} {what} in {interval}"
+        return f"{article} {what} in {interval}", text
+    if low == 0 and open_low and high == np.inf:
+        return f"a positive {what}", f"a positive finite {what}"
+    condition = (f" {'>' if open_low else '≥'} {lo}" if low > -np.inf else "") + (
+        f" {'<' if open_high else '≤'} {hi}" if high < np.inf else ""
+    )
+    return f"{article} {what}{condition}", f"a finite {what}{condition}"
+
+
+def number(
+    value,
+    name: str,
+    low: float = -np.inf,
+    high: float = np.inf,
+    *,
+    open_low: bool = False,
+    open_high: bool = False,
+    integer: bool = False,
+    what: str = "",
+    why: str = "",
+) -> float | int:
+    """``value`` as a float (an int with ``integer=True``) if it is a number from ``low`` to ``high``, or a clear error.
+
+    The one check of a single number argument. Python and NumPy numbers and 0-d arrays of one are accepted;
+    bools, strings, None and arrays are a ``TypeError``, a number outside the range (NaN and ±inf included:
+    infinite ends are never part of the range) a ``ValueError``. Both messages name the argument, the value
+    and the range; ``what`` is the noun ("number", "integer", "fraction", "label", ...), ``why`` is appended
+    to the range, e.g. `` (0 gives plain cross-entropy)``. With ``integer=True`` only integers are accepted
+    (2.0 is refused, as in ``range``).
+
+    >>> number(0.5, "label_smoothing", 0, 1)
+    0.5
+    >>> number(-1.0, "gamma", 0, why=" (0 gives plain cross-entropy)")
+    Traceback (most recent call last):
+    ValueError: gamma must be a finite number ≥ 0 (0 gives plain cross-entropy), got -1.0
+    >>> number(13, "k", 1, 12, integer=True)
+    Traceback (most recent call last):
+    ValueError: k must be an integer ≥ 1 and at most 12, got 13
+    >>> number(True, "temperature", 0, open_low=True)
+    Traceback (most recent call last):
+    TypeError: temperature must be a positive number, got True
+    """
+    what = what or ("integer" if integer else "number")
+    as_type, as_value = _describe(low, high, open_low, open_high, integer, what)
+    if integer:
+        if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+            value = value[()]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be {as_type}{why}, got {value!r}")
+        x = int(value)
+    else:
+        x = real_number(value, name, as_type + why)
+    above = low < x if open_low else low <= x  # False for NaN
+    below = x < high if open_high else x <= high
+    if not (above and below and -np.inf < x < np.inf):
+        raise ValueError(f"{name} must be {as_value}{why}, got {x!r}")
+    return x
 
 
 def positive_number(value, name: str, what: str = "") -> float:
     """A Python or NumPy real number in (0, ∞) as a float (temperatures, caps, plot limits), or a clear error."""
-    what = f" ({what})" if what else ""
-    x = real_number(value, name, f"a positive number{what}")
-    if not 0.0 < x < np.inf:  # also rejects NaN
-        raise ValueError(f"{name} must be a positive finite number{what}, got {x!r}")
-    return x
+    return number(value, name, 0.0, open_low=True, why=f" ({what})" if what else "")
 
 
 def whole_number(value, name: str, *, minimum: int, maximum: int | None = None, why: str = "") -> int:
     """A Python or NumPy integer in [minimum, maximum], or a clear error naming ``name``."""
-    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
-        value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}{why}, got {value!r}")
-    return int(value)
+    return number(value, name, minimum, np.inf if maximum is None else maximum, integer=True, why=why)
 
 
 def check_smoothing(label_smoothing) -> float:
-    """``label_smoothing`` as a float in [0, 1] (Python or NumPy number)."""
-    s = real_number(label_smoothing, "label_smoothing", "a number in [0, 1]")
-    if not 0.0 <= s <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
-    return s
+    """``label_smoothing`` ε as a float in [0, 1] (Python or NumPy number): the one check of it in the package.
+
+    ε = 1 is allowed, as in PyTorch and Keras (the target is then uniform).
+    """
+    return number(label_smoothing, "label_smoothing", 0.0, 1.0)
 
 
 def check_names(names, n: int, name: str = "names", what: str = "class") -> list[str]:
@@ -280,11 +348,13 @@ def check_positive(x: np.ndarray, name: str) -> None:
 
 
 def check_base(base) -> None:
+    """``base`` of a logarithm: None (nats), or a number in (0, ∞) other than 1, such as 2 (bits)."""
     if base is None:
         return
-    value = real_number(base, "base", "None (nats) or a number such as 2 (bits)")
-    if not (value > 0 and value != 1 and np.isfinite(value)):
-        raise ValueError(f"base must be a positive number other than 1, got {base!r}")
+    why = " other than 1, such as 2 (bits), or None (nats)"
+    value = number(base, "base", 0.0, open_low=True, why=why)
+    if value == 1:
+        raise ValueError(f"base must be a positive finite number{why}, got {value!r}")
 
 
 def check_axis(axis) -> None:

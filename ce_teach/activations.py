@@ -9,9 +9,11 @@ maximum's own term (exactly 1) out of the sum, so that ``log1p`` sees only the s
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
-from ._chunks import exp_sum_without_max, row_blocks, shift_by_max, to_rows
+from ._compensated import exp_sum_without_max, shift_by_max
+from ._parallel import row_blocks, to_rows
 
 __all__ = ["sigmoid", "log_sigmoid", "softplus", "softmax", "log_softmax", "logsumexp"]
 
@@ -27,7 +29,7 @@ def softplus_tail(x: np.ndarray) -> np.ndarray:
     return np.log1p(np.exp(-np.abs(x)))
 
 
-def sigmoid(x):
+def sigmoid(x: ArrayLike) -> np.ndarray | np.floating:
     """Logistic sigmoid σ(x) = 1 / (1 + e^{-x}), the probability of class 1 for logit x.
 
     Formula: σ(x) = 1/(1 + e^{-x}) for x ≥ 0, and e^{x}/(1 + e^{x}) for x < 0.
@@ -49,7 +51,7 @@ def sigmoid(x):
     return (numerator / (1.0 + e)).astype(dtype, copy=False)
 
 
-def softplus(x):
+def softplus(x: ArrayLike) -> np.ndarray | np.floating:
     """Softplus log(1 + e^x), a smooth ReLU; also the binary cross-entropy of label 0: −log(1 − σ(x)).
 
     Formula: softplus(x) = max(x, 0) + log1p(e^{-|x|}).
@@ -70,7 +72,7 @@ def softplus(x):
     return (np.maximum(x, 0.0) + softplus_tail(x)).astype(dtype, copy=False)
 
 
-def log_sigmoid(x):
+def log_sigmoid(x: ArrayLike) -> np.ndarray | np.floating:
     """log σ(x), the log-probability of class 1: −log_sigmoid(x) is the loss of label 1.
 
     Formula: log σ(x) = −softplus(−x) = min(x, 0) − log1p(e^{-|x|}).
@@ -122,7 +124,7 @@ def _log_normaliser(rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def logsumexp(x, *, axis: int = -1):
+def logsumexp(x: ArrayLike, *, axis: int = -1) -> np.ndarray:
     """log Σ_j e^{x_j} along ``axis``: the log of softmax's normaliser.
 
     Formula: logsumexp(x) = m + log1p(Σ_{k≠argmax} e^{x_k − m}), with m = max_j x_j.
@@ -155,7 +157,7 @@ def logsumexp(x, *, axis: int = -1):
     return restore(out).astype(dtype, copy=False)
 
 
-def log_softmax(x, *, axis: int = -1):
+def log_softmax(x: ArrayLike, *, axis: int = -1) -> np.ndarray:
     """log S(x)_i = x_i − logsumexp(x): log-probabilities from logits.
 
     Formula: log_softmax(x)_i = (x_i − m) − log1p(Σ_{k≠argmax} e^{x_k − m}), with m = max_j x_j.
@@ -180,7 +182,7 @@ def log_softmax(x, *, axis: int = -1):
     return restore(out).astype(dtype, copy=False)
 
 
-def softmax(x, *, axis: int = -1):
+def softmax(x: ArrayLike, *, axis: int = -1) -> np.ndarray:
     """Softmax S(x)_i = e^{x_i} / Σ_j e^{x_j}: logits → a probability distribution along ``axis``.
 
     Formula: S(x)_i = e^{x_i − m} / (1 + Σ_{k≠argmax} e^{x_k − m}), with m = max_j x_j.

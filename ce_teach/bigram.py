@@ -28,6 +28,7 @@ import string
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 
@@ -79,10 +80,7 @@ MAX_SAMPLE_LENGTH = 1_000_000  # sample() draws one character at a time in Pytho
 
 
 def _check_k(k) -> float:
-    value = v.real_number(k, "k", "a number ≥ 0 (the count added to every pair)")
-    if not (np.isfinite(value) and value >= 0):
-        raise ValueError(f"k must be a finite number ≥ 0, got {k!r}")
-    return value
+    return v.number(k, "k", 0.0, why=" (the count added to every pair)")
 
 
 def _check_order(order) -> int:
@@ -143,7 +141,7 @@ def count(text: str, *, order: int = 2, alphabet: str = ALPHABET) -> np.ndarray:
     return np.bincount(ids[:-1] * n + ids[1:], minlength=n * n).reshape(n, n)
 
 
-def add_k(counts, *, k: float = 0.0) -> np.ndarray:
+def add_k(counts: ArrayLike, *, k: float = 0.0) -> np.ndarray:
     """Add-k smoothed probabilities along the last axis: (count + k) / (row total + k·V).
 
     Formula: q(b | a) = (count(a, b) + k) / (Σ_b' count(a, b') + k·V); k = 0 is the maximum-likelihood estimate
@@ -196,7 +194,7 @@ class CharModel:
     counts: np.ndarray
     probs: np.ndarray
 
-    def losses(self, text: str, *, base=2) -> np.ndarray:
+    def losses(self, text: str, *, base: float | None = 2) -> np.ndarray:
         """The loss of each predicted character, −log q(c_t | c_{t−1}) (order 2) or −log q(c_t) (order 1).
 
         Formula: order 2: loss_t = −log q(c_t | c_{t−1}) for t = 1, …, n − 1 (the first character has
@@ -265,9 +263,7 @@ def split(text: str, *, held_out: float = 0.2) -> tuple[str, str]:
     ('one two three four ', 'five')
     """
     _check_text(text)
-    held_out = v.real_number(held_out, "held_out", "a fraction in (0, 1)")
-    if not 0 < held_out < 1:
-        raise ValueError(f"held_out must be a fraction in (0, 1), got {held_out!r}")
+    held_out = v.number(held_out, "held_out", 0.0, 1.0, open_low=True, open_high=True, what="fraction")
     cut = text.find(" ", round((1 - held_out) * len(text)))
     if cut == -1 or cut == len(text) - 1:
         raise ValueError(f"no space after the first {1 - held_out:.0%} of the text to split at; use a smaller held_out")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 from .activations import _softmax_rows, softmax
@@ -35,11 +36,7 @@ __all__ = [
 
 
 def _check_n_bins(n_bins) -> int:
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
-        raise TypeError(f"n_bins must be a positive integer, got {n_bins!r}")
-    if n_bins < 1:
-        raise ValueError(f"n_bins must be ≥ 1, got {n_bins}")
-    return int(n_bins)
+    return v.whole_number(n_bins, "n_bins", minimum=1)
 
 
 def _probs_and_labels(probs, labels):
@@ -67,7 +64,7 @@ class ReliabilityCurve:
         return self.accuracy - self.confidence
 
 
-def reliability_curve(probs, labels, *, n_bins: int = 15) -> ReliabilityCurve:
+def reliability_curve(probs: ArrayLike, labels: ArrayLike, *, n_bins: int = 15) -> ReliabilityCurve:
     """Mean top-label confidence, accuracy and count in each of ``n_bins`` equal-width confidence bins.
 
     Formula: conf_n = max_j q_nj, correct_n = [argmax_j q_nj = c_n]; bin b = {n : conf_n ∈ (b/B, (b+1)/B]};
@@ -98,7 +95,7 @@ def reliability_curve(probs, labels, *, n_bins: int = 15) -> ReliabilityCurve:
     return ReliabilityCurve(edges, mean_conf, accuracy, count)
 
 
-def expected_calibration_error(probs, labels, *, n_bins: int = 15) -> float:
+def expected_calibration_error(probs: ArrayLike, labels: ArrayLike, *, n_bins: int = 15) -> float:
     """Top-label expected calibration error with equal-width bins (Guo et al. 2017), in [0, 1].
 
     Formula: ECE = Σ_b (count_b / N)·|accuracy_b − confidence_b| over the non-empty bins of
@@ -140,7 +137,7 @@ def _derivatives(beta: float, x: np.ndarray, y: np.ndarray) -> tuple[float, floa
     return float(first.mean()), float(np.maximum(second, 0).mean())
 
 
-def temperature_nll_derivative(logits, labels, temperature: float) -> float:
+def temperature_nll_derivative(logits: ArrayLike, labels: ArrayLike, temperature: float) -> float:
     """d/dT of the mean NLL of S(x / T): zero at the temperature ``fit_temperature`` returns.
 
     Formula: with β = 1/T, dNLL/dT = −(1/T²)·dNLL/dβ and dNLL/dβ = mean_n Σ_k S(βx_n)_k·(x_nk − x_nc).
@@ -159,14 +156,10 @@ def temperature_nll_derivative(logits, labels, temperature: float) -> float:
 
 
 def _check_temperature(temperature) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)):
-        raise TypeError(f"temperature must be a positive number, got {temperature!r}")
-    if not 0 < temperature < np.inf:
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
-    return float(temperature)
+    return v.positive_number(temperature, "temperature")
 
 
-def fit_temperature(logits, labels) -> float:
+def fit_temperature(logits: ArrayLike, labels: ArrayLike) -> float:
     """The temperature T > 0 that minimises the mean NLL of S(x / T) (temperature scaling, Guo et al. 2017).
 
     Formula: T* = 1/β*, β* = argmin_β mean_n [logsumexp(β·x_n) − β·x_nc]. The objective is convex in β
@@ -223,7 +216,7 @@ def fit_temperature(logits, labels) -> float:
     return float(1.0 / beta)
 
 
-def smooth_labels(labels, num_classes: int, *, label_smoothing: float):
+def smooth_labels(labels: ArrayLike, num_classes: int, *, label_smoothing: float) -> np.ndarray:
     """Smoothed one-hot targets (1 − ε)·y + ε/C, as PyTorch's and Keras' categorical label smoothing.
 
     Formula: y_ε = (1 − ε)·onehot(c) + ε/C, ε = ``label_smoothing``: the true class gets 1 − ε + ε/C, every
@@ -247,7 +240,7 @@ def smooth_labels(labels, num_classes: int, *, label_smoothing: float):
     return out
 
 
-def nll(logits, labels, temperature: float = 1.0) -> float:
+def nll(logits: ArrayLike, labels: ArrayLike, temperature: float = 1.0) -> float:
     """Mean negative log-likelihood of S(x / T): the held-out cross-entropy that temperature scaling minimises.
 
     Formula: NLL(T) = (1/N)·Σ_n −log S(x_n / T)_{c_n}.

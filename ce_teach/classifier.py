@@ -199,7 +199,7 @@ def loss_and_gradients(net: Network, features, labels, *, label_smoothing: float
     >>> round(loss, 12), grads[0][1].round(6).tolist()  # ln 3, and (S − y) = (1/3, 1/3, −2/3)
     (1.098612288668, [0.333333, 0.333333, -0.666667])
     """
-    eps = _number(label_smoothing, "label_smoothing", 0.0, 1.0)
+    eps = v.check_smoothing(label_smoothing)
     g = _number(gamma, "gamma", 0.0)
     if eps > 0 and g > 0:
         raise ValueError("use label_smoothing or gamma (focal loss), not both at once")
@@ -290,7 +290,7 @@ def train(
     n_steps, every = _steps(steps), v.whole_number(every, "every", minimum=1)
     lr = _number(learning_rate, "learning_rate", 0.0, open_low=True)
     mu = _number(momentum, "momentum", 0.0, 1.0)
-    eps = _number(label_smoothing, "label_smoothing", 0.0, 1.0)
+    eps = v.check_smoothing(label_smoothing)
     g = _number(gamma, "gamma", 0.0)
     if eps > 0 and g > 0:
         raise ValueError("use label_smoothing or gamma (focal loss), not both at once")

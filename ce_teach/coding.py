@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 
@@ -51,7 +52,7 @@ def _codewords(codewords, name: str = "codewords") -> list[str]:
     return list(codewords)
 
 
-def huffman_code(p) -> list[str]:
+def huffman_code(p: ArrayLike) -> list[str]:
     """A Huffman code for the distribution ``p``: a prefix code of the smallest expected length.
 
     Formula: repeatedly merge the two least likely groups into one (probability: their sum); every
@@ -83,7 +84,7 @@ def huffman_code(p) -> list[str]:
     return canonical_code(lengths)
 
 
-def canonical_code(lengths) -> list[str]:
+def canonical_code(lengths: ArrayLike) -> list[str]:
     """The canonical prefix code with the given codeword lengths (which must satisfy Kraft: Σ 2^−len ≤ 1).
 
     Formula: take the symbols by (length, index); each codeword is the previous one plus 1 in binary,
@@ -112,7 +113,7 @@ def canonical_code(lengths) -> list[str]:
     return codewords
 
 
-def code_lengths(codewords) -> np.ndarray:
+def code_lengths(codewords: Sequence[str]) -> np.ndarray:
     """The length of each codeword, as an integer array.
 
     Formula: len_i = number of bits of codeword i. Shapes: n codewords → shape (n,).
@@ -138,7 +139,7 @@ def _lengths(code, name: str = "code") -> np.ndarray:
     return lengths.astype(np.int64)
 
 
-def expected_length(p, code) -> float:
+def expected_length(p: ArrayLike, code: Sequence[str] | ArrayLike) -> float:
     """The expected codeword length L = Σ_i p_i·len_i, in bits per symbol.
 
     Formula: L = Σ_i p_i·len_i. ``code`` is a list of codewords or an array of their lengths.
@@ -155,7 +156,7 @@ def expected_length(p, code) -> float:
     return float(np.sum(p * lengths))
 
 
-def kraft_sum(code) -> float:
+def kraft_sum(code: Sequence[str] | ArrayLike) -> float:
     """Kraft's sum Σ_i 2^(−len_i): at most 1 for every prefix code, and any lengths with sum ≤ 1 have one.
 
     Formula: K = Σ_i 2^(−len_i). A codeword of length ℓ uses up a 2^(−ℓ) share of all bit strings.
@@ -167,7 +168,7 @@ def kraft_sum(code) -> float:
     return float(np.sum(np.ldexp(1.0, -_lengths(code))))
 
 
-def is_prefix_free(codewords) -> bool:
+def is_prefix_free(codewords: Sequence[str]) -> bool:
     """True if no codeword is the start of another (and no two are equal).
 
     Formula: for all i ≠ j, codeword j does not start with codeword i.
@@ -180,7 +181,7 @@ def is_prefix_free(codewords) -> bool:
     return all(not b.startswith(a) for a, b in itertools.pairwise(words))
 
 
-def encode(message, codewords) -> str:
+def encode(message: ArrayLike, codewords: Sequence[str]) -> str:
     """Write a message (symbol indices) with a code: the concatenation of the symbols' codewords.
 
     Formula: bits = codeword[m_0] + codeword[m_1] + …
@@ -200,7 +201,7 @@ def encode(message, codewords) -> str:
     return "".join(words[i] for i in message)
 
 
-def decode(bits: str, codewords) -> np.ndarray:
+def decode(bits: str, codewords: Sequence[str]) -> np.ndarray:
     """Read a string of bits back into symbol indices with a prefix code.
 
     Formula: read bits until they spell a codeword, output its symbol, start again.
@@ -227,7 +228,7 @@ def decode(bits: str, codewords) -> np.ndarray:
     return np.array(decoded, dtype=np.int64)
 
 
-def block_distribution(p, k: int) -> np.ndarray:
+def block_distribution(p: ArrayLike, k: int) -> np.ndarray:
     """The distribution of blocks of ``k`` independent symbols from ``p``, blocks in dictionary order.
 
     Formula: P(i_1 … i_k) = p_{i_1} · … · p_{i_k}.
@@ -238,8 +239,7 @@ def block_distribution(p, k: int) -> np.ndarray:
     [0.25, 0.25, 0.25, 0.25]
     """
     p = _probabilities(p)
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= 12:
-        raise ValueError(f"k must be a whole number of symbols per block, 1 ≤ k ≤ 12, got {k!r}")
+    k = v.number(k, "k", 1, 12, integer=True, why=" (symbols per block)")
     if p.size**k > 10**6:
         raise ValueError(f"{p.size}**{k} = {p.size**k} blocks is too many (at most 10**6)")
     blocks = np.ones(1)
@@ -248,7 +248,7 @@ def block_distribution(p, k: int) -> np.ndarray:
     return blocks
 
 
-def block_code_rate(p, k: int) -> float:
+def block_code_rate(p: ArrayLike, k: int) -> float:
     """Bits per symbol of a Huffman code built for blocks of ``k`` symbols: L_k / k.
 
     Formula: L_k / k with L_k the expected length of the Huffman code of ``block_distribution(p, k)``;

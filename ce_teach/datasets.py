@@ -77,13 +77,9 @@ def train_validation_split(n: int, n_validation: int, *, seed: int = 0) -> tuple
     >>> len(train), len(val), sorted([*train, *val]) == [0, 1, 2, 3, 4]
     (3, 2, True)
     """
-    for name, value in (("n", n), ("n_validation", n_validation), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {value!r}")
-    if n < 2:
-        raise ValueError(f"n must be ≥ 2 (something to train on and to validate on), got {n}")
-    if not 1 <= n_validation < n:
-        raise ValueError(f"n_validation must be in [1, {n - 1}] for n = {n}, got {n_validation}")
+    n = v.whole_number(n, "n", minimum=2, why=" (something to train on and to validate on)")
+    n_validation = v.whole_number(n_validation, "n_validation", minimum=1, maximum=n - 1, why=f" for n = {n}")
+    seed = v.whole_number(seed, "seed", minimum=0)
     v.check_size(8.0 * n, "n", f"a permutation of {n} indices")
     order = np.random.default_rng(seed).permutation(n)
     return np.sort(order[n_validation:]), np.sort(order[:n_validation])
@@ -104,14 +100,10 @@ def digits_split(*, n_train: int = 500, n_validation: int = 500, seed: int = 0) 
     >>> [len(part) for part in ct.datasets.digits_split()]
     [500, 500, 797]
     """
-    for name, value in (("n_train", n_train), ("n_validation", n_validation), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {value!r}")
-    if n_train < 1 or n_validation < 1 or n_train + n_validation > 1796:
-        raise ValueError(
-            f"n_train and n_validation must be ≥ 1 and leave at least one test example of 1,797, "
-            f"got n_train={n_train}, n_validation={n_validation}"
-        )
+    n_train = v.whole_number(n_train, "n_train", minimum=1, maximum=1795, why=" (of the 1,797 digits)")
+    leave = f" for n_train = {n_train} (to leave at least one test example of the 1,797 digits)"
+    n_validation = v.whole_number(n_validation, "n_validation", minimum=1, maximum=1796 - n_train, why=leave)
+    seed = v.whole_number(seed, "seed", minimum=0)
     order = np.random.default_rng(seed).permutation(1797)
     cut = n_train + n_validation
     return np.sort(order[:n_train]), np.sort(order[n_train:cut]), np.sort(order[cut:])

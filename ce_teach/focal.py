@@ -16,6 +16,7 @@ tiny loss instead of rounding it to 0.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 from .activations import _softmax_rows
@@ -31,17 +32,11 @@ _LD = np.longdouble
 
 
 def _check_gamma(gamma) -> float:
-    v.real_number(gamma, "gamma", "a number ≥ 0 (the focusing exponent)")
-    if not (0.0 <= gamma < np.inf):
-        raise ValueError(f"gamma must be a finite number ≥ 0 (0 gives plain cross-entropy), got {gamma!r}")
-    return float(gamma)
+    return v.number(gamma, "gamma", 0.0, why=" (the focusing exponent; 0 gives plain cross-entropy)")
 
 
 def _check_alpha(alpha) -> float:
-    v.real_number(alpha, "alpha", "a number in [0, 1], or negative for no class weight")
-    if not (-np.inf < alpha <= 1.0):
-        raise ValueError(f"alpha must be in [0, 1], or negative for no class weight (torchvision: -1), got {alpha!r}")
-    return float(alpha)
+    return v.number(alpha, "alpha", high=1.0, why=": a class weight in [0, 1], or negative for none (torchvision: -1)")
 
 
 def _times(coefficient: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -65,7 +60,7 @@ def _binary_parts(z: np.ndarray, x: np.ndarray, dtype=_LD):
     return sig, sig_neg, np.maximum(x, 0) + tail, np.maximum(-x, 0) + tail
 
 
-def sigmoid_focal_loss(labels, logits, *, gamma: float = 2.0, alpha: float = 0.25):
+def sigmoid_focal_loss(labels: ArrayLike, logits: ArrayLike, *, gamma: float = 2.0, alpha: float = 0.25) -> np.ndarray:
     """Binary focal loss from logits, elementwise, as torchvision's ``sigmoid_focal_loss(reduction="none")``.
 
     Formula: loss = α_t·(1 − p_t)^γ·CE, with CE = −z·log σ(x) − (1 − z)·log(1 − σ(x)),
@@ -99,7 +94,9 @@ def sigmoid_focal_loss(labels, logits, *, gamma: float = 2.0, alpha: float = 0.2
     return loss.astype(dtype, copy=False)
 
 
-def sigmoid_focal_loss_grad(labels, logits, *, gamma: float = 2.0, alpha: float = 0.25):
+def sigmoid_focal_loss_grad(
+    labels: ArrayLike, logits: ArrayLike, *, gamma: float = 2.0, alpha: float = 0.25
+) -> np.ndarray:
     """∂/∂x of ``sigmoid_focal_loss``, elementwise: cross-entropy's σ(x) − z, reweighted.
 
     Formula: with u = 1 − p_t, CE as in ``sigmoid_focal_loss`` and ∂u/∂x = (1 − 2z)·σ(x)·σ(−x),
@@ -153,7 +150,7 @@ def _sparse_parts(labels, logits, dtype):
     return x, y, rows.shape, restore, out_dtype, u, ell, e / (1 + s)[:, None]
 
 
-def sparse_softmax_focal_loss(labels, logits, *, gamma: float = 2.0):
+def sparse_softmax_focal_loss(labels: ArrayLike, logits: ArrayLike, *, gamma: float = 2.0) -> np.ndarray:
     """Softmax focal loss with integer labels, one loss per row: −(1 − p_y)^γ·log p_y, p = S(x).
 
     Formula: loss = (1 − p_y)^γ·(log1p(s) − (x_y − m)), with m = max_j x_j, s = Σ_{k≠argmax} e^{x_k − m}
@@ -180,7 +177,7 @@ def sparse_softmax_focal_loss(labels, logits, *, gamma: float = 2.0):
     return restore(loss).astype(dtype, copy=False)
 
 
-def sparse_softmax_focal_loss_grad(labels, logits, *, gamma: float = 2.0):
+def sparse_softmax_focal_loss_grad(labels: ArrayLike, logits: ArrayLike, *, gamma: float = 2.0) -> np.ndarray:
     """∂/∂x of ``sparse_softmax_focal_loss``, per row: cross-entropy's S(x) − y times a weight w ≥ 0.
 
     Formula: ∂loss/∂x = w·(S(x) − y), w = (1 − p_y)^γ + γ·p_y·(1 − p_y)^(γ−1)·(−log p_y),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 from .activations import _softmax_rows, sigmoid, softmax, softmax_of_rows
@@ -20,7 +21,7 @@ __all__ = ["sigmoid_cross_entropy_grad", "softmax_cross_entropy_grad", "softmax_
 MAX_ENTRIES = 100_000  # numerical_gradient: at most this many entries (2 calls of f each)
 
 
-def sigmoid_cross_entropy_grad(labels, logits):
+def sigmoid_cross_entropy_grad(labels: ArrayLike, logits: ArrayLike) -> np.ndarray | np.floating:
     """Gradient of ``sigmoid_cross_entropy_with_logits`` with respect to the logits, elementwise.
 
     Formula: ∂loss/∂x = σ(x) − z.
@@ -40,7 +41,7 @@ def sigmoid_cross_entropy_grad(labels, logits):
     return (sigmoid(x.astype(np.float64)) - z).astype(dtype, copy=False)
 
 
-def softmax_cross_entropy_grad(labels, logits, *, axis: int = -1):
+def softmax_cross_entropy_grad(labels: ArrayLike, logits: ArrayLike, *, axis: int = -1) -> np.ndarray:
     """Gradient of ``softmax_cross_entropy_with_logits`` with respect to the logits, per row.
 
     Formula: ∂loss/∂x_i = S(x)_i − y_i, because ∂/∂x_i [logsumexp(x) − Σ_j y_j x_j] = S(x)_i − y_i
@@ -67,7 +68,7 @@ def softmax_cross_entropy_grad(labels, logits, *, axis: int = -1):
     return (restore(softmax_of_rows(rows)) - y).astype(dtype, copy=False)
 
 
-def softmax_jacobian(x):
+def softmax_jacobian(x: ArrayLike) -> np.ndarray:
     """Jacobian of the softmax along the last axis: J_ij = ∂S_i/∂x_j.
 
     Formula: J = diag(s) − s·sᵀ, i.e. J_ij = s_i·(δ_ij − s_j), with s = S(x).
@@ -94,7 +95,7 @@ def softmax_jacobian(x):
     return jac.astype(v.result_dtype(x), copy=False)
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x, *, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], float], x: ArrayLike, *, eps: float = 1e-6) -> np.ndarray:
     """Gradient of a scalar function by central differences, to check a hand-derived gradient.
 
     Formula: g_i ≈ (f(x + eps·e_i) − f(x − eps·e_i)) / (2·eps), one pair of calls per entry of x.
@@ -115,10 +116,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, *, eps: float = 1e-6
     """
     if not callable(f):
         raise TypeError(f"f must be a function of one array returning a scalar, got {type(f).__name__}")
-    step = v.real_number(eps, "eps", "a positive finite step")
-    if not 0 < step < np.inf:
-        raise ValueError(f"eps must be a positive finite step, got {eps!r}")
-    eps = step
+    eps = v.number(eps, "eps", 0.0, open_low=True, what="step")
     x = v.as_real_array(x, "x").astype(np.float64)  # a copy: f never sees the caller's array change
     v.check_finite(x, "x")
     if x.size > MAX_ENTRIES:

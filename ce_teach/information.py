@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 
@@ -36,7 +37,7 @@ def _finish(total: np.ndarray, base, dtype) -> np.ndarray:
     return np.asarray(total).astype(dtype, copy=False)
 
 
-def entropy(p, *, base=None, axis: int = -1):
+def entropy(p: ArrayLike, *, base: float | None = None, axis: int = -1) -> np.ndarray:
     """Entropy H(p) = −Σ_i p_i·log p_i: the average surprise of an outcome drawn from p.
 
     Formula: H(p) = Σ_i p_i·log(1/p_i), with 0·log 0 = 0; in bits for ``base=2``, nats for ``base=None``.
@@ -63,7 +64,7 @@ def entropy(p, *, base=None, axis: int = -1):
     return _finish(terms.sum(axis=axis), base, v.result_dtype(p))
 
 
-def cross_entropy(p, q, *, base=None, axis: int = -1):
+def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1) -> np.ndarray:
     """Cross-entropy H(p, q) = −Σ_i p_i·log q_i: the average code length when data from p is coded for q.
 
     Formula: H(p, q) = Σ_i p_i·log(1/q_i) = H(p) + D_KL(p‖q), with 0·log(anything) = 0.
@@ -90,7 +91,7 @@ def cross_entropy(p, q, *, base=None, axis: int = -1):
     return _finish(terms.sum(axis=axis), base, v.result_dtype(p, q))
 
 
-def kl_divergence(p, q, *, base=None, axis: int = -1):
+def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1) -> np.ndarray:
     """Kullback–Leibler divergence D_KL(p‖q) = Σ_i p_i·log(p_i / q_i): the extra cost of coding p with q's code.
 
     Formula: D_KL(p‖q) = Σ_i p_i·log(p_i/q_i) = H(p, q) − H(p); ≥ 0, and 0 exactly when p = q. A negative

@@ -22,9 +22,10 @@ digits can differ by more than its final rounding. Example: ``y_pred = [.9, .05,
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
-from ._chunks import to_rows
+from ._parallel import to_rows
 from .activations import softplus_tail
 from .losses import sigmoid_cross_entropy_with_logits, soft_label_loss, sparse_label_loss
 
@@ -55,7 +56,9 @@ def _probabilities(y_pred, from_logits) -> np.ndarray:
     return p
 
 
-def binary_crossentropy(y_true, y_pred, *, from_logits: bool = False, label_smoothing: float = 0.0):
+def binary_crossentropy(
+    y_true: ArrayLike, y_pred: ArrayLike, *, from_logits: bool = False, label_smoothing: float = 0.0
+) -> np.ndarray | np.floating:
     """Keras' binary cross-entropy, averaged over the last axis.
 
     Formula: mean over the last axis of −z·log p − (1 − z)·log(1 − p), with p = clip(y_pred, ε, 1 − ε)
@@ -104,8 +107,8 @@ def binary_crossentropy(y_true, y_pred, *, from_logits: bool = False, label_smoo
 
 
 def categorical_crossentropy(
-    y_true, y_pred, *, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
-):
+    y_true: ArrayLike, y_pred: ArrayLike, *, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
+) -> np.ndarray | np.floating:
     """Keras' categorical cross-entropy: one loss per row, labels given as distributions (e.g. one-hot).
 
     Formula: −Σ_j y_j·log p_j with p = clip(y_pred / Σ_k y_pred_k, ε, 1 − ε) (``from_logits=False``),
@@ -149,7 +152,9 @@ def categorical_crossentropy(
     return (-(y64 * np.log(q)).sum(axis=axis)).astype(dtype, copy=False)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits: bool = False, axis: int = -1):
+def sparse_categorical_crossentropy(
+    y_true: ArrayLike, y_pred: ArrayLike, *, from_logits: bool = False, axis: int = -1
+) -> np.ndarray:
     """Keras' sparse categorical cross-entropy: integer labels, one loss per row.
 
     Formula: −log S(x)_y with x = y_pred (``from_logits=True``) or x = log(clip(y_pred, ε, 1 − ε))

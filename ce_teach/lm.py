@@ -17,9 +17,11 @@ for this module's (N, d) and (V, d) arguments.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
-from ._chunks import CHUNK, row_max, shift
+from ._compensated import row_max, shift
+from ._parallel import CHUNK
 from .activations import log_softmax, logsumexp
 from .losses import sparse_softmax_cross_entropy_with_logits
 
@@ -156,7 +158,9 @@ def _kept_rows(h: np.ndarray, y: np.ndarray, kept: np.ndarray):
     return h[kept], y[kept]
 
 
-def linear_cross_entropy(hidden, weight, labels, *, ignore_index: int = -100):
+def linear_cross_entropy(
+    hidden: ArrayLike, weight: ArrayLike, labels: ArrayLike, *, ignore_index: int = -100
+) -> np.floating:
     """Mean softmax cross-entropy of the logits hidden @ weight.T over the kept tokens, without building them.
 
     Formula: loss = (1/|K|)·Σ_{n∈K} (logsumexp_j(h_n·w_j) − h_n·w_{y_n}), K = {n : y_n ≠ ignore_index};
@@ -201,7 +205,9 @@ def linear_cross_entropy(hidden, weight, labels, *, ignore_index: int = -100):
     return np.asarray(losses.mean(), dtype=dtype)[()]
 
 
-def linear_cross_entropy_grad(hidden, weight, labels, *, ignore_index: int = -100):
+def linear_cross_entropy_grad(
+    hidden: ArrayLike, weight: ArrayLike, labels: ArrayLike, *, ignore_index: int = -100
+) -> tuple[np.floating, np.ndarray, np.ndarray]:
     """(loss, ∂loss/∂hidden, ∂loss/∂weight) of ``linear_cross_entropy``, without building the logits.
 
     Formula: with P = softmax(h·Wᵀ) row by row, Y the one-hot labels and K the kept tokens,
@@ -276,7 +282,9 @@ def _same_shape_logits(a, a_name: str, b, b_name: str) -> tuple[np.ndarray, np.n
     return x, z
 
 
-def distillation_loss(student_logits, teacher_logits, *, temperature):
+def distillation_loss(
+    student_logits: ArrayLike, teacher_logits: ArrayLike, *, temperature: float
+) -> np.ndarray | np.floating:
     """Knowledge distillation per row: T²·KL(softmax(t/T) ‖ softmax(s/T)), teacher first.
 
     Formula: loss = T²·Σ_j p_j·(log p_j − log q_j), with p = S(t/T) the softened teacher and q = S(s/T)
@@ -311,7 +319,7 @@ def distillation_loss(student_logits, teacher_logits, *, temperature):
     return (temp * temp * kl).astype(v.result_dtype(s, t), copy=False)
 
 
-def info_nce(a, b, *, temperature):
+def info_nce(a: ArrayLike, b: ArrayLike, *, temperature: float) -> np.floating:
     """CLIP's symmetric InfoNCE loss for paired rows: cross-entropy over the batch's similarity matrix.
 
     Formula: with â_n = a_n/‖a_n‖, b̂_n = b_n/‖b_n‖ and X = â·b̂ᵀ/T (N × N), row n's true "class" is n:
@@ -354,7 +362,7 @@ def info_nce(a, b, *, temperature):
 # --- logit drift: z-loss and soft-capping ----------------------------------------------------------
 
 
-def z_loss(logits):
+def z_loss(logits: ArrayLike) -> np.ndarray | np.floating:
     """The z-loss of each row: (log Z)², Z = Σ_j e^{x_j}, the penalty PaLM adds as λ·(log Z)² (λ = 10⁻⁴).
 
     Formula: z_loss(x) = logsumexp(x)², one value per row.
@@ -381,7 +389,7 @@ def z_loss(logits):
     return (lz * lz).astype(v.result_dtype(x), copy=False)
 
 
-def softcap(logits, cap):
+def softcap(logits: ArrayLike, cap: float) -> np.ndarray | np.floating:
     """Logit soft-capping: κ·tanh(x/κ), a smooth clip of every logit into (−κ, κ).
 
     Formula: softcap(x, κ) = κ·tanh(x/κ) ≈ x − x³/(3κ²) for |x| ≪ κ.
@@ -410,7 +418,7 @@ def softcap(logits, cap):
 # --- bfloat16 ---------------------------------------------------------------------------------------
 
 
-def round_to_bfloat16(x):
+def round_to_bfloat16(x: ArrayLike) -> np.ndarray:
     """Round float32 (or float16) values to the nearest bfloat16, ties to even; returned as float32.
 
     Formula: keep the upper 16 bits of the float32 bit pattern u after adding 0x7FFF + (bit 16 of u):

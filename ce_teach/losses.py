@@ -14,21 +14,11 @@ lost to cancellation:
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
-from ._chunks import (
-    exp_sum_without_max,
-    in_parallel,
-    map_chunks,
-    row_blocks,
-    row_max,
-    row_sum_exact,
-    rows_per_block,
-    shift,
-    shift_by_max,
-    split_product,
-    to_rows,
-)
+from ._compensated import exp_sum_without_max, row_max, row_sum_exact, shift, shift_by_max, split_product
+from ._parallel import in_parallel, map_chunks, row_blocks, rows_per_block, to_rows
 from .activations import _softmax_rows, softplus_tail
 
 __all__ = [
@@ -59,7 +49,7 @@ def _zero_infinite_products(loss, x, coef_pos, coef_neg):
     loss[inf & zero] = 0.0
 
 
-def sigmoid_cross_entropy_with_logits(labels, logits):
+def sigmoid_cross_entropy_with_logits(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
     """Binary cross-entropy from logits, elementwise: −z·log σ(x) − (1 − z)·log(1 − σ(x)).
 
     Formula: loss = log1p(e^{−|x|}) + (1 − z)·max(x, 0) + z·max(−x, 0)
@@ -90,7 +80,9 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
     return loss.astype(dtype, copy=False)
 
 
-def weighted_cross_entropy_with_logits(labels, logits, pos_weight):
+def weighted_cross_entropy_with_logits(
+    labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike
+) -> np.ndarray | np.floating:
     """Binary cross-entropy with the positive term weighted by ``pos_weight`` q, elementwise.
 
     Formula: loss = −q·z·log σ(x) − (1 − z)·log(1 − σ(x))
@@ -135,7 +127,7 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight):
     return loss.astype(dtype, copy=False)
 
 
-def softmax_cross_entropy_with_logits(labels, logits, *, axis: int = -1):
+def softmax_cross_entropy_with_logits(labels: ArrayLike, logits: ArrayLike, *, axis: int = -1) -> np.ndarray:
     """Softmax cross-entropy from logits with distribution (one-hot or soft) labels, one loss per row.
 
     Formula: loss = −Σ_j y_j·log S(x)_j = Σ_j y_j·(log1p(S) − (x_j − m)),
@@ -206,7 +198,7 @@ def weighted_neg_log_softmax_sum(y_rows: np.ndarray, rows: np.ndarray) -> np.nda
     return out
 
 
-def sparse_softmax_cross_entropy_with_logits(labels, logits):
+def sparse_softmax_cross_entropy_with_logits(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
     """Softmax cross-entropy from logits with integer class labels, one loss per row.
 
     Formula: loss = −log S(x)_y = log1p(S) − (x_y − m), with m = max_j x_j and

@@ -14,7 +14,7 @@ import pkgutil
 import textwrap
 from pathlib import Path
 
-import numpy as np
+from . import _validate as v
 
 __all__ = ["package_map"]
 
@@ -38,8 +38,7 @@ def package_map(*, width: int = 100) -> str:
     >>> print(package_map().splitlines()[0])  # doctest: +ELLIPSIS
     ct.activations ...
     """
-    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 40:
-        raise ValueError(f"width must be a whole number of characters ≥ 40, got {width!r}")
+    width = v.whole_number(width, "width", minimum=40, why=" (characters per line)")
     package = importlib.import_module("ce_teach")
     root = Path(inspect.getfile(package)).parent
     maths, platform = [], []

@@ -16,13 +16,14 @@ weights' spread and skewness, and at small k its later terms can be larger than 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 
 __all__ = ["weight_moments", "bias_expansion"]
 
 
-def weight_moments(probabilities, proposal, labels) -> tuple[np.ndarray, np.ndarray]:
+def weight_moments(probabilities: ArrayLike, proposal: ArrayLike, labels: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Central moments μ₂, μ₃ of one importance weight w = [s ≠ c]·p_s/Q(s), s ~ Q, for every example.
 
     Formula: m = 1 − p_c;  μ_r = Σ_s Q(s)·(w_s − m)^r  for r = 2, 3.
@@ -54,7 +55,7 @@ def weight_moments(probabilities, proposal, labels) -> tuple[np.ndarray, np.ndar
     return (q * centred**2).sum(axis=1), (q * centred**3).sum(axis=1)
 
 
-def bias_expansion(mu2, mu3, k) -> tuple[np.ndarray, np.ndarray]:
+def bias_expansion(mu2: ArrayLike, mu3: ArrayLike, k: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """The first two terms of the sampled-softmax bias series, averaged over examples, for each k.
 
     Formula: second = −mean(μ₂)/(2k);  third = second + mean(μ₃)/(3k²).

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 from .activations import softplus
@@ -76,7 +77,7 @@ class Candidates:
     num_classes: int
     unique: bool
 
-    def expected_count(self, classes) -> np.ndarray:
+    def expected_count(self, classes: ArrayLike) -> np.ndarray:
         """How often each class in ``classes`` is expected in such a sample (TensorFlow's estimate).
 
         Formula: k·Q(c) if ``num_tries`` = k (always so with replacement), else 1 − (1 − Q(c))^num_tries,
@@ -98,7 +99,9 @@ def _draw_log_uniform(rng: np.random.Generator, n: int, num_classes: int) -> np.
     return np.minimum(ids, num_classes - 1)  # e^{u·log(V+1)} can round up to V + 1 for u just below 1
 
 
-def sample_candidates(rng, num_sampled: int, num_classes: int, *, unique: bool = True) -> Candidates:
+def sample_candidates(
+    rng: np.random.Generator, num_sampled: int, num_classes: int, *, unique: bool = True
+) -> Candidates:
     """Draw ``num_sampled`` class ids from the log-uniform proposal, with or without repeats.
 
     Formula: each draw is c with probability Q(c) = log1p(1/(c + 1))/log1p(V). With ``unique=True``
@@ -184,9 +187,15 @@ def _candidate_inputs(labels, true_logits, sampled, sampled_logits, true_log_q, 
 
 
 def sampled_softmax_cross_entropy(
-    labels, true_logits, sampled, sampled_logits, *, true_log_q=None, sampled_log_q=None,
+    labels: ArrayLike,
+    true_logits: ArrayLike,
+    sampled: ArrayLike,
+    sampled_logits: ArrayLike,
+    *,
+    true_log_q: ArrayLike | None = None,
+    sampled_log_q: ArrayLike | None = None,
     remove_accidental_hits: bool = True,
-):
+) -> np.ndarray:
     """Softmax cross-entropy over the candidates {true class} ∪ {sampled classes}, one loss per example.
 
     Formula: with a = ``true_log_q`` and b = ``sampled_log_q`` (0 where None),
@@ -234,8 +243,15 @@ def sampled_softmax_cross_entropy(
 
 
 def nce_loss(
-    labels, true_logits, sampled, sampled_logits, *, true_log_q, sampled_log_q, remove_accidental_hits: bool = False
-):
+    labels: ArrayLike,
+    true_logits: ArrayLike,
+    sampled: ArrayLike,
+    sampled_logits: ArrayLike,
+    *,
+    true_log_q: ArrayLike,
+    sampled_log_q: ArrayLike,
+    remove_accidental_hits: bool = False,
+) -> np.ndarray:
     """Noise-contrastive estimation: tell the true class (data) from k sampled classes (noise), one loss per example.
 
     Formula: with Δ = s − log(k·Q) the model's log-odds of "data" against "noise",
@@ -269,7 +285,9 @@ def nce_loss(
         return softplus(a - t) + noise_terms.sum(axis=1)  # −log σ(t − a): "the label is data"
 
 
-def nce_expected_loss(logits, data_probs, num_sampled: int, proposal):
+def nce_expected_loss(
+    logits: ArrayLike, data_probs: ArrayLike, num_sampled: int, proposal: ArrayLike
+) -> np.ndarray | np.floating:
     """The NCE objective averaged over its randomness: labels from ``data_probs``, k noise samples from Q.
 
     Formula: J = Σ_c p_c·softplus(log(k·Q_c) − x_c) + k·Σ_c Q_c·softplus(x_c − log(k·Q_c)), one value per row:

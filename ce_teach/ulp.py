@@ -16,6 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal, localcontext
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import _validate as v
 
@@ -24,17 +25,7 @@ __all__ = ["exact_bce", "ulp_error", "first_float", "float32_stepwise_bce"]
 _INT_OF = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
 
 
-def _finite_float(name: str, value) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        if not (isinstance(value, np.ndarray) and value.ndim == 0):
-            raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def exact_bce(x, z, *, digits: int = 60) -> Decimal:
+def exact_bce(x: float, z: float, *, digits: int = 60) -> Decimal:
     """Binary cross-entropy of the floats x (logit) and z (label) to ``digits`` significant digits.
 
     Formula: L = z·ln(1 + e^{−x}) + (1 − z)·ln(1 + e^{x}), evaluated in ``decimal`` arithmetic on the
@@ -48,9 +39,7 @@ def exact_bce(x, z, *, digits: int = 60) -> Decimal:
     >>> f"{exact_bce(0.0, 1.0):.12f}"
     '0.693147180560'
     """
-    x, z = _finite_float("x", x), _finite_float("z", z)
-    if not 0.0 <= z <= 1.0:
-        raise ValueError(f"z must be a label in [0, 1], got {z!r}")
+    x, z = v.number(x, "x", what="logit"), v.number(z, "z", 0.0, 1.0, what="label")
     digits = v.whole_number(digits, "digits", minimum=20, maximum=1000)
     with localcontext() as ctx:
         ctx.prec = digits
@@ -58,7 +47,7 @@ def exact_bce(x, z, *, digits: int = 60) -> Decimal:
         return dz * (1 + (-dx).exp()).ln() + (1 - dz) * (1 + dx.exp()).ln()
 
 
-def ulp_error(computed, exact) -> float:
+def ulp_error(computed: np.floating, exact: Decimal | float) -> float:
     """(computed − exact) in units of the spacing of ``computed``'s dtype at the exact value.
 
     Formula: (computed − exact) / spacing(dtype(exact)), with the difference taken exactly.
@@ -89,7 +78,9 @@ def ulp_error(computed, exact) -> float:
         return float((Decimal(float(computed)) - exact) / Decimal(float(abs(spacing))))
 
 
-def first_float(predicate: Callable[[np.floating], bool], lo, hi, dtype=np.float64) -> np.floating:
+def first_float(
+    predicate: Callable[[np.floating], bool], lo: float, hi: float, dtype: DTypeLike = np.float64
+) -> np.floating:
     """The smallest float t of ``dtype`` in (lo, hi] with ``predicate(t)`` true.
 
     Formula: bisection over the integers that the bit patterns of positive floats spell: those
@@ -109,8 +100,8 @@ def first_float(predicate: Callable[[np.floating], bool], lo, hi, dtype=np.float
         raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
     if dtype not in _INT_OF:
         raise ValueError(f"dtype must be float32 or float64, got {dtype.name}")
-    lo, hi = _finite_float("lo", lo), _finite_float("hi", hi)
-    if not 0 <= lo < hi:
+    lo, hi = v.number(lo, "lo", 0.0), v.number(hi, "hi")
+    if not lo < hi:
         raise ValueError(f"need 0 ≤ lo < hi, got lo = {lo!r}, hi = {hi!r}")
     as_int = _INT_OF[dtype]
     a, b = int(np.array(lo, dtype).view(as_int)), int(np.array(hi, dtype).view(as_int))
@@ -134,7 +125,7 @@ def _f32(value) -> np.ndarray:
     return np.asarray(value, dtype=np.float64).astype(np.float32)
 
 
-def float32_stepwise_bce(labels, logits) -> tuple[np.ndarray, np.float32]:
+def float32_stepwise_bce(labels: ArrayLike, logits: ArrayLike) -> tuple[np.ndarray, np.float32]:
     """TensorFlow's formula in float32, one correctly rounded operation at a time; and the float32 mean.
 
     Formula: L = max(x, 0) − x·z + log1p(exp(−|x|)), each operation rounded to float32 (exp and log1p

@@ -17,6 +17,7 @@ factor, but that factor changes from batch to batch with the mix of classes.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validate as v
 from .activations import _log_normaliser, _softmax_rows
@@ -36,7 +37,7 @@ def _check_weights(w: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} must be ≥ 0, got {value!r}" + (f" at index {where}" if w.ndim else ""))
 
 
-def weighted_mean(losses, weights):
+def weighted_mean(losses: ArrayLike, weights: ArrayLike) -> np.floating:
     """Weighted average Σ w_i ℓ_i / Σ w_i: PyTorch's class-weighted ``mean``, Keras' ``mean_with_sample_weight``.
 
     Formula: weighted_mean(ℓ, w) = Σ_i w_i·ℓ_i / Σ_i w_i.
@@ -92,7 +93,7 @@ def weighted_mean(losses, weights):
     return np.asarray(np.ldexp(numerator / denominator, int(top - e_w.max()))).astype(dtype)
 
 
-def balanced_class_weights(labels, num_classes: int):
+def balanced_class_weights(labels: ArrayLike, num_classes: int) -> np.ndarray:
     """Class weights that make every class count as much in total: w_c = N / (C·n_c).
 
     Formula: w_c = N / (C·n_c), with n_c the number of labels equal to c and N = Σ_c n_c; then
@@ -125,7 +126,7 @@ def balanced_class_weights(labels, num_classes: int):
     return y.size / (num_classes * counts.astype(np.float64))
 
 
-def pos_weight_from_labels(labels):
+def pos_weight_from_labels(labels: ArrayLike) -> np.ndarray | np.floating:
     """One ``pos_weight`` per column of multi-label targets: negatives / positives.
 
     Formula: q_c = Σ_i (1 − z_ic) / Σ_i z_ic, the number of negatives over the number of positives of column c
@@ -159,8 +160,14 @@ def pos_weight_from_labels(labels):
 
 
 def class_weighted_sparse_cross_entropy(
-    labels, logits, *, class_weight=None, ignore_index=None, label_smoothing: float = 0.0, reduction: str = "mean"
-):
+    labels: ArrayLike,
+    logits: ArrayLike,
+    *,
+    class_weight: ArrayLike | None = None,
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> np.ndarray | np.floating:
     """Softmax cross-entropy with integer labels, class weights, ignored labels and label smoothing, as PyTorch.
 
     Reproduces ``torch.nn.CrossEntropyLoss(weight, ignore_index, reduction, label_smoothing)`` with integer

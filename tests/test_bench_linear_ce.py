@@ -1,26 +1,15 @@
 """benchmarks/bench_linear_ce.py keeps working: a smoke run at a tiny size (no timing assertions)."""
 
-import importlib.util
-import sys
-from pathlib import Path
+import types
 
 import pytest
 
 pytest.importorskip("torch", reason="the benchmark compares against PyTorch: install torch==2.13.0")
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_linear_ce.py"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("bench_linear_ce", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from benchmarks import bench_linear_ce as bench  # noqa: E402  (as `python -m benchmarks.bench_linear_ce` does)
 
 
 def test_smoke_run_reports_both_paths():
-    bench = load_script()
     text = bench.main(["--n", "64", "--d", "8", "--vocab", "4096", "--repeats", "1"])
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert rows[1].startswith("| `ct.linear_cross_entropy_grad` |")
@@ -32,8 +21,15 @@ def test_smoke_run_reports_both_paths():
 
 def test_memory_child_sees_the_logits():
     """The RSS high-water mark catches torch's (N, V) logits: 64 × 32768 × 4 B = 8 MiB, at least twice."""
-    bench = load_script()
     torch_peak = bench.measure_in_fresh_process("torch", 64, 8, 32768)["rss_peak_extra"]
     ours = bench.measure_in_fresh_process("ours", 64, 8, 32768)
     assert torch_peak >= 2 * 64 * 32768 * 4
     assert ours["tracemalloc_peak"] < 64 * 32768 * 4
+
+
+def test_memory_child_measures_the_same_ce_teach(monkeypatch, tmp_path):
+    """A child that imports another ce_teach than this process (another checkout's) is an error, not a number."""
+    elsewhere = tmp_path / "ce_teach" / "__init__.py"
+    monkeypatch.setattr(bench, "ct", types.SimpleNamespace(__file__=str(elsewhere)))
+    with pytest.raises(RuntimeError, match=f"memory child imported ce_teach from .*, this process from {elsewhere}:"):
+        bench.measure_in_fresh_process("ours", 4, 2, 64)

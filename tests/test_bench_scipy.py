@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from test_benchmark_script import bench
+
+from benchmarks import bench_losses as bench
 
 
 @pytest.mark.parametrize("make", ["sparse", "sigmoid"])

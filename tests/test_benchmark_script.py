@@ -4,25 +4,10 @@ Memory is deterministic enough to assert, time is not: the sparse loss must not 
 temporary, and the sigmoid loss nothing beyond its output and a few chunk buffers per thread.
 """
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_losses.py"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("bench_losses", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_script()
+from benchmarks import bench_losses as bench  # as `python -m benchmarks.bench_losses` imports it
 
 
 def test_cases_compute_the_losses():

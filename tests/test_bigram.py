@@ -239,7 +239,7 @@ def test_counts_checks():
 
 
 def test_base_is_checked():
-    with pytest.raises(ValueError, match="base must be a positive number other than 1"):
+    with pytest.raises(ValueError, match="base must be a positive finite number other than 1"):
         bigram.fit("abab", alphabet="ab").losses("ab", base=1)
 
 

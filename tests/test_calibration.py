@@ -76,7 +76,7 @@ def test_a_calibrated_sample_has_small_ece_and_an_overconfident_one_does_not():
         ([0.5, 0.5], [0], {}, r"shape \(N, C\)"),
         ([[0.5, 0.5]], [2], {}, "outside the valid range"),
         ([[0.5, 0.5]], [0.0], {}, "integer class indices"),
-        ([[0.5, 0.5]], [0], {"n_bins": 0}, "n_bins must be ≥ 1"),
+        ([[0.5, 0.5]], [0], {"n_bins": 0}, "n_bins must be an integer ≥ 1, got 0"),
         ([[1.5, -0.5]], [0], {}, r"must lie in \[0, 1\]"),
     ],
 )
@@ -115,7 +115,7 @@ def test_fit_temperature_refuses_problems_without_a_minimum():
         ct.fit_temperature([[2.0, 0.0], [0.0, 1.0]], [1, 0])
     with pytest.raises(ValueError, match="only finite values"):
         ct.fit_temperature([[np.inf, 0.0]], [1])
-    with pytest.raises(ValueError, match="temperature must be a finite number > 0"):
+    with pytest.raises(ValueError, match="temperature must be a positive finite number, got 0.0"):
         ct.temperature_nll_derivative([[1.0, 0.0]], [1], 0.0)
 
 

@@ -49,7 +49,14 @@ def test_splits_are_seeded_disjoint_and_complete():
     again = ct.datasets.digits_split()
     assert all(np.array_equal(a, b) for a, b in zip((train, val, test), again, strict=True))
     assert not np.array_equal(ct.datasets.digits_split(seed=1)[0], train)
-    with pytest.raises(ValueError, match="leave at least one test example"):
+    leave = r"n_validation must be an integer ≥ 1 and at most 796 for n_train = 1000 \(to leave at least one test"
+    with pytest.raises(ValueError, match=leave):
         ct.datasets.digits_split(n_train=1000, n_validation=797)
+    with pytest.raises(ValueError, match=r"n_train must be an integer ≥ 1 and at most 1795 .*, got 1796"):
+        ct.datasets.digits_split(n_train=1796)
+    with pytest.raises(TypeError, match=r"seed must be an integer ≥ 0, got 1\.5"):
+        ct.datasets.train_validation_split(10, 3, seed=1.5)
+    with pytest.raises(ValueError, match=r"seed must be an integer ≥ 0, got -1"):
+        ct.datasets.digits_split(seed=-1)
     tr, va = ct.datasets.train_validation_split(10, 3, seed=0)
     assert len(tr) == 7 and len(va) == 3 and not set(tr) & set(va)

@@ -133,7 +133,8 @@ def test_gradients_are_finite_for_saturated_rows_and_small_gamma():
         ({"gamma": -1.0}, ValueError, "gamma must be a finite number ≥ 0"),
         ({"gamma": np.nan}, ValueError, "gamma must be"),
         ({"gamma": "2"}, TypeError, "gamma must be a number"),
-        ({"alpha": 1.5}, ValueError, "alpha must be in [0, 1]"),
+        ({"alpha": 1.5}, ValueError, "alpha must be a finite number ≤ 1: a class weight in [0, 1], or negative"),
+        ({"alpha": -np.inf}, ValueError, "alpha must be a finite number ≤ 1"),
         ({"alpha": True}, TypeError, "alpha must be a number"),
     ],
 )

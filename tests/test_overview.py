@@ -34,7 +34,7 @@ def test_it_imports_no_widget_library():
     assert out.split() == ["False", "False"]
 
 
-@pytest.mark.parametrize("width", [10, 39, 50.0, True])
-def test_bad_width_is_refused(width):
-    with pytest.raises(ValueError, match="width"):
+@pytest.mark.parametrize(("width", "error"), [(10, ValueError), (39, ValueError), (50.0, TypeError), (True, TypeError)])
+def test_bad_width_is_refused(width, error):
+    with pytest.raises(error, match=rf"width must be an integer ≥ 40 \(characters per line\), got {width!r}"):
         ct.package_map(width=width)

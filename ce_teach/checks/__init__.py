@@ -9,11 +9,11 @@
     'not attempted'
 """
 
-from ._core import CheckResult, Exercise, compare
 from .bigram import bits_per_char
 from .calibration import ece, focal_grad, prior_loss, smoothing_logit_gap, softmax_regression_grad
 from .choosing import loss_choice, pos_weight
 from .coding import huffman_lengths
+from .exercise import CheckResult, Exercise, compare
 from .information import cross_entropy_nats, entropy_bits, kl_divergence_bits, perplexity
 from .kl import kl_normals_nats
 from .lm import distillation_t2, kept_token_mean

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import bigram
-from ._core import Exercise, wrong_base, wrong_sign
+from .exercise import Exercise, wrong_base, wrong_sign
 
 __all__ = ["bits_per_char"]
 

@@ -8,7 +8,7 @@ from ..activations import log_softmax, softmax
 from ..calibration import expected_calibration_error
 from ..classifier import Network, loss_and_gradients
 from ..focal import sparse_softmax_focal_loss_grad
-from ._core import Exercise
+from .exercise import Exercise
 
 __all__ = ["softmax_regression_grad", "prior_loss", "ece", "focal_grad", "smoothing_logit_gap"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..weighting import pos_weight_from_labels
-from ._core import Checker, CheckResult, Exercise
+from .exercise import Checker, CheckResult, Exercise
 
 __all__ = [
     "Task",

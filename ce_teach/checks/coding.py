@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import coding
-from ._core import Checker, CheckResult, _short, calls_package
+from .exercise import Checker, CheckResult, _short, calls_package
 
 __all__ = ["huffman_lengths", "HuffmanLengths"]
 

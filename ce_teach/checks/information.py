@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import information as info
-from ._core import Exercise, nan_from_zero_probability, not_reduced, wrong_base, wrong_sign
+from .exercise import Exercise, nan_from_zero_probability, not_reduced, wrong_base, wrong_sign
 
 __all__ = ["entropy_bits", "kl_divergence_bits", "cross_entropy_nats", "perplexity"]
 

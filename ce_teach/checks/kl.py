@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Exercise
+from .exercise import Exercise
 
 __all__ = ["kl_normals_nats", "kl_normals_numerically"]
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..activations import log_softmax
 from ..lm import distillation_loss
-from ._core import Exercise
+from .exercise import Exercise
 
 __all__ = ["kept_token_mean", "distillation_t2"]
 

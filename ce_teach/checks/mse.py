@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import mse
 from ..activations import sigmoid, softmax
-from ._core import Exercise
+from .exercise import Exercise
 
 __all__ = ["clipped_bce_grad", "sigmoid_mse_grad", "softmax_mse_grad"]
 

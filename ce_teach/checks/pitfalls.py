@@ -25,7 +25,7 @@ from ..losses import (
     softmax_cross_entropy_with_logits,
     sparse_softmax_cross_entropy_with_logits,
 )
-from ._core import Checker, CheckResult, Exercise, _short, wrong_base
+from .exercise import Checker, CheckResult, Exercise, _short, wrong_base
 
 __all__ = [
     "pitfall_softmax_twice",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Exercise
+from .exercise import Exercise
 
 __all__ = ["best_report"]
 

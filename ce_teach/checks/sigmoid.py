@@ -14,7 +14,7 @@ import numpy as np
 from ..activations import sigmoid, softplus
 from ..gradients import sigmoid_cross_entropy_grad
 from ..losses import sigmoid_cross_entropy_with_logits
-from ._core import Exercise
+from .exercise import Exercise
 
 __all__ = ["bce_with_logits", "bce_gradient", "weighted_bce_gradient"]
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..activations import log_softmax
 from ..losses import sparse_softmax_cross_entropy_with_logits
-from ._core import Exercise
+from .exercise import Exercise
 
 __all__ = ["initial_loss", "sparse_cross_entropy", "stable_log_softmax"]
 

@@ -1,4 +1,4 @@
-"""The exercise machinery itself (ce_teach/checks/_core.py): a checker never raises, a near miss shows
+"""The exercise machinery itself (ce_teach/checks/exercise.py): a checker never raises, a near miss shows
 the digits that differ, and the package's own answer is accepted with a note."""
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 
 import ce_teach as ct
 from ce_teach.checks import CheckResult, Exercise
-from ce_teach.checks._core import Checker, calls_package, difference
+from ce_teach.checks.exercise import Checker, calls_package, difference
 
 
 def _entropy_bits(p):

@@ -1,31 +1,31 @@
-"""The chunking helpers: parts cover the input exactly, threads change nothing but the speed."""
+"""The parallel block runner (ce_teach/_parallel.py): parts cover the input once, threads change only the speed."""
 
 import numpy as np
 import pytest
 
 import ce_teach as ct
-from ce_teach import _chunks
+from ce_teach import _parallel
 
 
 @pytest.fixture
 def many_threads(monkeypatch):
     """Split even tiny inputs across 3 threads, so the parallel path is the one under test."""
-    monkeypatch.setattr(_chunks, "THREADS", 3)
-    monkeypatch.setattr(_chunks, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(_chunks, "CHUNK", 16)
+    monkeypatch.setattr(_parallel, "THREADS", 3)
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(_parallel, "CHUNK", 16)
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 100])
 def test_in_parallel_covers_the_range_once_in_order(many_threads, n):
-    parts = _chunks.in_parallel(lambda part: list(range(n))[part], n)
+    parts = _parallel.in_parallel(lambda part: list(range(n))[part], n)
     assert len(parts) == max(1, min(3, n))
     assert [i for part in parts for i in part] == list(range(n))
 
 
 def test_in_parallel_small_inputs_stay_in_one_thread(monkeypatch):
-    monkeypatch.setattr(_chunks, "THREADS", 4)
-    assert len(_chunks.in_parallel(lambda part: part, 100, cost_per_item=10)) == 1
-    assert len(_chunks.in_parallel(lambda part: part, 100, cost_per_item=_chunks.PARALLEL_MIN)) == 4
+    monkeypatch.setattr(_parallel, "THREADS", 4)
+    assert len(_parallel.in_parallel(lambda part: part, 100, cost_per_item=10)) == 1
+    assert len(_parallel.in_parallel(lambda part: part, 100, cost_per_item=_parallel.PARALLEL_MIN)) == 4
 
 
 def test_worker_threads_see_the_callers_errstate(many_threads):
@@ -33,7 +33,7 @@ def test_worker_threads_see_the_callers_errstate(many_threads):
         return np.log(-np.ones(part.stop - part.start))  # 'invalid' is an error under the test settings
 
     with np.errstate(invalid="ignore"):
-        parts = _chunks.in_parallel(work, 9)
+        parts = _parallel.in_parallel(work, 9)
     assert all(np.isnan(p).all() for p in parts)
 
 
@@ -44,9 +44,9 @@ def test_results_do_not_depend_on_threads_or_chunks(monkeypatch, dtype):
     labels = rng.integers(0, 37, size=50)
     z = rng.random(x.shape)
     one_thread = (ct.sparse_softmax_cross_entropy_with_logits(labels, x), ct.sigmoid_cross_entropy_with_logits(z, x))
-    monkeypatch.setattr(_chunks, "THREADS", 3)
-    monkeypatch.setattr(_chunks, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(_chunks, "CHUNK", 64)
+    monkeypatch.setattr(_parallel, "THREADS", 3)
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(_parallel, "CHUNK", 64)
     three_threads = (ct.sparse_softmax_cross_entropy_with_logits(labels, x), ct.sigmoid_cross_entropy_with_logits(z, x))
     for a, b in zip(one_thread, three_threads, strict=True):
         assert a.dtype == b.dtype == dtype
