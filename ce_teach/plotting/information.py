@@ -12,8 +12,8 @@ from matplotlib.text import Text
 
 from .. import _validate as v
 from ..information import cross_entropy, entropy, kl_divergence
-from ._live import LivePlot, stack_last
 from ._common import ACCENT_COLOUR, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, log, set_title_text, unit
+from ._live import LivePlot, stack_last
 
 __all__ = [
     "BinaryEntropyPlot",

@@ -31,6 +31,5 @@ __all__ = [
 
 # Every shortcut on the tables (each works with no arguments; tests/test_live.py sweeps them all).
 # Each module lists its own in SHORTCUTS.
-SHORTCUTS = tuple(
-    name for module in (information, kl, sigmoid, softmax, mse, calibration) for name in getattr(module, "SHORTCUTS", ())
-)
+_MODULES = (information, kl, sigmoid, softmax, mse, calibration)
+SHORTCUTS = tuple(name for module in _MODULES for name in getattr(module, "SHORTCUTS", ()))

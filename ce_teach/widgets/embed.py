@@ -52,7 +52,8 @@ def page_script() -> str:
     source = (_HERE / "live.js").read_text(encoding="utf-8")
     if source.count("export default ") != 1:
         raise RuntimeError("live.js must end with one `export default { render };`")
-    module = "const ce_live_module = (function () {\n" + source.replace("export default ", "return { default: ") + "};\n})();"
+    body = source.replace("export default ", "return { default: ")
+    module = "const ce_live_module = (function () {\n" + body + "};\n})();"
     return module.replace("return { default: { render };\n};", "return { default: { render } };") + _SHIM
 
 
