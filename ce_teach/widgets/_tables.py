@@ -126,7 +126,8 @@ def _grid_states(plot: LivePlot, controls: list[Control]) -> dict[str, np.ndarra
             raise ValueError(f"state[{key!r}] has shape {shape}: expected {len(ranges)} slider axes and the items")
         stacked = np.stack([np.broadcast_to(p, shape) for p in parts])
         stacked = stacked.reshape([len(c.values) for c in choices] + list(shape))
-        if len(combos) > 1 and all(np.array_equal(parts[0], p, equal_nan=True) for p in parts[1:]):
+        nan = all(p.dtype.kind in "fc" for p in parts)  # equal_nan only for numbers: a readout may hold strings
+        if len(combos) > 1 and all(np.array_equal(parts[0], p, equal_nan=nan) for p in parts[1:]):
             stacked = stacked[(slice(0, 1),) * len(choices)]  # the same for every choice: stored once
         source = [order.index(c) for c in controls]
         result[key] = np.moveaxis(stacked, source + [len(order)], list(range(len(order) + 1)))
