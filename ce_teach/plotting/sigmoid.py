@@ -162,11 +162,16 @@ class BCECurves(LivePlot):
         }
         self.update()
 
-    def state_at(self, **values) -> dict[str, np.ndarray]:
-        """The state at one point, the values checked first (x finite, z in [0, 1], a known dtype)."""
+    def _checked(self, values: dict) -> dict:
+        """The values checked: x a finite logit, z a label in [0, 1], dtype float32 or float64 (by name)."""
         checks = {"x": _logit, "z": _label, "dtype": _dtype_name}
-        return super().state_at(**{name: checks.get(name, lambda value: value)(value)
-                                   for name, value in values.items()})
+        return {name: checks[name](value) if name in checks else value for name, value in values.items()}
+
+    def state_at(self, **values) -> dict[str, np.ndarray]:
+        return super().state_at(**self._checked(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**self._checked(values))
 
     def state(self, x, z, dtype):
         t = _DTYPES[dtype]

@@ -134,7 +134,13 @@ class SoftmaxLossPlot(LivePlot):
         self.update()
 
     def state_at(self, **values) -> dict[str, np.ndarray]:
-        """The state at one point, the values checked first (finite logits, a class of this plot)."""
+        return super().state_at(**self._checked(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**self._checked(values))
+
+    def _checked(self, values: dict) -> dict:
+        """The values checked: finite logits, and the true class as one of this plot's names."""
         checked = {}
         for name, value in values.items():
             if name == "label":
@@ -146,7 +152,7 @@ class SoftmaxLossPlot(LivePlot):
                 checked[name] = value
             else:
                 checked[name] = value  # LivePlot.state_at names the unknown control
-        return super().state_at(**checked)
+        return checked
 
     def state(self, label, **logits):
         x = stack_last(*(logits[f"x{i}"] for i in range(len(self.names))))  # (..., C): the classes last
@@ -257,7 +263,10 @@ class TemperaturePlot(LivePlot):
         self.update()
 
     def state_at(self, **values) -> dict[str, np.ndarray]:
-        return super().state_at(**{k: _temperature(t) if k == "T" else t for k, t in values.items()})
+        return super().state_at(**_checked_temperature(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**_checked_temperature(values))
 
     def state(self, T):
         h = entropy(softmax(_row(self.x, np.ndim(T)) / T))[..., None] + 0.0  # + 0.0: no −0
@@ -277,6 +286,10 @@ def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max:
 def _temperature(value) -> float:
     """A positive finite temperature, or a ValueError naming ``temperature``."""
     return v.positive_number(value, "temperature")
+
+
+def _checked_temperature(values: dict) -> dict:
+    return {name: _temperature(t) if name == "T" else t for name, t in values.items()}
 
 
 class TemperatureBarsPlot(LivePlot):
@@ -308,7 +321,10 @@ class TemperatureBarsPlot(LivePlot):
         self.update()
 
     def state_at(self, **values) -> dict[str, np.ndarray]:
-        return super().state_at(**{k: _temperature(t) if k == "T" else t for k, t in values.items()})
+        return super().state_at(**_checked_temperature(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**_checked_temperature(values))
 
     def state(self, T):
         q = softmax(_row(self.x, np.ndim(T)) / T)
@@ -359,7 +375,10 @@ class TemperatureExplorerPlot(LivePlot):
         self.update()
 
     def state_at(self, **values) -> dict[str, np.ndarray]:
-        return super().state_at(**{k: _temperature(t) if k == "T" else t for k, t in values.items()})
+        return super().state_at(**_checked_temperature(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**_checked_temperature(values))
 
     def state(self, T):
         return {**self.curve.state(T), **self.bars.state(T)}

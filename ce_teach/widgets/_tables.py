@@ -243,9 +243,14 @@ def _line_style(line: Line2D, points_to_px: float) -> dict:
         "face": _colour(line.get_markerfacecolor()),
         "edge": _colour(line.get_markeredgecolor()),
         "edgewidth": line.get_markeredgewidth() * points_to_px,
-        "x": [float(v) for v in np.asarray(line.get_xdata(), dtype=float)],
-        "y": [float(v) for v in np.asarray(line.get_ydata(), dtype=float)],
+        "x": _finite_or_none(line.get_xdata()),
+        "y": _finite_or_none(line.get_ydata()),
     }
+
+
+def _finite_or_none(data) -> list[float | None]:
+    """Line data for JSON: a gap (NaN, ±inf) is null, which JSON can carry and the browser skips as NaN."""
+    return [float(v) if math.isfinite(v) else None for v in np.asarray(data, dtype=float)]
 
 
 def _bars_style(bars: BarContainer, points_to_px: float) -> dict:

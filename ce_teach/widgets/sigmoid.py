@@ -18,8 +18,8 @@ LIMIT_STEPS = (10, 60)  # the logit range ±limit, in whole numbers: 60 shows fl
 def _on_grid(value, name: str, step: float, lo: float, hi: float) -> float:
     """A start value that is a position of its slider (lo … hi in steps of ``step``), or a clear error."""
     value = v.real_number(value, name)
-    positions = round((value - lo) / step)
-    if not (lo <= value <= hi and abs(lo + positions * step - value) <= 1e-9 * max(1.0, abs(value))):
+    positions = round((value - lo) / step) if lo <= value <= hi else None  # also refuses NaN
+    if positions is None or abs(lo + positions * step - value) > 1e-9 * max(1.0, abs(value)):
         raise ValueError(f"{name} must be a position of its slider, {lo:g} to {hi:g} in steps of {step:g}; "
                          f"got {value!r}")
     return round(lo + positions * step, 6)
