@@ -1282,7 +1282,11 @@ wcase(
     lambda: widgets.softmax_explorer(RAGGED),
     err("logits", "rows of different lengths"),
 )
-wcase("widget softmax_explorer 4 classes", lambda: widgets.softmax_explorer((1.0, 0.0, 0.0, 0.0)), err("logits", "2 or 3"))
+wcase(
+    "widget softmax_explorer 4 classes",
+    lambda: widgets.softmax_explorer((1.0, 0.0, 0.0, 0.0)),
+    err("logits", "2 or 3"),
+)
 wcase("widget softmax_explorer label name", lambda: widgets.softmax_explorer(label="cow"), err("label", "cow"))
 wcase(
     "widget temperature_explorer temperature off the slider",

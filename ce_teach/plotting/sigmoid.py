@@ -151,14 +151,22 @@ class BCECurves(LivePlot):
         grad_ax.set_title("gradient ∂L/∂x = σ(x) − z", fontsize=10)
         self.loss_ax, self.grad_ax, self.figure = loss_ax, grad_ax, loss_ax.figure
         self.loss_line, self.naive_loss_line, self.grad_line, self.naive_grad_line = (
-            loss_line, naive_loss_line, grad_line, naive_grad_line)
+            loss_line,
+            naive_loss_line,
+            grad_line,
+            naive_grad_line,
+        )
         self.loss_marker, self.naive_loss_marker = loss_marker, naive_loss_marker
         self.grad_marker, self.naive_grad_marker = grad_marker, naive_grad_marker
         self.moving = {
-            "loss_curve": loss_line, "naive_loss_curve": naive_loss_line,
-            "grad_curve": grad_line, "naive_grad_curve": naive_grad_line,
-            "loss_marker": loss_marker, "naive_loss_marker": naive_loss_marker,
-            "grad_marker": grad_marker, "naive_grad_marker": naive_grad_marker,
+            "loss_curve": loss_line,
+            "naive_loss_curve": naive_loss_line,
+            "grad_curve": grad_line,
+            "naive_grad_curve": naive_grad_line,
+            "loss_marker": loss_marker,
+            "naive_loss_marker": naive_loss_marker,
+            "grad_marker": grad_marker,
+            "naive_grad_marker": naive_grad_marker,
         }
         self.update()
 
@@ -197,15 +205,23 @@ class BCECurves(LivePlot):
             "grad_curve.y": _shown(sigmoid_cross_entropy_grad(curve_z, grid)),
             "naive_grad_curve.x": curve_x,
             "naive_grad_curve.y": _shown(naive_bce_grad(curve_z, grid)),
-            "loss_marker.x": x, "loss_marker.y": _shown(loss),
-            "naive_loss_marker.x": x, "naive_loss_marker.y": _shown(naive_loss),
-            "grad_marker.x": x, "grad_marker.y": _shown(grad),
-            "naive_grad_marker.x": x, "naive_grad_marker.y": _shown(naive_grad),
+            "loss_marker.x": x,
+            "loss_marker.y": _shown(loss),
+            "naive_loss_marker.x": x,
+            "naive_loss_marker.y": _shown(naive_loss),
+            "grad_marker.x": x,
+            "grad_marker.y": _shown(grad),
+            "naive_grad_marker.x": x,
+            "naive_grad_marker.y": _shown(naive_grad),
             "dtype": np.full((1,) * ndim, dtype),
-            "sigma": sigma.astype(float), "naive_sigma": naive_sigma.astype(float),
-            "sigma_text": _texts(sigma, dtype), "naive_sigma_text": _texts(naive_sigma, dtype),
-            "loss": loss.astype(float), "naive_loss": naive_loss.astype(float),
-            "grad": grad.astype(float), "naive_grad": naive_grad.astype(float),
+            "sigma": sigma.astype(float),
+            "naive_sigma": naive_sigma.astype(float),
+            "sigma_text": _texts(sigma, dtype),
+            "naive_sigma_text": _texts(naive_sigma, dtype),
+            "loss": loss.astype(float),
+            "naive_loss": naive_loss.astype(float),
+            "grad": grad.astype(float),
+            "naive_grad": naive_grad.astype(float),
         }
 
 

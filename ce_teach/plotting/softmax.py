@@ -108,18 +108,19 @@ class SoftmaxLossPlot(LivePlot):
     def __init__(self, x, label=0, *, names=None, ax=None):
         x = _logit_row(x)
         self.names = _distinct(_names(names, x.size))
-        self.values = {**{f"x{i}": float(value) for i, value in enumerate(x)},
-                       "label": _class_name(label, self.names)}
-        self.labels = {**{f"x{i}": f"logit x{i} ({name})" for i, name in enumerate(self.names)},
-                       "label": "true class"}
+        self.values = {**{f"x{i}": float(value) for i, value in enumerate(x)}, "label": _class_name(label, self.names)}
+        self.labels = {**{f"x{i}": f"logit x{i} ({name})" for i, name in enumerate(self.names)}, "label": "true class"}
         n = x.size
-        self.readout = (f"S(x) = {_list('s', n, '.3f')} &nbsp; loss = −ln S(x)<sub>true</sub> = <b>{{loss:.3f}}</b>"
-                        f" nats &nbsp; ∂loss/∂x = S(x) − y = {_list('g', n, '.3f')}")
+        self.readout = (
+            f"S(x) = {_list('s', n, '.3f')} &nbsp; loss = −ln S(x)<sub>true</sub> = <b>{{loss:.3f}}</b>"
+            f" nats &nbsp; ∂loss/∂x = S(x) − y = {_list('g', n, '.3f')}"
+        )
         ax = axes(ax)
         where = np.arange(n)
         zeros = np.zeros(n)
-        self.target_bars = ax.bar(where - 0.2, zeros, width=0.4, fill=False, edgecolor=TARGET_COLOUR,
-                                  linewidth=1.5, label="target y")
+        self.target_bars = ax.bar(
+            where - 0.2, zeros, width=0.4, fill=False, edgecolor=TARGET_COLOUR, linewidth=1.5, label="target y"
+        )
         self.prob_bars = ax.bar(where - 0.2, zeros, width=0.4, color=MODEL_COLOUR, alpha=0.85, label="S(x)")
         self.grad_bars = ax.bar(where + 0.2, zeros, width=0.4, color=GRADIENT_COLOUR, label="∂loss/∂x = S(x) − y")
         ax.axhline(0.0, color="black", linewidth=0.8)
@@ -273,8 +274,9 @@ class TemperaturePlot(LivePlot):
         return {"marker.x": T, "marker.y": h, "T": T, "H": h}
 
 
-def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max: float = 50.0,
-                     ax=None) -> TemperaturePlot:
+def draw_temperature(
+    x, temperature: float = 1.0, *, t_min: float = 0.05, t_max: float = 50.0, ax=None
+) -> TemperaturePlot:
     """Plot H(S(x/T)) in nats for T from ``t_min`` to ``t_max`` (log scale), marking ``temperature``.
 
     T → 0 sharpens S(x/T) towards a one-hot on the largest logit (entropy → 0, if that logit is unique);
@@ -306,10 +308,20 @@ class TemperatureBarsPlot(LivePlot):
         self.values = {"T": _temperature(temperature)}
         n = self.x.size
         names = _names(names, n)
-        self.readout = f"T = <b>{{T:.2f}}</b> &nbsp; S(x/T) = {_list('q', n, '.4f')} &nbsp; entropy = <b>{{H:.3f}}</b> nats"
+        self.readout = (
+            f"T = <b>{{T:.2f}}</b> &nbsp; S(x/T) = {_list('q', n, '.4f')} &nbsp; entropy = <b>{{H:.3f}}</b> nats"
+        )
         where = np.arange(n)
-        self.reference = ax.bar(where, softmax(self.x), width=0.7, fill=False, edgecolor=TARGET_COLOUR,
-                                linewidth=1.2, linestyle="--", label="S(x), T = 1")
+        self.reference = ax.bar(
+            where,
+            softmax(self.x),
+            width=0.7,
+            fill=False,
+            edgecolor=TARGET_COLOUR,
+            linewidth=1.2,
+            linestyle="--",
+            label="S(x), T = 1",
+        )
         self.bars = ax.bar(where, np.zeros(n), width=0.5, color=MODEL_COLOUR, alpha=0.85, label="S(x/T)")
         ax.axhline(1 / n, color="0.5", linestyle=":", linewidth=1, label="uniform, 1/C")
         ax.set_xticks(where, names)
@@ -357,8 +369,7 @@ class TemperatureExplorerPlot(LivePlot):
 
     labels = {"T": "temperature T"}
 
-    def __init__(self, x, temperature: float = 1.0, *, names=None, t_min: float = 0.05, t_max: float = 50.0,
-                 ax=None):
+    def __init__(self, x, temperature: float = 1.0, *, names=None, t_min: float = 0.05, t_max: float = 50.0, ax=None):
         if ax is None:
             _, ax = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
         left, right = ax
@@ -384,8 +395,9 @@ class TemperatureExplorerPlot(LivePlot):
         return {**self.curve.state(T), **self.bars.state(T)}
 
 
-def draw_temperature_panels(x, temperatures=(0.25, 1.0, 4.0, 16.0), *, names=None,
-                            axs=None) -> list[TemperatureBarsPlot]:
+def draw_temperature_panels(
+    x, temperatures=(0.25, 1.0, 4.0, 16.0), *, names=None, axs=None
+) -> list[TemperatureBarsPlot]:
     """One ``draw_temperature_bars`` panel per temperature, side by side on a shared probability axis.
 
     >>> import matplotlib.pyplot as plt

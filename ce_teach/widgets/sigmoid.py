@@ -20,8 +20,9 @@ def _on_grid(value, name: str, step: float, lo: float, hi: float) -> float:
     value = v.real_number(value, name)
     positions = round((value - lo) / step) if lo <= value <= hi else None  # also refuses NaN
     if positions is None or abs(lo + positions * step - value) > 1e-9 * max(1.0, abs(value)):
-        raise ValueError(f"{name} must be a position of its slider, {lo:g} to {hi:g} in steps of {step:g}; "
-                         f"got {value!r}")
+        raise ValueError(
+            f"{name} must be a position of its slider, {lo:g} to {hi:g} in steps of {step:g}; got {value!r}"
+        )
     return round(lo + positions * step, 6)
 
 
@@ -36,8 +37,10 @@ def bce_explorer(x: float = 2.0, z: float = 1.0, *, dtype: str = "float64", limi
     """
     limit = v.real_number(limit, "limit", "the logit range ±limit, a whole number from 10 to 60")
     if limit != int(limit) or not LIMIT_STEPS[0] <= limit <= LIMIT_STEPS[1]:
-        raise ValueError(f"limit must be a whole number from {LIMIT_STEPS[0]} to {LIMIT_STEPS[1]} (the logit "
-                         f"slider's range ±limit), got {limit!r}")
+        raise ValueError(
+            f"limit must be a whole number from {LIMIT_STEPS[0]} to {LIMIT_STEPS[1]} (the logit "
+            f"slider's range ±limit), got {limit!r}"
+        )
     limit = float(limit)
     x = _on_grid(x, "x", X_STEP, -limit, limit)
     z = _on_grid(z, "z", Z_STEP, 0.0, 1.0)

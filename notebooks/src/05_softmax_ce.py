@@ -559,8 +559,8 @@ assert [f"{v:.2f}" for v in ct.softmax(x_t / 16)] == ["0.39", "0.34", "0.27"]
 #
 # **Predict first:** the classes are cat, dog, man with logits $(2, 1, -1)$, and the true class is *man*. Which
 # gradient bars $S_i - y_i$ point up, which point down, and which is longest? Then drag the *man* logit down to
-# $-8$, and the *cat* and *dog* logits up to 8: does the loss level off, as Keras' clipped probability loss does at
-# 16.1, or keep growing, and how fast?
+# $-8$, and the *cat* and *dog* logits up to 8: does the loss level off, as Keras' clipped loss does at 16.1, or keep
+# growing, and how fast?
 
 # %% jupyter={"outputs_hidden": true}
 widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", "man"))
@@ -570,10 +570,9 @@ widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", 
 #
 # $S(x) = [0.705, 0.259, 0.035]$. The bars of *cat* and *dog* point up ($S_i - 0 > 0$: lower those logits), the bar
 # of *man* points down and is the longest ($0.035 - 1 = -0.965$: raise it); they sum to 0. The loss does not level
-# off: with the *man* logit at $-8$ it is $\ln(e^2 + e^1 + e^{-8}) + 8 \approx 10.3$ nats, and with *cat* and *dog*
-# at 8 it is $\ln(2e^8 + e^{-8}) + 8 \approx 16.7$, past Keras' 16.1. It grows by one nat per unit of logit, and its
-# gradient stays near $-1$ instead of vanishing. That is why training can recover from a confident mistake
-# (notebook 06).
+# off: $\ln(e^2 + e^1 + e^{-8}) + 8 \approx 10.3$ nats, and with *cat* and *dog* at 8,
+# $\ln(2e^8 + e^{-8}) + 8 \approx 16.7$, past Keras' 16.1: one nat per unit of logit. Its gradient stays near $-1$,
+# so training can recover from a confident mistake (notebook 06).
 #
 # </details>
 
