@@ -421,7 +421,8 @@ ct.checks.compare("softmax CE [z, 1 − z] vs sigmoid CE",
 # ## 9. Explore: loss and gradient against the logit
 #
 # The left panel is the loss against the logit $x$ for one label $z$, the right panel its gradient $\sigma(x) - z$.
-# The thin line is the stable form, the wide pale band under it the textbook form, drawn only where it is finite.
+# The thin line is the stable form, the wide pale band under it the textbook form, drawn only where it is finite;
+# the round marker is the stable value at $x$, the square one the naive value.
 # The readout shows $\sigma(x)$, the loss and the gradient both ways; the naive gradient is what automatic
 # differentiation gets through $\sigma$ and the logs.
 #
