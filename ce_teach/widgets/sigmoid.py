@@ -31,9 +31,10 @@ def bce_explorer(x: float = 2.0, z: float = 1.0, *, dtype: str = "float64", limi
     choice of dtype (float64, float32): loss and gradient curves, the point marked.
 
     The readout shows σ(x), the loss and its gradient twice: computed the naive way (σ first, then log, then
-    automatic differentiation through that graph) and the stable way (``ce_teach``). In float32 the naive
-    column turns to inf/nan for x ≥ 16.7 (σ rounds to 1 from 16.6); in float64 for x ≥ 36.8. The stable
-    column never does. σ is shown with the digits of the dtype, so 0.99999994 is not mistaken for 1.
+    automatic differentiation through that graph) and the stable way (``ce_teach``). The naive column turns
+    to inf/nan where σ rounds to 1: above x ≈ 16.64 in float32 (from the slider's 16.7 on), above 36.74 in
+    float64 (from 36.8 on). The stable column never does. σ is shown with the shortest digits of the dtype,
+    so float32's 0.99999994 is not mistaken for 1; the loss and gradient with 6 significant digits.
     """
     limit = v.real_number(limit, "limit", "the logit range ±limit, a whole number from 10 to 60")
     if limit != int(limit) or not LIMIT_STEPS[0] <= limit <= LIMIT_STEPS[1]:
