@@ -1228,7 +1228,7 @@ pcase("plot jacobian names", lambda: plotting.draw_jacobian([1.0, 0.0], names="a
 pcase("plot temperature t_min bool", lambda: plotting.draw_temperature([1.0, 0.0], t_min=True), err("t_min"))
 pcase(
     "plot temperature_bars np.int64 T",
-    lambda: plotting.draw_temperature_bars([1.0, 0.0], np.int64(1)).update(np.int64(1))[1],
+    lambda: plotting.draw_temperature_bars([1.0, 0.0], np.int64(1)).update(T=np.int64(1))["H"].item(),
     Holds(lambda h: abs(h - float(ct.entropy(ct.softmax([1.0, 0.0])))) < 1e-15, "H(S(x))"),
 )
 
@@ -1262,12 +1262,13 @@ wcase(
 wcase("widget kl_explorer names", lambda: widgets.kl_explorer(names=("a", "b")), err("names", "got 2"))
 wcase("widget kl_explorer q_logits length", lambda: widgets.kl_explorer(q_logits=(0.0, 0.0)), err("q_logits", "3"))
 wcase("widget kl_explorer p nan", lambda: widgets.kl_explorer(p=(nan, 0.5, 0.5)), err("p", "NaN"))
-wcase("widget bce_explorer float32 yes", lambda: widgets.bce_explorer(float32="yes"), err("float32"))
-wcase("widget bce_explorer x nan", lambda: widgets.bce_explorer(x=nan), err("x"))
+wcase("widget bce_explorer dtype yes", lambda: widgets.bce_explorer(dtype="yes"), err("dtype"))
+wcase("widget bce_explorer x nan", lambda: widgets.bce_explorer(x=nan), err("x", "nan"))
+wcase("widget bce_explorer x off the grid", lambda: widgets.bce_explorer(x=16.55), err("x", "16.55", "0.1"))
 wcase(
-    "widget bce_explorer float32 np.bool_",
-    lambda: widgets.bce_explorer(float32=np.bool_(True)).float32.value,
-    Holds(lambda r: r is True, "the checkbox on"),
+    "widget bce_explorer dtype np.float32",
+    lambda: widgets.bce_explorer(dtype=np.float32).values["dtype"],
+    Holds(lambda r: r == "float32", "float32 chosen"),
 )
 wcase("widget coin_entropy p 2", lambda: widgets.coin_entropy(2.0), err("p", "[0, 1]"))
 wcase("widget true_class_loss q bool", lambda: widgets.true_class_loss(True), err("q"))
@@ -1280,6 +1281,17 @@ wcase(
     "widget softmax_explorer ragged",
     lambda: widgets.softmax_explorer(RAGGED),
     err("logits", "rows of different lengths"),
+)
+wcase(
+    "widget softmax_explorer 4 classes",
+    lambda: widgets.softmax_explorer((1.0, 0.0, 0.0, 0.0)),
+    err("logits", "2 or 3"),
+)
+wcase("widget softmax_explorer label name", lambda: widgets.softmax_explorer(label="cow"), err("label", "cow"))
+wcase(
+    "widget temperature_explorer temperature off the slider",
+    lambda: widgets.temperature_explorer(temperature=100.0),
+    err("temperature", "100", "10"),
 )
 wcase(
     "widget temperature_explorer ragged",

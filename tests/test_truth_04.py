@@ -5,12 +5,14 @@ import re
 from decimal import Decimal, localcontext
 from pathlib import Path
 
+import nbformat
 import numpy as np
 
 import ce_teach as ct
-from ce_teach import plotting
+from ce_teach import widgets
 
-SOURCE = (Path(__file__).resolve().parents[1] / "notebooks" / "src" / "04_sigmoid_bce.py").read_text()
+SOURCE_PATH = Path(__file__).resolve().parents[1] / "notebooks" / "src" / "04_sigmoid_bce.py"
+SOURCE = SOURCE_PATH.read_text()
 MAIN, DEEPER = SOURCE.split("# ## Going deeper", 1)
 
 
@@ -23,16 +25,19 @@ def _call_kwargs(name: str) -> dict:
     return {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords}
 
 
-def test_the_static_figure_is_the_widgets_starting_state():
-    widget = _call_kwargs("widgets.bce_explorer")
-    static = _call_kwargs("plotting.draw_bce_curves")
-    float32 = widget.pop("float32", False)
-    assert static == {**widget, "dtype": "float32" if float32 else "float64"}
+def test_the_static_figure_is_the_widgets_start_picture():
+    """No separate static cell: the widget cell's stored output is the live figure's start picture (a PNG)."""
+    assert "plotting.draw_bce_curves(" not in SOURCE
+    assert _call_kwargs("widgets.bce_explorer") == {"x": 2.0, "z": 1.0}
+    notebook = nbformat.read(SOURCE_PATH.parents[1] / "04_sigmoid_bce.ipynb", as_version=4)
+    (cell,) = [c for c in notebook.cells if c.cell_type == "code" and "widgets.bce_explorer(" in c.source]
+    assert cell.metadata.get("jupyter", {}).get("outputs_hidden") is True  # between a prompt and its reveal
+    assert [o for o in cell.outputs if "image/png" in o.get("data", {})]
 
 
 def test_the_naive_loss_at_16_5_is_1_75_times_too_high_not_twice():
-    point = plotting.draw_bce_curves(x=2.0, z=1.0).update(16.5, 1.0, dtype="float32")
-    assert round(point.naive_loss / point.loss, 2) == 1.75
+    point = widgets.bce_explorer().plot.state_at(x=16.5, z=1.0, dtype="float32")
+    assert round(point["naive_loss"].item() / point["loss"].item(), 2) == 1.75
     assert "factor of two" not in SOURCE and "1.75 times" in MAIN
 
 

@@ -192,6 +192,25 @@ def test_temperature_section_has_distributions_and_a_slider():
     assert "widgets.temperature_explorer(" in SOURCE and "plotting.draw_temperature_panels(" in SOURCE
 
 
+@pytest.mark.parametrize("shortcut", ["temperature_explorer", "softmax_explorer"])
+def test_the_live_figures_between_a_prompt_and_its_reveal_keep_their_start_picture_folded(shortcut):
+    (cell,) = [c for c in NOTEBOOK.cells if c.cell_type == "code" and f"widgets.{shortcut}(" in c.source]
+    assert cell.metadata.get("jupyter", {}).get("outputs_hidden") is True
+    assert [o for o in cell.outputs if "image/png" in o.get("data", {})]
+    assert "plotting.draw_softmax_loss(" not in SOURCE  # the widget's own picture replaced the static copy
+
+
+def test_the_loss_slider_reaches_the_prompts_logits_and_the_readout_shows_the_answers_numbers():
+    from ce_teach import widgets
+
+    widget = widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", "man"))
+    assert "drag the *man* logit down to $-8$, and the *cat* and *dog* logits up to 8" in PROSE
+    widget.set(x2=-8.0)
+    assert "<b>10.313</b> nats" in widget.readout_text() and "\\approx 10.3$ nats" in PROSE
+    widget.set(x0=8.0, x1=8.0)
+    assert "<b>16.693</b> nats" in widget.readout_text() and "\\approx 16.7$, past Keras' 16.1" in PROSE
+
+
 def test_every_static_figure_is_stored_as_a_png():
     """A static figure shown after a live widget loses its PNG if ipympl was imported before the first inline
     figure (the cell then stores only '<Figure ...>'): the notebook shows a static figure before any widget."""

@@ -40,11 +40,12 @@ from .mse import (
     draw_training_race,
     draw_zero_one_vs_ce,
 )
-from .sigmoid import BCECurves, BCEPoint, SigmoidPlot, draw_bce_curves, draw_sigmoid, naive_bce_grad
+from .sigmoid import BCECurves, SigmoidPlot, draw_bce_curves, draw_sigmoid, naive_bce_grad
 from .softmax import (
     JacobianPlot,
     SoftmaxLossPlot,
     TemperatureBarsPlot,
+    TemperatureExplorerPlot,
     TemperaturePlot,
     draw_jacobian,
     draw_softmax_loss,
@@ -89,7 +90,6 @@ __all__ = [
     "draw_zero_one_vs_ce",
     # 04 sigmoid and binary cross-entropy
     "BCECurves",
-    "BCEPoint",
     "SigmoidPlot",
     "draw_bce_curves",
     "draw_sigmoid",
@@ -102,6 +102,7 @@ __all__ = [
     "draw_softmax_loss",
     "draw_temperature",
     "TemperatureBarsPlot",
+    "TemperatureExplorerPlot",
     "draw_temperature_bars",
     "draw_temperature_panels",
     # 07 choosing a loss: sampled softmax and NCE

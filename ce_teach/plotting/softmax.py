@@ -6,8 +6,9 @@
 * ``draw_temperature``: the entropy of S(x/T) against the temperature T.
 * ``draw_temperature_bars``: the distribution S(x/T) itself at one temperature, as bars, next to S(x).
 
-Every ``draw_*`` takes ``ax=None``, returns a small dataclass of what it drew, and its ``update`` changes
-those artists in place (the widgets in ``ce_teach.widgets.softmax`` call it on every slider move).
+Every ``draw_*`` takes ``ax=None`` and returns what it drew. The loss bars and the temperature figures are
+live plots (``LivePlot``: ``update(**values)``, ``state``, a readout): ``ce_teach.widgets.softmax`` puts sliders
+on them (``TemperatureExplorerPlot`` is the bars and the entropy curve side by side, one temperature slider).
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colorbar import Colorbar
-from matplotlib.container import BarContainer
 from matplotlib.image import AxesImage
-from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from .. import _validate as v
@@ -28,12 +27,14 @@ from ..activations import softmax
 from ..gradients import softmax_cross_entropy_grad, softmax_jacobian
 from ..information import entropy
 from ..losses import sparse_softmax_cross_entropy_with_logits
-from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
+from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above
+from ._live import LivePlot, stack_last
 
 __all__ = [
     "JacobianPlot",
     "SoftmaxLossPlot",
     "TemperatureBarsPlot",
+    "TemperatureExplorerPlot",
     "TemperaturePlot",
     "draw_jacobian",
     "draw_softmax_loss",
@@ -71,61 +72,114 @@ def _names(names, n: int) -> list[str]:
     return v.check_names(names, n)
 
 
-@dataclass
-class SoftmaxLossPlot:
-    """Bars of S(x), the target y and the gradient S(x) − y for one row of logits and its true class."""
+def _class_name(label, names: list[str]) -> str:
+    """The true class as its name: ``label`` is an index into ``names`` or one of the names."""
+    if isinstance(label, str):
+        if label not in names:
+            raise ValueError(f"label must be one of the class names {names}, got {label!r}")
+        return label
+    return names[_class_index(label, len(names))]
 
-    ax: Axes
-    target_bars: BarContainer
-    prob_bars: BarContainer
-    grad_bars: BarContainer
-    title: Text
-    names: list[str]
 
-    def update(self, x, label: int) -> tuple[np.ndarray, float, np.ndarray]:
-        """Redraw for logits ``x`` and true class ``label``; return (S(x), loss in nats, S(x) − y)."""
+def _distinct(names: list[str]) -> list[str]:
+    if len(set(names)) != len(names):
+        raise ValueError(f"names must be distinct (the true class is chosen by its name), got {names}")
+    return names
+
+
+def _row(values: np.ndarray, ndim: int) -> np.ndarray:
+    """A 1-D row of items with leading axes of length 1: ``ndim`` axes in all, the items last."""
+    return values.reshape((1,) * (ndim - 1) + values.shape)
+
+
+def _list(name: str, n: int, spec: str) -> str:
+    """A readout template for a row of n fields, ``name0`` … : "[{name0:.3f}, {name1:.3f}]"."""
+    return "[" + ", ".join(f"{{{name}{i}:{spec}}}" for i in range(n)) + "]"
+
+
+class SoftmaxLossPlot(LivePlot):
+    """Bars of S(x), the target y and the gradient S(x) − y for one row of logits and its true class.
+
+    Controls: one per logit, ``x0``, ``x1``, … (numbers), and ``label``, the true class by its name. The
+    readout gives S(x), the loss −ln S(x)_true in nats and the gradient. ``update(x0=..., label="dog")``
+    moves the figure; ``state_at(...)`` gives the numbers at a point without moving it.
+    """
+
+    def __init__(self, x, label=0, *, names=None, ax=None):
         x = _logit_row(x)
-        if x.size != len(self.names):
-            raise ValueError(f"x must have {len(self.names)} logits (one per class), got {x.size}")
-        label = _class_index(label, x.size)
-        y = np.zeros(x.size)
-        y[label] = 1.0
-        s = softmax(x)
-        loss = float(sparse_softmax_cross_entropy_with_logits(np.array(label), x))
-        grad = softmax_cross_entropy_grad(y, x)
-        for bars, heights in ((self.target_bars, y), (self.prob_bars, s), (self.grad_bars, grad)):
-            for bar, height in zip(bars, heights, strict=True):
-                bar.set_height(height)
-        self.title.set_text(f"true class {self.names[label]}:  loss = −ln S(x)$_{{true}}$ = {loss:.4g} nats")
-        return s, loss, grad
+        self.names = _distinct(_names(names, x.size))
+        self.values = {**{f"x{i}": float(value) for i, value in enumerate(x)}, "label": _class_name(label, self.names)}
+        self.labels = {**{f"x{i}": f"logit x{i} ({name})" for i, name in enumerate(self.names)}, "label": "true class"}
+        n = x.size
+        self.readout = (
+            f"S(x) = {_list('s', n, '.3f')} &nbsp; loss = −ln S(x)<sub>true</sub> = <b>{{loss:.3f}}</b>"
+            f" nats &nbsp; ∂loss/∂x = S(x) − y = {_list('g', n, '.3f')}"
+        )
+        ax = axes(ax)
+        where = np.arange(n)
+        zeros = np.zeros(n)
+        self.target_bars = ax.bar(
+            where - 0.2, zeros, width=0.4, fill=False, edgecolor=TARGET_COLOUR, linewidth=1.5, label="target y"
+        )
+        self.prob_bars = ax.bar(where - 0.2, zeros, width=0.4, color=MODEL_COLOUR, alpha=0.85, label="S(x)")
+        self.grad_bars = ax.bar(where + 0.2, zeros, width=0.4, color=GRADIENT_COLOUR, label="∂loss/∂x = S(x) − y")
+        ax.axhline(0.0, color="black", linewidth=0.8)
+        ax.set_xticks(where, self.names)
+        ax.set_xlabel("class")
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_ylabel("probability / gradient")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8, frameon=False)
+        ax.set_title("S(x), the one-hot target y and the gradient S(x) − y", fontsize=10)
+        self.ax, self.figure = ax, ax.figure
+        self.moving = {"target": self.target_bars, "probs": self.prob_bars, "grad": self.grad_bars}
+        self.update()
+
+    def state_at(self, **values) -> dict[str, np.ndarray]:
+        return super().state_at(**self._checked(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**self._checked(values))
+
+    def _checked(self, values: dict) -> dict:
+        """The values checked: finite logits, and the true class as one of this plot's names."""
+        checked = {}
+        for name, value in values.items():
+            if name == "label":
+                checked[name] = _class_name(value, self.names)
+            elif name in self.values:
+                value = v.real_number(value, name, "a finite logit")
+                if not np.isfinite(value):
+                    raise ValueError(f"{name} must be a finite logit, got {value!r}")
+                checked[name] = value
+            else:
+                checked[name] = value  # LivePlot.state_at names the unknown control
+        return checked
+
+    def state(self, label, **logits):
+        x = stack_last(*(logits[f"x{i}"] for i in range(len(self.names))))  # (..., C): the classes last
+        true = self.names.index(label)
+        y = _row(np.eye(len(self.names))[true], x.ndim)  # the target depends on the label only: stored once
+        s = softmax(x)  # the probabilities do not depend on the label: stored once for every label
+        loss = sparse_softmax_cross_entropy_with_logits(np.full(x.shape[:-1], true), x)[..., None]
+        grad = softmax_cross_entropy_grad(np.broadcast_to(y, x.shape), x)
+        return {
+            "target.height": y,
+            "probs.height": s,
+            "grad.height": grad,
+            "loss": loss,
+            **{f"s{i}": s[..., i : i + 1] for i in range(len(self.names))},
+            **{f"g{i}": grad[..., i : i + 1] for i in range(len(self.names))},
+        }
 
 
-def draw_softmax_loss(x, label: int = 0, *, names=None, ax=None) -> SoftmaxLossPlot:
+def draw_softmax_loss(x, label=0, *, names=None, ax=None) -> SoftmaxLossPlot:
     """Bars per class: probability S(x)_i, the one-hot target y_i (outline) and the gradient S(x)_i − y_i.
 
     The gradient bar is the gap between a probability bar and its target outline: at the true class it is
-    S(x)_true − 1 ≤ 0 (push that logit up), elsewhere S(x)_i ≥ 0 (push down). The loss −ln S(x)_true is
-    in the title. ``update(x, label)`` redraws in place.
+    S(x)_true − 1 ≤ 0 (push that logit up), elsewhere S(x)_i ≥ 0 (push down). ``label`` is the true class,
+    an index or one of ``names``. The loss −ln S(x)_true is in ``readout_text()`` (the live figure's readout).
     """
-    ax = axes(ax)
-    x = _logit_row(x)
-    names = _names(names, x.size)
-    where = np.arange(x.size)
-    zeros = np.zeros(x.size)
-    target_bars = ax.bar(where - 0.2, zeros, width=0.4, fill=False, edgecolor=TARGET_COLOUR, linewidth=1.5,
-                         label="target y")
-    prob_bars = ax.bar(where - 0.2, zeros, width=0.4, color=MODEL_COLOUR, alpha=0.85, label="S(x)")
-    grad_bars = ax.bar(where + 0.2, zeros, width=0.4, color=GRADIENT_COLOUR, label="∂loss/∂x = S(x) − y")
-    ax.axhline(0.0, color="black", linewidth=0.8)
-    ax.set_xticks(where, names)
-    ax.set_xlabel("class")
-    ax.set_ylim(-1.05, 1.05)
-    ax.set_ylabel("probability / gradient")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8, frameon=False)
-    title = ax.set_title("")
-    plot = SoftmaxLossPlot(ax, target_bars, prob_bars, grad_bars, title, names)
-    plot.update(x, label)
-    return plot
+    return SoftmaxLossPlot(x, label, names=names, ax=ax)
 
 
 @dataclass
@@ -175,56 +229,60 @@ def draw_jacobian(x, *, names=None, ax=None) -> JacobianPlot:
     return plot
 
 
-@dataclass
-class TemperaturePlot:
-    """Entropy of S(x/T) against the temperature T (log axis), with a marker at the current T."""
+class TemperaturePlot(LivePlot):
+    """Entropy of S(x/T) against the temperature T (log axis), with a marker at the current T.
 
-    ax: Axes
-    marker: Line2D
-    label: Text
-    x: np.ndarray
+    Control: ``T``. ``update(T=...)`` moves the marker; the readout gives T and the entropy in nats.
+    """
 
-    def update(self, temperature: float) -> float:
-        """Move the marker to ``temperature``; return H(S(x/T)) in nats."""
-        temperature = _temperature(temperature)
-        h = float(entropy(softmax(self.x / temperature))) + 0.0  # + 0.0: no "-0.000"
-        self.marker.set_data([temperature], [h])
-        if self.label.get_visible():  # a live figure hides it (its readout gives the numbers): leave it untouched
-            self.label.set_text(f"T = {temperature:.3g}:  H = {h:.3f} nats")
-        return h
+    labels = {"T": "temperature T"}
+    readout = "T = <b>{T:.2f}</b> &nbsp; entropy H(S(x/T)) = <b>{H:.3f}</b> nats"
+
+    def __init__(self, x, temperature: float = 1.0, *, t_min: float = 0.05, t_max: float = 50.0, ax=None):
+        ax = axes(ax)
+        self.x = _logit_row(x)
+        self.values = {"T": _temperature(temperature)}
+        t_min, t_max = v.positive_number(t_min, "t_min"), v.positive_number(t_max, "t_max")
+        if not 0.0 < t_min < t_max < np.inf:
+            raise ValueError(f"need 0 < t_min < t_max < inf, got t_min={t_min!r}, t_max={t_max!r}")
+        n = self.x.size
+        grid = np.geomspace(t_min, t_max, 300)
+        ax.plot(grid, entropy(softmax(self.x[None, :] / grid[:, None])), color=MODEL_COLOUR)
+        ax.axhline(np.log(n), color=TARGET_COLOUR, linestyle="--", linewidth=1)
+        (self.marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=8)
+        ax.set_xscale("log")
+        ax.set_xlim(t_min, t_max)
+        ax.set_ylim(0, np.log(n) * 1.08)
+        # ln C is marked on the axis, not written in the plot
+        ticks = [t for t in ax.get_yticks() if 0 <= t < np.log(n) * 0.85] + [np.log(n)]
+        ax.set_yticks(ticks, [f"{t:g}" for t in ticks[:-1]] + [f"ln {n}"])
+        ax.set_xlabel("temperature T (log scale)")
+        ax.set_ylabel("entropy H(S(x/T)) [nats]")
+        ax.set_title("Temperature: S(x/T) sharpens (T < 1) or flattens (T > 1)")
+        self.ax, self.figure = ax, ax.figure
+        self.moving = {"marker": self.marker}
+        self.update()
+
+    def state_at(self, **values) -> dict[str, np.ndarray]:
+        return super().state_at(**_checked_temperature(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**_checked_temperature(values))
+
+    def state(self, T):
+        h = entropy(softmax(_row(self.x, np.ndim(T)) / T))[..., None] + 0.0  # + 0.0: no −0
+        return {"marker.x": T, "marker.y": h, "T": T, "H": h}
 
 
-def draw_temperature(x, temperature: float = 1.0, *, t_min: float = 0.05, t_max: float = 50.0,
-                     ax=None) -> TemperaturePlot:
+def draw_temperature(
+    x, temperature: float = 1.0, *, t_min: float = 0.05, t_max: float = 50.0, ax=None
+) -> TemperaturePlot:
     """Plot H(S(x/T)) in nats for T from ``t_min`` to ``t_max`` (log scale), marking ``temperature``.
 
     T → 0 sharpens S(x/T) towards a one-hot on the largest logit (entropy → 0, if that logit is unique);
     T → ∞ flattens it towards uniform (entropy → ln C, a dashed line, marked on the entropy axis).
     """
-    ax = axes(ax)
-    x = _logit_row(x)
-    t_min, t_max = v.positive_number(t_min, "t_min"), v.positive_number(t_max, "t_max")
-    if not 0.0 < t_min < t_max < np.inf:
-        raise ValueError(f"need 0 < t_min < t_max < inf, got t_min={t_min!r}, t_max={t_max!r}")
-    grid = np.geomspace(t_min, t_max, 300)
-    curve = entropy(softmax(x[None, :] / grid[:, None]))
-    ax.plot(grid, curve, color=MODEL_COLOUR)
-    ax.axhline(np.log(x.size), color=TARGET_COLOUR, linestyle="--", linewidth=1)
-    (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=8)
-    label = ax.text(0.97, 0.08, "", transform=ax.transAxes, ha="right")
-    ax.set_xscale("log")
-    ax.set_xlim(t_min, t_max)
-    ax.set_ylim(0, np.log(x.size) * 1.08)
-    # ln C is marked on the axis, not written in the plot: text inside the axes would be repainted at every
-    # move of the marker in a live figure
-    ticks = [t for t in ax.get_yticks() if 0 <= t < np.log(x.size) * 0.85] + [np.log(x.size)]
-    ax.set_yticks(ticks, [f"{t:g}" for t in ticks[:-1]] + [f"ln {x.size}"])
-    ax.set_xlabel("temperature T (log scale)")
-    ax.set_ylabel("entropy H(S(x/T)) [nats]")
-    ax.set_title("Temperature: S(x/T) sharpens (T < 1) or flattens (T > 1)")
-    plot = TemperaturePlot(ax, marker, label, x)
-    plot.update(temperature)
-    return plot
+    return TemperaturePlot(x, temperature, t_min=t_min, t_max=t_max, ax=ax)
 
 
 def _temperature(value) -> float:
@@ -232,25 +290,58 @@ def _temperature(value) -> float:
     return v.positive_number(value, "temperature")
 
 
-@dataclass
-class TemperatureBarsPlot:
-    """Bars of S(x/T) at one temperature, over outlines of S(x) (T = 1) for comparison."""
+def _checked_temperature(values: dict) -> dict:
+    return {name: _temperature(t) if name == "T" else t for name, t in values.items()}
 
-    ax: Axes
-    bars: BarContainer
-    reference: BarContainer
-    x: np.ndarray
-    t_in_title: bool = True  # a live figure gives T in its readout instead: a changing title is redrawn per move
 
-    def update(self, temperature: float) -> tuple[np.ndarray, float]:
-        """Set the bars to S(x/T) for ``temperature``; return (S(x/T), its entropy in nats)."""
-        t = _temperature(temperature)
-        q = softmax(self.x / t)
-        for bar, height in zip(self.bars, q, strict=True):
-            bar.set_height(height)
-        if self.t_in_title:
-            set_title_text(self.ax, f"T = {t:g}")
-        return q, float(entropy(q)) + 0.0  # + 0.0: no "-0.000"
+class TemperatureBarsPlot(LivePlot):
+    """Bars of S(x/T) at one temperature, over outlines of S(x) (T = 1) for comparison.
+
+    Control: ``T``. ``update(T=...)`` sets the bars; the readout gives T, S(x/T) and its entropy in nats.
+    """
+
+    labels = {"T": "temperature T"}
+
+    def __init__(self, x, temperature: float = 1.0, *, names=None, ax=None):
+        ax = axes(ax)
+        self.x = _logit_row(x)
+        self.values = {"T": _temperature(temperature)}
+        n = self.x.size
+        names = _names(names, n)
+        self.readout = (
+            f"T = <b>{{T:.2f}}</b> &nbsp; S(x/T) = {_list('q', n, '.4f')} &nbsp; entropy = <b>{{H:.3f}}</b> nats"
+        )
+        where = np.arange(n)
+        self.reference = ax.bar(
+            where,
+            softmax(self.x),
+            width=0.7,
+            fill=False,
+            edgecolor=TARGET_COLOUR,
+            linewidth=1.2,
+            linestyle="--",
+            label="S(x), T = 1",
+        )
+        self.bars = ax.bar(where, np.zeros(n), width=0.5, color=MODEL_COLOUR, alpha=0.85, label="S(x/T)")
+        ax.axhline(1 / n, color="0.5", linestyle=":", linewidth=1, label="uniform, 1/C")
+        ax.set_xticks(where, names)
+        ax.set_xlabel("class")
+        ax.set_ylim(0, 1.02)
+        ax.set_ylabel("probability")
+        self.ax, self.figure = ax, ax.figure
+        self.moving = {"bars": self.bars}
+        self.update()
+
+    def state_at(self, **values) -> dict[str, np.ndarray]:
+        return super().state_at(**_checked_temperature(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**_checked_temperature(values))
+
+    def state(self, T):
+        q = softmax(_row(self.x, np.ndim(T)) / T)
+        h = entropy(q)[..., None] + 0.0  # + 0.0: no −0
+        return {"bars.height": q, "T": T, "H": h, **{f"q{i}": q[..., i : i + 1] for i in range(self.x.size)}}
 
 
 def draw_temperature_bars(x, temperature: float = 1.0, *, names=None, ax=None) -> TemperatureBarsPlot:
@@ -258,42 +349,62 @@ def draw_temperature_bars(x, temperature: float = 1.0, *, names=None, ax=None) -
 
     Formula: S(x/T)_i = e^{x_i/T} / Σ_j e^{x_j/T}, computed by the max-shifted ``softmax`` (no overflow).
     Shapes: ``x`` one row of C ≥ 2 finite logits. Dividing by T keeps their order: T < 1 sharpens the bars
-    towards the largest logit, T > 1 flattens them towards 1/C (a dotted line). ``update(temperature)``
+    towards the largest logit, T > 1 flattens them towards 1/C (a dotted line). ``update(T=...)``
     redraws in place; a row of these, one per T, is the static figure (``draw_temperature_panels``).
 
     >>> import matplotlib.pyplot as plt
     >>> plot = draw_temperature_bars([3.0, 1.0, -3.0], 16.0)
     >>> [round(float(bar.get_height()), 2) for bar in plot.bars]
     [0.39, 0.34, 0.27]
-    >>> plt.close(plot.ax.figure)
+    >>> plt.close(plot.figure)
     """
-    ax = axes(ax)
-    x = _logit_row(x)
-    names = _names(names, x.size)
-    where = np.arange(x.size)
-    reference = ax.bar(where, softmax(x), width=0.7, fill=False, edgecolor=TARGET_COLOUR, linewidth=1.2,
-                       linestyle="--", label="S(x), T = 1")
-    bars = ax.bar(where, np.zeros(x.size), width=0.5, color=MODEL_COLOUR, alpha=0.85, label="S(x/T)")
-    ax.axhline(1 / x.size, color="0.5", linestyle=":", linewidth=1, label="uniform, 1/C")
-    ax.set_xticks(where, names)
-    ax.set_xlabel("class")
-    ax.set_ylim(0, 1.02)
-    ax.set_ylabel("probability")
-    ax.set_title("")
-    plot = TemperatureBarsPlot(ax, bars, reference, x)
-    plot.update(temperature)
-    return plot
+    return TemperatureBarsPlot(x, temperature, names=names, ax=ax)
 
 
-def draw_temperature_panels(x, temperatures=(0.25, 1.0, 4.0, 16.0), *, names=None,
-                            axs=None) -> list[TemperatureBarsPlot]:
+class TemperatureExplorerPlot(LivePlot):
+    """Left, the bars of S(x/T) over S(x); right, the entropy of S(x/T) against T, with a marker at T.
+
+    Control: ``T``. The readout gives T, S(x/T) and its entropy in nats (and ln C, its limit as T → ∞).
+    """
+
+    labels = {"T": "temperature T"}
+
+    def __init__(self, x, temperature: float = 1.0, *, names=None, t_min: float = 0.05, t_max: float = 50.0, ax=None):
+        if ax is None:
+            _, ax = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
+        left, right = ax
+        self.bars = TemperatureBarsPlot(x, temperature, names=names, ax=left)
+        left.set_title("S(x/T) over S(x)", fontsize="medium")
+        legend_above(left.figure, [self.bars.reference, self.bars.bars, left.get_lines()[0]])
+        self.curve = TemperaturePlot(x, temperature, t_min=t_min, t_max=t_max, ax=right)
+        right.set_title("entropy of S(x/T)", fontsize="medium")
+        self.values = {"T": self.bars.values["T"]}
+        n = self.bars.x.size
+        self.readout = self.bars.readout + f" (ln C = ln {n} = {np.log(n):.3f})"
+        self.figure = left.figure
+        self.moving = {"bars": self.bars.bars, "marker": self.curve.marker}
+        self.update()
+
+    def state_at(self, **values) -> dict[str, np.ndarray]:
+        return super().state_at(**_checked_temperature(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**_checked_temperature(values))
+
+    def state(self, T):
+        return {**self.curve.state(T), **self.bars.state(T)}
+
+
+def draw_temperature_panels(
+    x, temperatures=(0.25, 1.0, 4.0, 16.0), *, names=None, axs=None
+) -> list[TemperatureBarsPlot]:
     """One ``draw_temperature_bars`` panel per temperature, side by side on a shared probability axis.
 
     >>> import matplotlib.pyplot as plt
     >>> plots = draw_temperature_panels([3.0, 1.0, -3.0], (0.25, 16.0))
     >>> [plot.ax.get_title() for plot in plots]
     ['T = 0.25', 'T = 16']
-    >>> plt.close(plots[0].ax.figure)
+    >>> plt.close(plots[0].figure)
     """
     temperatures = [_temperature(t) for t in temperatures]
     if not 1 <= len(temperatures) <= 8:
@@ -304,6 +415,8 @@ def draw_temperature_panels(x, temperatures=(0.25, 1.0, 4.0, 16.0), *, names=Non
     if len(axs) != len(temperatures):
         raise ValueError(f"axs must give one axes per temperature ({len(temperatures)}), got {len(axs)}")
     plots = [draw_temperature_bars(x, t, names=names, ax=ax) for t, ax in zip(temperatures, axs, strict=True)]
+    for plot, t in zip(plots, temperatures, strict=True):
+        plot.ax.set_title(f"T = {t:g}")
     for plot in plots[1:]:
         plot.ax.set_ylabel("")
     legend_above(plots[0].ax.figure, [plots[0].reference, plots[0].bars, plots[0].ax.get_lines()[0]])

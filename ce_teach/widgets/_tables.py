@@ -126,7 +126,8 @@ def _grid_states(plot: LivePlot, controls: list[Control]) -> dict[str, np.ndarra
             raise ValueError(f"state[{key!r}] has shape {shape}: expected {len(ranges)} slider axes and the items")
         stacked = np.stack([np.broadcast_to(p, shape) for p in parts])
         stacked = stacked.reshape([len(c.values) for c in choices] + list(shape))
-        if len(combos) > 1 and all(np.array_equal(parts[0], p, equal_nan=True) for p in parts[1:]):
+        nan = all(p.dtype.kind in "fc" for p in parts)  # equal_nan only for numbers: a readout may hold strings
+        if len(combos) > 1 and all(np.array_equal(parts[0], p, equal_nan=nan) for p in parts[1:]):
             stacked = stacked[(slice(0, 1),) * len(choices)]  # the same for every choice: stored once
         source = [order.index(c) for c in controls]
         result[key] = np.moveaxis(stacked, source + [len(order)], list(range(len(order) + 1)))
@@ -242,9 +243,14 @@ def _line_style(line: Line2D, points_to_px: float) -> dict:
         "face": _colour(line.get_markerfacecolor()),
         "edge": _colour(line.get_markeredgecolor()),
         "edgewidth": line.get_markeredgewidth() * points_to_px,
-        "x": [float(v) for v in np.asarray(line.get_xdata(), dtype=float)],
-        "y": [float(v) for v in np.asarray(line.get_ydata(), dtype=float)],
+        "x": _finite_or_none(line.get_xdata()),
+        "y": _finite_or_none(line.get_ydata()),
     }
+
+
+def _finite_or_none(data) -> list[float | None]:
+    """Line data for JSON: a gap (NaN, ±inf) is null, which JSON can carry and the browser skips as NaN."""
+    return [float(v) if math.isfinite(v) else None for v in np.asarray(data, dtype=float)]
 
 
 def _bars_style(bars: BarContainer, points_to_px: float) -> dict:

@@ -1,67 +1,49 @@
-"""Slider for the sigmoid and binary cross-entropy (notebook 04)."""
+"""Sliders for the sigmoid and binary cross-entropy (notebook 04): a shortcut over ``BCECurves``."""
 
 from __future__ import annotations
 
-import ipywidgets as w
-import numpy as np
-
 from .. import _validate as v
-from ..plotting.sigmoid import BCEPoint, draw_bce_curves
-from ._live import LiveWidget, live_figure, slider
+from ..plotting.sigmoid import BCECurves
+from ._figure import new_axes
+from ._widget import LiveFigure, live
 
 __all__ = ["bce_explorer"]
+SHORTCUTS = ("bce_explorer",)  # the shortcuts on the tables (ce_teach.widgets.SHORTCUTS)
+
+X_STEP = 0.1  # the logit slider's step: x walks through 16.5 and 17 exactly (both are float32 numbers)
+Z_STEP = 0.1  # the label slider's step: 11 labels keep the readout's tables near 1 MB (tests/test_live.py)
+LIMIT_STEPS = (10, 60)  # the logit range ±limit, in whole numbers: 60 shows float64's naive failure at 36.7
 
 
-def _value(v: float, dtype: str | None = None) -> str:
-    """A readout number. inf and nan are spelled out and set in bold: only the naive column can show them.
+def _on_grid(value, name: str, step: float, lo: float, hi: float) -> float:
+    """A start value that is a position of its slider (lo … hi in steps of ``step``), or a clear error."""
+    value = v.real_number(value, name)
+    positions = round((value - lo) / step) if lo <= value <= hi else None  # also refuses NaN
+    if positions is None or abs(lo + positions * step - value) > 1e-9 * max(1.0, abs(value)):
+        raise ValueError(
+            f"{name} must be a position of its slider, {lo:g} to {hi:g} in steps of {step:g}; got {value!r}"
+        )
+    return round(lo + positions * step, 6)
 
-    With ``dtype`` the number is shown with all the digits that dtype holds (so σ = 0.99999994 in float32
-    is not mistaken for the 1.0 it becomes one step later); otherwise with 6 significant digits.
+
+def bce_explorer(x: float = 2.0, z: float = 1.0, *, dtype: str = "float64", limit: float = 60.0) -> LiveFigure:
+    """Sliders for the logit x (±``limit``, steps of 0.1) and the (soft) label z (0 to 1, steps of 0.1), and a
+    choice of dtype (float64, float32): loss and gradient curves, the point marked.
+
+    The readout shows σ(x), the loss and its gradient twice: computed the naive way (σ first, then log, then
+    automatic differentiation through that graph) and the stable way (``ce_teach``). The naive column turns
+    to inf/nan where σ rounds to 1: above x ≈ 16.64 in float32 (from the slider's 16.7 on), above 36.74 in
+    float64 (from 36.8 on). The stable column never does. σ is shown with the shortest digits of the dtype,
+    so float32's 0.99999994 is not mistaken for 1; the loss and gradient with 6 significant digits.
     """
-    if not np.isfinite(v):
-        return f"<b style='color:#C44E52'>{v}</b>"
-    return str(np.dtype(dtype).type(v)) if dtype else f"{v:.6g}"
-
-
-def bce_readout(point: BCEPoint) -> str:
-    """The readout table: naive (σ, then log) and stable (ce_teach) side by side."""
-    rows = [
-        ("σ(x)", point.naive_sigma, point.sigma, point.dtype),
-        ("loss L", point.naive_loss, point.loss, None),
-        ("∂L/∂x", point.naive_grad, point.grad, None),
-    ]
-    cells = "".join(
-        f"<tr><td>{name}</td><td style='text-align:right'>{_value(naive, digits)}</td>"
-        f"<td style='text-align:right'>{_value(stable, digits)}</td></tr>"
-        for name, naive, stable, digits in rows
-    )
-    return (
-        f"<table><tr><th>{point.dtype}</th><th>naive: σ, then log</th><th>stable (ct)</th></tr>{cells}</table>"
-    )
-
-
-def bce_explorer(x: float = 2.0, z: float = 1.0, *, float32: bool = False, limit: float = 60.0) -> LiveWidget:
-    """Sliders for the logit x and the (soft) label z, and a float32 switch: loss and gradient curves.
-
-    The readout shows σ(x), the loss and its gradient twice: computed the naive way (σ first, then log,
-    then automatic differentiation through that graph) and the stable way (``ce_teach``). With float32
-    on, the naive column turns to inf/nan for x ≥ 16.6; in float64 for x ≥ 36.7. The stable column never does.
-    """
-    float32 = v.check_flag(float32, "float32")
-    fig = live_figure()
-    plot = draw_bce_curves(x, z, dtype="float32" if float32 else "float64", limit=limit, ax=fig.subplots(1, 2))
-    controls = {
-        "x": slider(x, -limit, limit, 0.1, "logit x", readout_format=".1f"),
-        "z": slider(z, 0.0, 1.0, 0.01, "label z"),
-        "float32": w.Checkbox(value=float32, description="compute in float32", indent=False),
-    }
-    box = LiveWidget(controls, fig, plot)
-
-    def update(_=None):
-        point = plot.update(box.x.value, box.z.value, dtype="float32" if box.float32.value else "float64")
-        box.show(bce_readout(point))
-
-    for control in controls.values():
-        control.observe(update, names="value")
-    update()
-    return box
+    limit = v.real_number(limit, "limit", "the logit range ±limit, a whole number from 10 to 60")
+    if limit != int(limit) or not LIMIT_STEPS[0] <= limit <= LIMIT_STEPS[1]:
+        raise ValueError(
+            f"limit must be a whole number from {LIMIT_STEPS[0]} to {LIMIT_STEPS[1]} (the logit "
+            f"slider's range ±limit), got {limit!r}"
+        )
+    limit = float(limit)
+    x = _on_grid(x, "x", X_STEP, -limit, limit)
+    z = _on_grid(z, "z", Z_STEP, 0.0, 1.0)
+    plot = BCECurves(x, z, dtype=dtype, limit=limit, ax=new_axes(ncols=2))
+    return live(plot, x=(-limit, limit, X_STEP), z=(0.0, 1.0, Z_STEP), dtype=["float64", "float32"])

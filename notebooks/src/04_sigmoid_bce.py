@@ -421,26 +421,25 @@ ct.checks.compare("softmax CE [z, 1 − z] vs sigmoid CE",
 # ## 9. Explore: loss and gradient against the logit
 #
 # The left panel is the loss against the logit $x$ for one label $z$, the right panel its gradient $\sigma(x) - z$.
-# The thin line is the stable form, the wide pale band under it the textbook form, drawn only where it is finite.
+# The thin line is the stable form, the wide pale band under it the textbook form, drawn only where it is finite;
+# the round marker is the stable value at $x$, the square one the naive value.
 # The readout shows $\sigma(x)$, the loss and the gradient both ways; the naive gradient is what automatic
 # differentiation gets through $\sigma$ and the logs.
 #
-# **Predict first:** set $z = 1$, tick *float32*, and walk $x$ up towards 16.6, where section 3 found that $\sigma(x)$
+# **Predict first:** set $z = 1$, choose *float32*, and walk $x$ up towards 16.6, where section 3 found that $\sigma(x)$
 # rounds to 1. (a) Just before that, at $x = 16.5$, is the naive loss still right? If not: too high or too low, and by
 # roughly what factor? (b) From which logit on is the naive *gradient* more than 10 % off: well before 16.6, or only
 # there?
 
-# %%
-widgets.bce_explorer(x=2.0, z=1.0)
+# %% jupyter={"outputs_hidden": true}
+explorer = widgets.bce_explorer(x=2.0, z=1.0)
+explorer
 
 # %% jupyter={"outputs_hidden": true}
-curves = plotting.draw_bce_curves(x=2.0, z=1.0, dtype="float64")  # the widget's starting state
-plt.show()
-
-# %% jupyter={"outputs_hidden": true}
-at = curves.update(16.5, 1.0, dtype="float32")  # the numbers the readout shows at x = 16.5, z = 1, float32
+at = explorer.plot.state_at(x=16.5, z=1.0, dtype="float32")  # the readout's numbers there; the figure stays
+naive_loss, true_loss = at["naive_loss"].item(), at["loss"].item()
 print("What the readout shows at the point of the prompt:")
-print(f"x = 16.5: naive loss {at.naive_loss:.4g}, true loss {at.loss:.4g}, naive / true = {at.naive_loss / at.loss:.2f}")
+print(f"x = 16.5: naive loss {naive_loss:.4g}, true loss {true_loss:.4g}, naive / true = {naive_loss / true_loss:.2f}")
 grid32 = np.arange(10.0, 16.6, 0.01, dtype=np.float32)
 ones = np.ones_like(grid32)
 off = np.abs(plotting.naive_bce_grad(ones, grid32) / ct.sigmoid_cross_entropy_grad(ones, grid32) - 1)
@@ -460,7 +459,7 @@ print(f"the naive gradient is first more than 10 % off at x = {first_off:.2f}")
 # </details>
 
 # %%
-assert f"{at.naive_loss / at.loss:.2f}" == "1.75" and 14 < first_off < 15 and at.naive_loss > at.loss
+assert f"{naive_loss / true_loss:.2f}" == "1.75" and 14 < first_off < 15 and naive_loss > true_loss
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself

@@ -526,7 +526,7 @@ x_t = np.array([3.0, 1.0, -3.0])
 temperature_plots = plotting.draw_temperature_panels(x_t, (0.25, 1.0, 4.0, 16.0))
 plt.show()
 
-# %%
+# %% jupyter={"outputs_hidden": true}
 widgets.temperature_explorer(logits=(3.0, 1.0, -3.0), temperature=1.0, t_max=16.0)
 
 # %% jupyter={"outputs_hidden": true}
@@ -559,13 +559,10 @@ assert [f"{v:.2f}" for v in ct.softmax(x_t / 16)] == ["0.39", "0.34", "0.27"]
 #
 # **Predict first:** the classes are cat, dog, man with logits $(2, 1, -1)$, and the true class is *man*. Which
 # gradient bars $S_i - y_i$ point up, which point down, and which is longest? Then drag the *man* logit down to
-# $-20$: does the loss level off, as Keras' clipped probability loss does at 16.1, or keep growing, and how fast?
+# $-8$, and the *cat* and *dog* logits up to 8: does the loss level off, as Keras' clipped loss does at 16.1, or keep
+# growing, and how fast?
 
 # %% jupyter={"outputs_hidden": true}
-loss_plot = plotting.draw_softmax_loss([2.0, 1.0, -1.0], 2, names=("cat", "dog", "man"))
-plt.show()
-
-# %%
 widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", "man"))
 
 # %% [markdown]
@@ -573,9 +570,9 @@ widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", 
 #
 # $S(x) = [0.705, 0.259, 0.035]$. The bars of *cat* and *dog* point up ($S_i - 0 > 0$: lower those logits), the bar
 # of *man* points down and is the longest ($0.035 - 1 = -0.965$: raise it); they sum to 0. The loss does not level
-# off: with the *man* logit at $-20$ it is $\ln(e^2 + e^1 + e^{-20}) + 20 \approx 22.3$ nats, growing by one nat per
-# unit of logit, and its gradient stays near $-1$ instead of vanishing. That is why training can recover from a
-# confident mistake (notebook 06).
+# off: $\ln(e^2 + e^1 + e^{-8}) + 8 \approx 10.3$ nats, and with *cat* and *dog* at 8,
+# $\ln(2e^8 + e^{-8}) + 8 \approx 16.7$, past Keras' 16.1: one nat per unit of logit. Its gradient stays near $-1$,
+# so training can recover from a confident mistake (notebook 06).
 #
 # </details>
 
@@ -583,9 +580,11 @@ widgets.softmax_explorer(logits=(2.0, 1.0, -1.0), label=2, names=("cat", "dog", 
 s_man = ct.softmax([2.0, 1.0, -1.0])
 print("S(x) =", np.array2string(s_man, precision=3, separator=", "), " gradient =",
       np.array2string(s_man - [0, 0, 1], precision=3, separator=", "))
-loss_minus_20 = float(ct.sparse_softmax_cross_entropy_with_logits(np.array(2), [2.0, 1.0, -20.0]))
-ct.checks.compare("loss at man = -20", loss_minus_20, np.log(np.exp(2) + np.exp(1) + np.exp(-20)) + 20, rtol=1e-15)
-assert f"{loss_minus_20:.1f}" == "22.3"
+loss_man_8 = float(ct.sparse_softmax_cross_entropy_with_logits(np.array(2), [2.0, 1.0, -8.0]))
+loss_far = float(ct.sparse_softmax_cross_entropy_with_logits(np.array(2), [8.0, 8.0, -8.0]))
+ct.checks.compare("loss at man = -8", loss_man_8, np.log(np.exp(2) + np.exp(1) + np.exp(-8)) + 8, rtol=1e-15)
+ct.checks.compare("loss at (8, 8, -8)", loss_far, np.log(2 * np.exp(8) + np.exp(-8)) + 8, rtol=1e-15)
+assert f"{loss_man_8:.1f}" == "10.3" and f"{loss_far:.1f}" == "16.7" and loss_far > -np.log(1e-7)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself
