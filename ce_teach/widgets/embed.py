@@ -57,8 +57,19 @@ def page_script() -> str:
     return module.replace("return { default: { render };\n};", "return { default: { render } };") + _SHIM
 
 
+# A page's own rules for images (nbconvert's reveal.js template: a margin and at most 95% of the box) would
+# move or shrink the still picture under the canvas, so the marker would miss its curve: undone here, with a
+# selector more specific than theirs.
+_PAGE_RESET = """
+.ce-live-embed .ce-live .ce-live-figure > img, .ce-live-embed .ce-live .ce-live-figure > canvas {
+  margin: 0; padding: 0; border: 0; max-width: none; max-height: none; box-shadow: none; background: none; }
+"""
+
+
 def page_style() -> str:
-    return (_HERE / "live.css").read_text(encoding="utf-8")
+    """The style a page with live figures needs, once, in a ``<style>`` element: live.css, and the reset of
+    the page's own image rules inside a figure."""
+    return (_HERE / "live.css").read_text(encoding="utf-8") + _PAGE_RESET
 
 
 def widget_state(model: dict) -> dict:
@@ -76,10 +87,14 @@ def widget_state(model: dict) -> dict:
 
 
 def embed_html(state: dict, fallback_html: str = "") -> str:
-    """One live figure in a page: its state as JSON, and what to show where scripts do not run."""
-    data = json.dumps(state, separators=(",", ":")).replace("</", "<\\/")
+    """One live figure in a page: its state as JSON, and what to show where scripts do not run.
+
+    The figure is marked ``tex2jax_ignore``: MathJax, on a page that has it, leaves the controls and the
+    readout alone (it would typeset them once, and the readout changes with every move)."""
+    # every "<" escaped (only strings hold one): no "</script>" or "<!--" can end or change the script element
+    data = json.dumps(state, separators=(",", ":")).replace("<", "\\u003c")
     fallback = f'<div class="ce-live-fallback">{fallback_html}</div>' if fallback_html else ""
-    return f'<div class="ce-live-embed">{fallback}<script type="application/json">{data}</script></div>'
+    return f'<div class="ce-live-embed tex2jax_ignore">{fallback}<script type="application/json">{data}</script></div>'
 
 
 def state_of(widget) -> dict:
