@@ -62,11 +62,21 @@ MATHJAX_SHA512 = "NOGEDTIM9+MrsqnjPEjVGNx4q0GQxqm61yQwSK+/5S59i26wId5IC5gNu9/bu8
 MATHJAX_URL = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 # What the pages use, out of the 73 MB package: TeX input, HTML-CSS output with the TeX fonts, MathML fallback.
 MATHJAX_PARTS = [
-    "LICENSE", "MathJax.js", "config/TeX-AMS-MML_HTMLorMML-full.js", "config/Safe.js", "extensions",
-    "jax/input/TeX", "jax/element", "jax/output/NativeMML",
-    "jax/output/HTML-CSS/jax.js", "jax/output/HTML-CSS/config.js", "jax/output/HTML-CSS/imageFonts.js",
-    "jax/output/HTML-CSS/autoload", "jax/output/HTML-CSS/fonts/TeX",
-    "fonts/HTML-CSS/TeX/woff", "fonts/HTML-CSS/TeX/otf",
+    "LICENSE",
+    "MathJax.js",
+    "config/TeX-AMS-MML_HTMLorMML-full.js",
+    "config/Safe.js",
+    "extensions",
+    "jax/input/TeX",
+    "jax/element",
+    "jax/output/NativeMML",
+    "jax/output/HTML-CSS/jax.js",
+    "jax/output/HTML-CSS/config.js",
+    "jax/output/HTML-CSS/imageFonts.js",
+    "jax/output/HTML-CSS/autoload",
+    "jax/output/HTML-CSS/fonts/TeX",
+    "fonts/HTML-CSS/TeX/woff",
+    "fonts/HTML-CSS/TeX/otf",
 ]
 
 
@@ -193,8 +203,13 @@ def executed_figures(path: Path, *, timeout: int = 600) -> dict[int, list[dict]]
     """Run the notebook (a fresh kernel in notebooks/, as scripts/build_notebooks.py does) and return, for
     each cell that shows live figures, their embeddable states in output order (``embed.widget_state``)."""
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}},
-                   store_widget_state=True).execute()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        store_widget_state=True,
+    ).execute()
     models = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     figures: dict[int, list[dict]] = {}
     for i, cell in enumerate(nb.cells):
@@ -226,6 +241,11 @@ def live_figures(path: Path) -> dict[int, list[dict]]:
     start = time.perf_counter()
     figures = executed_figures(path)
     print(f"{time.perf_counter() - start:.1f} s", flush=True)
+    for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if shortcut_of(cell) in SHORTCUTS and i not in figures:
+            raise SystemExit(
+                f"{path.stem}: cell {i} calls widgets.{shortcut_of(cell)} but shows no live figure when run"
+            )
     cached.parent.mkdir(parents=True, exist_ok=True)
     partial = cached.with_suffix(".part")
     partial.write_text(json.dumps({str(i): states for i, states in figures.items()}), encoding="utf-8")
@@ -266,8 +286,13 @@ def with_live_script(page: str) -> str:
     if "</script" in script.lower():
         raise RuntimeError("the live figures' script contains '</script': it cannot be inlined in a page")
     head, body = page.rindex("</head>"), page.rindex("</body>")
-    return (page[:head] + f"<style>{embed.page_style()}</style>\n" + page[head:body]
-            + f"<script>{script}</script>\n" + page[body:])
+    return (
+        page[:head]
+        + f"<style>{embed.page_style()}</style>\n"
+        + page[head:body]
+        + f"<script>{script}</script>\n"
+        + page[body:]
+    )
 
 
 def output_html(output) -> str:
@@ -307,8 +332,10 @@ def nav_bar(pages: list[Path], i: int) -> str:
             return f'<a href="{pages[j].stem}.html">{label}</a>'
         return f"<span>{label}</span>"
 
-    return (f'{NAV_STYLE}<nav class="ce-nav">{link(i - 1, "← previous")}'
-            f'<a href="index.html">contents</a>{link(i + 1, "next →")}</nav>')
+    return (
+        f'{NAV_STYLE}<nav class="ce-nav">{link(i - 1, "← previous")}'
+        f'<a href="index.html">contents</a>{link(i + 1, "next →")}</nav>'
+    )
 
 
 MARKER = ".ce-teach-site"  # written into every output folder this script makes; only such folders are deleted

@@ -57,9 +57,14 @@ def test_a_figure_takes_the_place_of_its_stored_picture_which_stays_as_its_fallb
 
 
 def test_an_old_widget_cell_keeps_only_its_pictures_and_no_note():
-    text_only = nbformat.v4.new_code_cell("widgets.old_widget()", outputs=[
-        nbformat.v4.new_output("execute_result", data={"text/plain": "LiveWidget(children=(...))"}, execution_count=1)
-    ])
+    text_only = nbformat.v4.new_code_cell(
+        "widgets.old_widget()",
+        outputs=[
+            nbformat.v4.new_output(
+                "execute_result", data={"text/plain": "LiveWidget(children=(...))"}, execution_count=1
+            )
+        ],
+    )
     with_png = nbformat.v4.new_code_cell("widgets.older_widget()", outputs=[picture("VBox(...)")])
     nb = nbformat.v4.new_notebook(cells=[text_only, with_png])
     assert site.show_live_figures(nb, {}) == 0
@@ -111,6 +116,25 @@ def test_live_figures_are_run_once_then_read_from_the_cache_until_the_notebook_c
     assert site.live_figures(path) == {0: [FAKE]} and len(runs) == 2  # an unreadable cache: run again
     notebook(tmp_path, nbformat.v4.new_code_cell(f"widgets.{PORTED}(p=0.5)"))
     assert site.live_figures(path) == {0: [FAKE]} and len(runs) == 3  # the notebook changed
+
+
+def test_a_shortcut_cell_that_shows_no_live_figure_when_run_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(site, "executed_figures", lambda path: {})
+    path = notebook(tmp_path, nbformat.v4.new_code_cell("1 + 1"), nbformat.v4.new_code_cell(f"widgets.{PORTED}()"))
+    with pytest.raises(SystemExit, match=f"99_demo: cell 1 calls widgets.{PORTED} but shows no live figure"):
+        site.live_figures(path)
+    assert not (tmp_path / "cache" / "ce-teach" / "widget-state").exists() or not any(
+        (tmp_path / "cache" / "ce-teach" / "widget-state").iterdir()
+    )
+
+
+def test_a_closed_or_foreign_widget_model_is_not_embedded():
+    model = {"model_module": "anywidget", "state": {"spec": {}, "index": [0]}, "buffers": []}
+    with pytest.raises(ValueError, match="closed"):
+        embed.widget_state(model)
+    with pytest.raises(ValueError, match="not a ce_teach live figure"):
+        embed.widget_state({"model_module": "@jupyter-widgets/controls", "state": {"value": 1}})
 
 
 def test_the_cache_key_follows_the_package_sources_and_the_page_script(tmp_path, monkeypatch):

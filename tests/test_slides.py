@@ -68,8 +68,9 @@ def test_deck_loads_nothing_from_the_network(path):
 
 def test_a_deck_shows_its_live_figures_and_their_script_once():
     site = build_slides.build_site
-    made = {p: sum(site.shortcut_of(c) in site.SHORTCUTS for c in nbformat.read(p, as_version=4).cells)
-            for p in NOTEBOOKS}
+    made = {
+        p: sum(site.shortcut_of(c) in site.SHORTCUTS for c in nbformat.read(p, as_version=4).cells) for p in NOTEBOOKS
+    }
     with_figures = next(p for p in NOTEBOOKS if made[p])
     html = build_slides.deck(with_figures, NOTEBOOKS, build_slides.exporter())
     assert html.count('<div class="ce-live-embed') == made[with_figures]

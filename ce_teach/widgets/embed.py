@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from pathlib import Path
 
 __all__ = ["embed_html", "page_script", "page_style", "widget_state", "MODEL_MODULE"]
@@ -50,11 +51,13 @@ _SHIM = """
 def page_script() -> str:
     """The JavaScript a page with live figures needs, once, in a plain ``<script>`` element."""
     source = (_HERE / "live.js").read_text(encoding="utf-8")
-    if source.count("export default ") != 1:
-        raise RuntimeError("live.js must end with one `export default { render };`")
-    body = source.replace("export default ", "return { default: ")
-    module = "const ce_live_module = (function () {\n" + body + "};\n})();"
-    return module.replace("return { default: { render };\n};", "return { default: { render } };") + _SHIM
+    body, export, value = source.rpartition("export default ")
+    if not export or "export " in body or re.search(r"^\s*import\s", body, flags=re.M):
+        raise RuntimeError("live.js must import nothing and end with its one `export default { render };`")
+    module = (
+        f"const ce_live_module = (function () {{\n{body}return {{ default: {value.strip().rstrip(';')} }};\n}})();\n"
+    )
+    return module + _SHIM
 
 
 # A page's own rules for images (nbconvert's reveal.js template: a margin and at most 95% of the box) would
@@ -80,6 +83,8 @@ def widget_state(model: dict) -> dict:
     """
     if model.get("model_module") != MODEL_MODULE or "spec" not in model.get("state", {}):
         raise ValueError("not a ce_teach live figure")
+    if not model["state"]["spec"]:
+        raise ValueError("a closed live figure (its tables were let go): nothing to show")
     state = dict(model["state"])
     for buffer in model.get("buffers", []):
         state[buffer["path"][0]] = buffer["data"]

@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 
-# What one figure shows now: its grid position and state (live.js), the readout on the page, and a hash of the canvas's pixels (FNV-1a over the RGBA bytes: it changes when one pixel does).
+# What one figure shows now: its grid position and state (live.js), the readout on the page, and a hash of the
+# canvas's pixels (FNV-1a over the RGBA bytes: it changes when one pixel does).
 SNAPSHOT = """(el) => {
     const state = el.ceLive.current();
     const canvas = el.querySelector('.ce-live-figure canvas');

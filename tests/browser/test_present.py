@@ -79,8 +79,10 @@ def test_every_live_figure_moves_on_its_slide_in_a_deck_offline(browser, tmp_pat
     build_slides = load_script("build_slides")
     build_site = build_slides.build_site
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    made = {p: sum(build_site.shortcut_of(c) in build_site.SHORTCUTS for c in nbformat.read(p, as_version=4).cells)
-            for p in notebooks}
+    made = {
+        p: sum(build_site.shortcut_of(c) in build_site.SHORTCUTS for c in nbformat.read(p, as_version=4).cells)
+        for p in notebooks
+    }
     path = next(p for p in notebooks if made[p])
     out = tmp_path / "slides"
     build_slides.build(out, [path.stem])
@@ -95,8 +97,11 @@ def test_every_live_figure_moves_on_its_slide_in_a_deck_offline(browser, tmp_pat
             figure = figures.nth(i)
             slide = figure.evaluate(SLIDE_OF)
             page.evaluate("(hash) => { location.hash = hash; }", slide)
-            wait_until(lambda f=figure: f.evaluate("(el) => !!el.closest('section.present')"), 15,
-                       f"{path.stem}: the slide {slide} of figure {i}")
+            wait_until(
+                lambda f=figure: f.evaluate("(el) => !!el.closest('section.present')"),
+                15,
+                f"{path.stem}: the slide {slide} of figure {i}",
+            )
             here = page.evaluate("() => location.hash")  # as reveal.js writes it (#/7 for #/7/0)
             move_every_control(page, figure, f"{path.stem} deck, figure {i}")
             assert page.evaluate("() => location.hash") == here, f"{path.stem}: a key meant for a slider left the slide"

@@ -63,8 +63,9 @@ def test_static_site_pages_render(browser, site):
             )
             assert broken == 0, f"{path.stem}: {broken} figures did not load"
             assert page.locator("nav.ce-nav a[href='index.html']").count() == 1
-            hidden = sum(bool(c.get("outputs")) and c.metadata.get("jupyter", {}).get("outputs_hidden", False)
-                         for c in cells)
+            hidden = sum(
+                bool(c.get("outputs")) and c.metadata.get("jupyter", {}).get("outputs_hidden", False) for c in cells
+            )
             folded = page.locator("details.ce-reveal")
             assert folded.count() == hidden, f"{path.stem}: {folded.count()} folded outputs, {hidden} hidden ones"
             answers = page.locator("details:not([open]) img, details:not([open]) pre, details:not([open]) .ce-live")
