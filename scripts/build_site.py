@@ -247,7 +247,7 @@ def live_figures(path: Path) -> dict[int, list[dict]]:
                 f"{path.stem}: cell {i} calls widgets.{shortcut_of(cell)} but shows no live figure when run"
             )
     cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".part")
+    partial = cached.with_suffix(f".{os.getpid()}.part")  # its own file: builds running at once do not mix
     partial.write_text(json.dumps({str(i): states for i, states in figures.items()}), encoding="utf-8")
     partial.replace(cached)
     return figures
