@@ -7,7 +7,8 @@ the page, with no kernel: every position a live figure can show was computed in 
 tables, ce_teach/widgets/_tables.py), so the page only looks it up and draws it (live.js, inline). The
 stored notebooks keep only each live figure's start picture, so a notebook with live figures is executed
 once to get their tables (nbclient's stored widget state); the result is cached in
-~/.cache/ce-teach/widget-state, keyed by the notebook and the ce_teach sources, so the slides
+~/.cache/ce-teach/widget-state (one file per notebook, named by the sha256 of the notebook and of the
+ce_teach sources, the notebook's older files deleted), so the slides
 (scripts/build_slides.py) and later builds reuse it. Where scripts do not run, a live figure shows its
 start picture. Math is rendered by a local copy of MathJax 2.7.9, the version nbconvert's templates are
 written for, so the site works offline; every page has previous / contents / next links.
@@ -231,7 +232,7 @@ def live_figures(path: Path) -> dict[int, list[dict]]:
     Empty, with nothing run, for a notebook whose widget cells make no live figure."""
     if not has_live_figures(nbformat.read(path, as_version=4)):
         return {}
-    cached = cache_dir() / "widget-state" / f"{state_key(path)}.json"
+    cached = cache_dir() / "widget-state" / f"{path.stem}.{state_key(path)}.json"
     if cached.is_file():
         try:
             return {int(i): states for i, states in json.loads(cached.read_text(encoding="utf-8")).items()}
@@ -250,6 +251,9 @@ def live_figures(path: Path) -> dict[int, list[dict]]:
     partial = cached.with_suffix(f".{os.getpid()}.part")  # its own file: builds running at once do not mix
     partial.write_text(json.dumps({str(i): states for i, states in figures.items()}), encoding="utf-8")
     partial.replace(cached)
+    for stale in cached.parent.glob(f"{path.stem}.*.json"):  # this notebook's older entries: never read again
+        if stale != cached:
+            stale.unlink(missing_ok=True)
     return figures
 
 

@@ -110,12 +110,14 @@ def test_live_figures_are_run_once_then_read_from_the_cache_until_the_notebook_c
     assert site.live_figures(path) == {0: [FAKE]} and len(runs) == 1
     assert re.search(r"executing 99_demo for its live figures \.\.\. \d+\.\d s", capsys.readouterr().out)
     (cached,) = (tmp_path / "cache" / "ce-teach" / "widget-state").iterdir()
-    assert cached.name == f"{site.state_key(path)}.json"
+    assert cached.name == f"99_demo.{site.state_key(path)}.json"
     assert site.live_figures(path) == {0: [FAKE]} and len(runs) == 1  # from the cache
     cached.write_text("{not json")
     assert site.live_figures(path) == {0: [FAKE]} and len(runs) == 2  # an unreadable cache: run again
     notebook(tmp_path, nbformat.v4.new_code_cell(f"widgets.{PORTED}(p=0.5)"))
     assert site.live_figures(path) == {0: [FAKE]} and len(runs) == 3  # the notebook changed
+    (newer,) = (tmp_path / "cache" / "ce-teach" / "widget-state").iterdir()  # the older file is gone
+    assert newer.name == f"99_demo.{site.state_key(path)}.json" != cached.name
 
 
 def test_a_shortcut_cell_that_shows_no_live_figure_when_run_is_an_error(tmp_path, monkeypatch):
