@@ -171,3 +171,11 @@ def test_a_run_notebook_gives_the_same_figure_as_the_shortcut_made_here():
         assert state["spec"] == made["spec"] and state["index"] == made["index"]
         assert base64.b64decode(state["tables"]) == base64.b64decode(made["tables"]), f"cell {i}: tables differ"
         assert state["still"] == made["still"], f"cell {i}: the still picture differs"
+
+
+def test_no_script_changes_sys_path():
+    """scripts/ load their siblings from their own folder (``sibling``), without inserting into sys.path."""
+    changes = re.compile(r"sys\.path\s*(\.\w+\(|\[|\+?=)")  # .insert(, .append(, [0:0] =, = , +=
+    offenders = [p.name for p in sorted((ROOT / "scripts").glob("*.py")) if changes.search(p.read_text())]
+    assert not offenders, f"sys.path changed in {offenders}"
+    assert site.build_notebooks.is_widget_cell is site.is_widget_cell
