@@ -5,9 +5,10 @@
     python scripts/build_slides.py --out DIR ...    # somewhere else than _slides/ (git ignores _slides/)
 
 Each main section (a markdown cell marked ``slide_type: slide``) opens a slide; "Going deeper" cells are marked
-``skip`` by scripts/build_notebooks.py and stay out of the deck. A deck shows the stored outputs: a widget's
-static figure with a note that its sliders move in JupyterLab, and a prediction's answer folded in a closed
-block, as on the static site (scripts/build_site.py, whose functions this script uses).
+``skip`` by scripts/build_notebooks.py and stay out of the deck. A deck shows the stored outputs, its live
+figures with sliders that work on the slide with no kernel, and a prediction's answer folded in a closed
+block, as on the static site (scripts/build_site.py, whose functions this script uses; the live figures'
+tables come from its cache, ~/.cache/ce-teach/widget-state, or from running the notebook once).
 
 Everything a deck loads sits beside it: reveal.js 4.0.2 (the version nbconvert's template is written for),
 require.js and jQuery (which that template uses) and MathJax 2.7.9 (the static site's copy). Each comes from
@@ -18,6 +19,7 @@ its npm registry tarball, checked against the registry's sha512 every time it is
 import argparse
 import base64
 import hashlib
+import importlib.util
 import shutil
 import sys
 import tarfile
@@ -29,8 +31,16 @@ import jinja2
 import nbformat
 from nbconvert import SlidesExporter
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # its siblings, also when loaded by file path
-import build_site  # noqa: E402  (MathJax, the site's treatment of widgets, answers and links)
+
+def sibling(name: str):
+    """The module ``scripts/<name>.py`` beside this file (scripts/ is not a package), loaded from its path."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_site = sibling("build_site")  # MathJax, live figures, the site's treatment of answers and links
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -132,12 +142,14 @@ def exporter() -> SlidesExporter:
 
 
 def deck(path: Path, pages: list[Path], slides: SlidesExporter) -> str:
-    """The reveal.js deck of one stored notebook, as HTML that loads only files beside it."""
+    """The reveal.js deck of one stored notebook, with its live figures, as HTML that loads only files beside
+    it."""
     nb = nbformat.read(path, as_version=4)
-    build_site.note_live_widgets(nb)
+    live = build_site.show_live_figures(nb, build_site.live_figures(path), path.stem)
     build_site.fold_hidden_outputs(nb)
     body, _ = slides.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-    return build_site.local_page(body, pages)
+    body = build_site.local_page(body, pages)
+    return build_site.with_live_script(body) if live else body
 
 
 def build(out: Path, names: list[str] | None = None) -> list[Path]:

@@ -1,5 +1,6 @@
 """Every notebook exports to a reveal.js slide deck, one slide per section its source marks as a slide, and
-scripts/build_slides.py makes decks that load nothing from the network, from verified npm tarballs."""
+scripts/build_slides.py makes decks that load nothing from the network, from verified npm tarballs, with
+their live figures (their sliders are moved in a browser by tests/browser/test_present.py)."""
 
 import base64
 import hashlib
@@ -63,6 +64,22 @@ def test_deck_loads_nothing_from_the_network(path):
     assert not external_assets(html), f"{path.stem}: the deck would fetch {external_assets(html)[:5]}"
     assert 'src="vendor/require.js"' in html and 'href="reveal.js/dist/reveal.css"' in html
     assert "mathjax/MathJax.js" in html
+
+
+def test_a_deck_shows_its_live_figures_and_their_script_once():
+    site = build_slides.build_site
+    made = {
+        p: sum(site.shortcut_of(c) in site.SHORTCUTS for c in nbformat.read(p, as_version=4).cells) for p in NOTEBOOKS
+    }
+    with_figures = next(p for p in NOTEBOOKS if made[p])
+    html = build_slides.deck(with_figures, NOTEBOOKS, build_slides.exporter())
+    assert html.count('<div class="ce-live-embed') == made[with_figures]
+    assert html.count("const ce_live_module") == 1 and html.count(".ce-live-figure {") == 1
+    assert "ce-live-note" not in html
+    without = next((p for p in NOTEBOOKS if not made[p]), None)
+    if without is not None:  # every notebook may have a live figure one day
+        html = build_slides.deck(without, NOTEBOOKS, build_slides.exporter())
+        assert "ce-live-embed" not in html and "ce_live_module" not in html
 
 
 def test_going_deeper_cells_stay_out_of_the_deck(tmp_path):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from pathlib import Path
 
 __all__ = ["embed_html", "page_script", "page_style", "widget_state", "MODEL_MODULE"]
@@ -50,15 +51,28 @@ _SHIM = """
 def page_script() -> str:
     """The JavaScript a page with live figures needs, once, in a plain ``<script>`` element."""
     source = (_HERE / "live.js").read_text(encoding="utf-8")
-    if source.count("export default ") != 1:
-        raise RuntimeError("live.js must end with one `export default { render };`")
-    body = source.replace("export default ", "return { default: ")
-    module = "const ce_live_module = (function () {\n" + body + "};\n})();"
-    return module.replace("return { default: { render };\n};", "return { default: { render } };") + _SHIM
+    body, export, value = source.rpartition("export default ")
+    if not export or "export " in body or re.search(r"^\s*import\s", body, flags=re.M):
+        raise RuntimeError("live.js must import nothing and end with its one `export default { render };`")
+    module = (
+        f"const ce_live_module = (function () {{\n{body}return {{ default: {value.strip().rstrip(';')} }};\n}})();\n"
+    )
+    return module + _SHIM
+
+
+# A page's own rules for images (nbconvert's reveal.js template: a margin and at most 95% of the box) would
+# move or shrink the still picture under the canvas, so the marker would miss its curve: undone here, with a
+# selector more specific than theirs.
+_PAGE_RESET = """
+.ce-live-embed .ce-live .ce-live-figure > img, .ce-live-embed .ce-live .ce-live-figure > canvas {
+  margin: 0; padding: 0; border: 0; max-width: none; max-height: none; box-shadow: none; background: none; }
+"""
 
 
 def page_style() -> str:
-    return (_HERE / "live.css").read_text(encoding="utf-8")
+    """The style a page with live figures needs, once, in a ``<style>`` element: live.css, and the reset of
+    the page's own image rules inside a figure."""
+    return (_HERE / "live.css").read_text(encoding="utf-8") + _PAGE_RESET
 
 
 def widget_state(model: dict) -> dict:
@@ -69,6 +83,8 @@ def widget_state(model: dict) -> dict:
     """
     if model.get("model_module") != MODEL_MODULE or "spec" not in model.get("state", {}):
         raise ValueError("not a ce_teach live figure")
+    if not model["state"]["spec"]:
+        raise ValueError("a closed live figure (its tables were let go): nothing to show")
     state = dict(model["state"])
     for buffer in model.get("buffers", []):
         state[buffer["path"][0]] = buffer["data"]
@@ -76,10 +92,14 @@ def widget_state(model: dict) -> dict:
 
 
 def embed_html(state: dict, fallback_html: str = "") -> str:
-    """One live figure in a page: its state as JSON, and what to show where scripts do not run."""
-    data = json.dumps(state, separators=(",", ":")).replace("</", "<\\/")
+    """One live figure in a page: its state as JSON, and what to show where scripts do not run.
+
+    The figure is marked ``tex2jax_ignore``: MathJax, on a page that has it, leaves the controls and the
+    readout alone (it would typeset them once, and the readout changes with every move)."""
+    # every "<" escaped (only strings hold one): no "</script>" or "<!--" can end or change the script element
+    data = json.dumps(state, separators=(",", ":")).replace("<", "\\u003c")
     fallback = f'<div class="ce-live-fallback">{fallback_html}</div>' if fallback_html else ""
-    return f'<div class="ce-live-embed">{fallback}<script type="application/json">{data}</script></div>'
+    return f'<div class="ce-live-embed tex2jax_ignore">{fallback}<script type="application/json">{data}</script></div>'
 
 
 def state_of(widget) -> dict:
