@@ -43,7 +43,7 @@ from .losses import (
     sparse_softmax_cross_entropy_with_logits,
     weighted_cross_entropy_with_logits,
 )
-from .mse import (
+from .squared_error import (
     sigmoid_squared_error,
     sigmoid_squared_error_grad,
     softmax_squared_error,
@@ -51,7 +51,15 @@ from .mse import (
     zero_one_loss,
 )
 from .overview import package_map
-from .training import TrainingHistory, logistic_gradient, train_logistic, train_logistic_runs
+from .training import (
+    TrainingGrid,
+    TrainingHistory,
+    logistic_gradient,
+    race_data,
+    train_logistic,
+    train_logistic_grid,
+    train_logistic_runs,
+)
 from .weighting import (
     balanced_class_weights,
     class_weighted_sparse_cross_entropy,
@@ -98,6 +106,9 @@ __all__ = [
     "logistic_gradient",
     "train_logistic",
     "train_logistic_runs",
+    "train_logistic_grid",
+    "TrainingGrid",
+    "race_data",
     # a tiny character language model: bits per character, perplexity, add-k smoothing (notebook 03)
     "bigram",
     # one normal bump fitted to a target by forward or reverse KL on a 1-D grid (notebook 02)

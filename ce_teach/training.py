@@ -18,9 +18,17 @@ import numpy as np
 from . import _validate as v
 from ._validate import all_finite
 from .activations import softplus_tail
-from .mse import sigmoid_error_and_slope
+from .squared_error import sigmoid_error_and_slope
 
-__all__ = ["TrainingHistory", "logistic_gradient", "train_logistic", "train_logistic_runs"]
+__all__ = [
+    "TrainingHistory",
+    "TrainingGrid",
+    "logistic_gradient",
+    "train_logistic",
+    "train_logistic_runs",
+    "train_logistic_grid",
+    "race_data",
+]
 
 LOSSES = ("ce", "mse")
 
@@ -145,10 +153,11 @@ def _logits(inputs: np.ndarray, theta: np.ndarray, out: np.ndarray | None = None
     return logits
 
 
-def _check_finite_weights(theta: np.ndarray, step: int, lr: float) -> None:
+def _check_finite_weights(theta: np.ndarray, step: int, lr: np.ndarray) -> None:
     if not all_finite(theta):
+        bad = float(np.broadcast_to(lr, theta.shape)[~np.isfinite(theta)][0])
         raise ValueError(
-            f"the weights left float64's range at step {step}: lr·gradient = {lr!r}·(up to max |x|) overflowed. "
+            f"the weights left float64's range at step {step}: lr·gradient = {bad!r}·(up to max |x|) overflowed. "
             "Use a smaller lr (or rescale x)"
         )
 
@@ -234,8 +243,8 @@ def train_logistic_runs(x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, 
     """``train_logistic`` once per loss in ``losses``, all from the same start, stepped together in one loop.
 
     Each history is exactly (bit for bit) what ``train_logistic`` returns for that loss. The runs
-    share every array operation, so two runs take about the time of one: this is what lets a slider
-    retrain both sides of the MSE-vs-CE race at every move.
+    share every array operation, so two runs take about the time of one. The loop is the one
+    ``train_logistic_grid`` runs for a whole grid of starts and learning rates.
 
     Shapes: as ``train_logistic``; ``losses`` is a sequence of 'ce' and 'mse' (repeats allowed).
 
@@ -247,41 +256,156 @@ def train_logistic_runs(x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, 
     """
     x = _features(x)
     y = _binary_labels(y, x.shape[0])
-    if isinstance(losses, str) or not hasattr(losses, "__len__") or len(losses) == 0:
-        raise ValueError(f"losses must be a non-empty sequence of 'ce' and 'mse', got {losses!r}")
-    losses = tuple(_loss_name(loss) for loss in losses)
+    losses = _loss_names(losses)
     w = _weights(w0, x, "w0")
     b = _bias(b0, "b0")
     lr = _positive_number(lr, "lr")
     steps = _step_count(steps)
-
     n, d = x.shape[0], (1 if x.ndim == 1 else x.shape[1])
     runs = len(losses)
     v.check_size(8.0 * (steps + 1) * runs * (n + d + 1), "steps", f"the history of {steps} steps of {runs} run(s)")
-    cross_entropy_rows = np.array([loss == "ce" for loss in losses])
-    # The bias is the weight of an input that is always 1: one parameter vector θ = (w, b) per run, and
-    # one sum gives the gradient of both.
-    inputs = np.column_stack([x.reshape(n, d), np.ones(n)])  # (N, D + 1)
-    thetas = np.empty((steps + 1, runs, d + 1))
-    thetas[0] = [*w.reshape(-1), b]
-    logits = np.empty((steps + 1, runs, n))
-    # Every sum over examples or features goes through einsum's own loop, which adds each run's terms
-    # in the same order however many runs there are: that keeps each run equal to a single call.
-    for k in range(steps + 1):  # only the update is sequential; the records are computed afterwards
-        theta = thetas[k]
-        _logits(inputs, theta, out=logits[k])
-        if k == steps:
-            break
-        error, slope = sigmoid_error_and_slope(y, logits[k])
-        slope[cross_entropy_rows] = 1.0  # cross-entropy's ∂L/∂ℓ is the error alone
-        g = error * slope / n  # ∂(mean loss)/∂ℓ_i, one row per run
-        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-            np.subtract(theta, lr * np.einsum("rn,nd->rd", g, inputs), out=thetas[k + 1])
-        _check_finite_weights(thetas[k + 1], k + 1, lr)
-    error, _ = sigmoid_error_and_slope(y, logits)
-    ces, ses = _mean_losses(logits, y, error)
-    accs = np.mean((logits > 0) == (y == 1), axis=-1)
+    start = np.tile(np.append(w.reshape(-1), b), (runs, 1))  # (runs, D + 1): θ = (w, b) for each run
+    rates = np.full((runs, 1), lr)
+    thetas, ces, ses, accs = _descend(x.reshape(n, d), y, start, rates, losses, steps, np.arange(steps + 1))
     shape = (steps + 1, *w.shape)  # (steps + 1,) for one feature, (steps + 1, D) for D
     return tuple(TrainingHistory(loss, lr, thetas[:, r, :d].reshape(shape), thetas[:, r, d].copy(),
                                  ces[:, r].copy(), ses[:, r].copy(), accs[:, r].copy())
                  for r, loss in enumerate(losses))
+
+
+@dataclass(frozen=True)
+class TrainingGrid:
+    """``train_logistic_grid``'s runs: one per grid point (a start w0 and a learning rate) and loss.
+
+    ``w``, ``b``, ``cross_entropy``, ``squared_error`` and ``accuracy`` have shape (*grid, losses, records):
+    the grid's shape (``w0`` and ``lr`` broadcast together), one row per entry of ``losses``, one entry per
+    recorded step, ``steps`` (0 is the start). For D > 1 features ``w`` has a last axis of D more.
+    """
+
+    losses: tuple[str, ...]
+    steps: np.ndarray
+    w: np.ndarray
+    b: np.ndarray
+    cross_entropy: np.ndarray
+    squared_error: np.ndarray
+    accuracy: np.ndarray
+
+
+def train_logistic_grid(x, y, *, w0, lr, b0: float = 0.0, steps: int = 300, losses=("mse", "ce"),
+                        record=None) -> TrainingGrid:
+    """``train_logistic_runs`` at every point of a grid of starting weights and learning rates, all at once.
+
+    Formula: as ``train_logistic``, for every (w0, lr) of ``np.broadcast(w0, lr)`` and every loss in
+    ``losses``; with D > 1 features every weight starts at that grid point's w0. Each run is bit for bit
+    the run ``train_logistic`` makes with the same settings: the grid only adds rows to the same loop.
+
+    Shapes: ``x`` (N,) or (N, D), ``y`` (N,) labels 0 or 1; ``w0`` and ``lr`` arrays that broadcast to the
+    grid's shape. ``record`` (default every step) are the steps to keep, increasing, in [0, steps]: the
+    records of a large grid are what takes memory, the training itself holds one step at a time.
+
+    Stability: as ``train_logistic``.
+
+    >>> import numpy as np, ce_teach as ct
+    >>> x, y = np.array([-1.0, -0.5, 0.5, 1.0]), np.array([0, 0, 1, 1])
+    >>> grid = ct.train_logistic_grid(x, y, w0=np.array([[-8.0], [-2.0]]), lr=np.array([0.5, 1.0]), steps=100,
+    ...                               record=[0, 100])
+    >>> grid.accuracy.shape  # (w0, lr, losses, records)
+    (2, 2, 2, 2)
+    >>> grid.accuracy[0, 1, :, -1].tolist()  # w0 = −8, lr = 1: MSE, CE after 100 steps
+    [0.0, 1.0]
+    """
+    x = _features(x)
+    y = _binary_labels(y, x.shape[0])
+    losses = _loss_names(losses)
+    starts = v.as_real_array(w0, "w0").astype(np.float64)
+    v.check_finite(starts, "w0")
+    rates = v.as_real_array(lr, "lr").astype(np.float64)
+    if not np.all((rates > 0) & (rates < np.inf)):  # also refuses NaN
+        bad = rates[~((rates > 0) & (rates < np.inf))].reshape(-1)[0]
+        raise ValueError(f"lr must be positive and finite, got {bad.item()!r}")
+    b = _bias(b0, "b0")
+    steps = _step_count(steps)
+    record = np.arange(steps + 1) if record is None else v.as_real_array(record, "record")
+    if (record.ndim != 1 or record.size == 0 or np.any(record != np.round(record)) or np.any(np.diff(record) <= 0)
+            or record[0] < 0 or record[-1] > steps):
+        raise ValueError(f"record must be increasing whole steps in [0, {steps}], got {record!r}")
+    record = record.astype(np.int64)
+    try:
+        grid = np.broadcast_shapes(starts.shape, rates.shape)
+    except ValueError:
+        raise ValueError(f"w0 and lr must broadcast to one grid, got shapes {starts.shape} and {rates.shape}") from None
+    n, d = x.shape[0], (1 if x.ndim == 1 else x.shape[1])
+    points, runs = int(np.prod(grid)), len(losses)
+    v.check_size(8.0 * points * runs * (n + 4 * record.size), "the grid", f"{points} grid points × {runs} runs")
+    start = np.empty((points, runs, d + 1))
+    start[..., :d] = np.broadcast_to(starts, grid).reshape(points, 1, 1)
+    start[..., d] = b
+    rate = np.broadcast_to(np.broadcast_to(rates, grid).reshape(points, 1, 1), (points, runs, 1))
+    thetas, ces, ses, accs = _descend(x.reshape(n, d), y, start.reshape(points * runs, d + 1),
+                                      rate.reshape(points * runs, 1), losses * points, steps, record)
+
+    def shaped(a, *items):  # (records, points·runs, *items) → (*grid, runs, records, *items)
+        return np.moveaxis(a.reshape(record.size, *grid, runs, *items), 0, len(grid) + 1)
+
+    w = shaped(thetas[..., :d], d)
+    return TrainingGrid(losses, record, w[..., 0] if x.ndim == 1 else w, shaped(thetas[..., d]), shaped(ces),
+                        shaped(ses), shaped(accs))
+
+
+def _loss_names(losses) -> tuple[str, ...]:
+    if isinstance(losses, str) or not hasattr(losses, "__len__") or len(losses) == 0:
+        raise ValueError(f"losses must be a non-empty sequence of 'ce' and 'mse', got {losses!r}")
+    return tuple(_loss_name(loss) for loss in losses)
+
+
+def _descend(x: np.ndarray, y: np.ndarray, start: np.ndarray, lr: np.ndarray, losses: tuple[str, ...], steps: int,
+             record: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Gradient descent for R runs at once: θ (R, D + 1) from ``start``, each with its rate ``lr`` (R, 1) and loss.
+
+    Returns θ, mean cross-entropy, mean ½(a − y)² and accuracy at the steps ``record``: shapes
+    (records, R, D + 1) and (records, R). Every operation is elementwise or a sum over one run's own
+    examples, so a run's numbers do not depend on which other runs share the loop (tests check it).
+    """
+    n = x.shape[0]
+    inputs = np.column_stack([x, np.ones(n)])  # the bias is the weight of an input that is always 1
+    runs = start.shape[0]
+    cross_entropy_rows = np.array([loss == "ce" for loss in losses])
+    thetas = np.empty((record.size, runs, start.shape[1]))
+    ces, ses, accs = (np.empty((record.size, runs)) for _ in range(3))
+    theta = start.copy()
+    logits = np.empty((runs, n))
+    slot = 0
+    for k in range(steps + 1):
+        _logits(inputs, theta, out=logits)
+        error, slope = sigmoid_error_and_slope(y, logits)
+        if slot < record.size and record[slot] == k:
+            thetas[slot] = theta
+            ces[slot], ses[slot] = _mean_losses(logits, y, error)
+            accs[slot] = np.mean((logits > 0) == (y == 1), axis=-1)
+            slot += 1
+        if k == steps:
+            break
+        slope[cross_entropy_rows] = 1.0  # cross-entropy's ∂L/∂ℓ is the error alone
+        g = error * slope / n  # ∂(mean loss)/∂ℓ_i, one row per run
+        # einsum's own loop adds each run's terms in the same order however many runs there are.
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            theta = theta - lr * np.einsum("rn,nd->rd", g, inputs)
+        _check_finite_weights(theta, k + 1, lr)
+    return thetas, ces, ses, accs
+
+
+def race_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The data of notebook 06's training race: (features (40,), labels (40,)), 20 negatives then 20 positives.
+
+    The features are drawn from ``np.random.default_rng(seed)``: 20 from a normal around −1, then 20 around
+    +1, both with spread 0.6; the labels are 0 for the first 20 and 1 for the rest. Notebook 06 draws the
+    same numbers in its own code, as the first draws of its seeded generator.
+
+    >>> import ce_teach as ct
+    >>> features, labels = ct.race_data()
+    >>> features.shape, int(labels.sum())
+    ((40,), 20)
+    """
+    seed = v.whole_number(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.normal(-1.0, 0.6, 20), rng.normal(1.0, 0.6, 20)]), np.repeat([0, 1], 20)

@@ -145,6 +145,70 @@ def test_runs_stepped_together_are_bit_for_bit_the_single_runs(blobs, features, 
             np.testing.assert_array_equal(getattr(run, name), getattr(single, name), err_msg=name)
 
 
+# --- train_logistic_grid --------------------------------------------------------------------------
+
+
+def test_the_grid_holds_bit_for_bit_the_one_run_trainers_curves(blobs):
+    """The training race's grid (w0 −12…4 by 1, lr 0.05…4 by 0.05): every point checked is ct.train_logistic's."""
+    x, y = blobs
+    w0 = np.arange(-12.0, 4.5, 1.0)[:, None]
+    lr = np.round(np.arange(1, 81) * 0.05, 2)[None, :]
+    record = np.arange(0, 301, 4)
+    grid = ct.train_logistic_grid(x, y, w0=w0, lr=lr, steps=300, record=record)
+    assert grid.accuracy.shape == (17, 80, 2, 76) and grid.losses == ("mse", "ce")
+    assert np.array_equal(grid.steps, record)
+    rng = np.random.default_rng(3)
+    points = [(4, 19), (0, 0), (16, 79), (10, 1)] + [tuple(rng.integers((17, 80))) for _ in range(6)]
+    for i, j in points:
+        for r, loss in enumerate(("mse", "ce")):
+            run = ct.train_logistic(x, y, loss=loss, w0=w0[i, 0], lr=lr[0, j], steps=300)
+            for name in ("w", "b", "cross_entropy", "squared_error", "accuracy"):
+                np.testing.assert_array_equal(getattr(grid, name)[i, j, r], getattr(run, name)[record],
+                                              err_msg=f"{name} at w0={w0[i, 0]}, lr={lr[0, j]}, {loss}")
+
+
+@pytest.mark.parametrize("features", [1, 3])
+def test_the_grid_equals_the_runs_for_several_features_and_any_grid_shape(blobs, features):
+    x, y = blobs
+    if features > 1:
+        x = np.stack([x * k for k in (1.0, -0.5, 2.0)], axis=1)
+    w0, lr = np.array([-8.0, 0.5, 2.0]), np.array([[0.1], [1.0]])  # grid (2, 3)
+    grid = ct.train_logistic_grid(x, y, w0=w0, lr=lr, b0=0.3, steps=60, losses=("ce", "mse", "ce"))
+    assert grid.b.shape == (2, 3, 3, 61)
+    assert grid.w.shape == ((2, 3, 3, 61) if features == 1 else (2, 3, 3, 61, 3))
+    for i in range(2):
+        for j in range(3):
+            runs = ct.train_logistic_runs(x, y, losses=("ce", "mse", "ce"), w0=w0[j], b0=0.3, lr=lr[i, 0], steps=60)
+            for r, run in enumerate(runs):
+                for name in ("w", "b", "cross_entropy", "squared_error", "accuracy"):
+                    np.testing.assert_array_equal(getattr(grid, name)[i, j, r], getattr(run, name), err_msg=name)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"w0": [1.0, 2.0], "lr": [0.1, 0.2, 0.3]}, ValueError, r"w0 and lr must broadcast to one grid"),
+        ({"w0": 0.0, "lr": [0.5, 0.0]}, ValueError, r"lr must be positive and finite, got 0.0"),
+        ({"w0": 0.0, "lr": [0.5, np.nan]}, ValueError, r"lr must be positive and finite, got nan"),
+        ({"w0": [0.0, np.inf], "lr": 0.5}, ValueError, r"w0"),
+        ({"w0": 0.0, "lr": 0.5, "record": [0, 5, 3]}, ValueError, r"record must be increasing whole steps in \[0, 10\]"),
+        ({"w0": 0.0, "lr": 0.5, "record": [0, 11]}, ValueError, r"record must be increasing"),
+        ({"w0": 0.0, "lr": 0.5, "record": [0.5]}, ValueError, r"record must be increasing"),
+        ({"w0": 0.0, "lr": 0.5, "losses": "ce"}, ValueError, r"losses must be a non-empty sequence"),
+        ({"w0": "a", "lr": 0.5}, TypeError, r"w0"),
+    ],
+)
+def test_the_grid_refuses_bad_settings(blobs, kwargs, error, match):
+    x, y = blobs
+    with pytest.raises(error, match=match):
+        ct.train_logistic_grid(x, y, steps=10, **kwargs)
+
+
+def test_the_grid_says_which_rate_overflowed():
+    with pytest.raises(ValueError, match=r"left float64's range at step 1: lr·gradient = 1e\+308"):
+        ct.train_logistic_grid([1e10, -1e10], [1, 0], w0=0.0, lr=[0.5, 1e308], steps=3)
+
+
 def test_runs_reject_a_bad_list_of_losses(blobs):
     x, y = blobs
     for losses in ("ce", (), None):

@@ -1,8 +1,8 @@
 """Notebook 06's corrected sentences and seed items, each checked against a computation.
 
 - Notation: the sigmoid part uses z (the 0/1 label) and q = σ(x); the softmax part uses y (the label vector).
-- The cross-entropy marker is never drawn at a false height (it was drawn at y = 4 for a loss of 8), and the
-  readout gives the loss.
+- The cross-entropy marker is never drawn at a false height (it was drawn at y = 4 for a loss of 8): above the
+  panel it becomes a triangle under the top edge, and the readout gives the loss.
 - Seed 000: classification error is too coarse to train on: it cannot tell a barely right prediction from a
   confident one (a computed example), besides being flat.
 - The misconception "lower loss means higher accuracy", shown false by two models.
@@ -58,11 +58,11 @@ def test_the_package_strings_of_06_use_z_and_q():
 def test_a_loss_above_the_panel_is_not_drawn_at_a_false_height_and_the_readout_states_it():
     ce = float(ct.sigmoid_cross_entropy_with_logits(1.0, -8.0))
     plot = plotting.draw_gradients_vs_logit(-8.0, loss_ymax=4.0)
-    (_, height), marker = [v[0] for v in plot.ce_loss_marker.get_data()], plot.ce_loss_marker.get_marker()
-    assert ce > 8 and height == 4.0 and marker == "^", "a clipped loss is marked as clipped, on the top edge"
-    assert plot.ce_clip_text.get_visible() and f"CE = {ce:.3g}" in plot.ce_clip_text.get_text()
+    circle, triangle = plot.moving["ce_loss"], plot.moving["ce_off"]
+    assert ce > 8 and np.isnan(circle.get_ydata()[0]), "no circle at a false height"
+    assert triangle.get_marker() == "^" and 0.9 * 4.0 < triangle.get_ydata()[0] < 4.0, "a triangle under the top edge"
     widget = widgets.gradients_vs_logit(logit=-8.0)
-    assert f"loss CE = <b>{ce:.3g}</b> nats" in widget.readout.value
+    assert f"loss CE = <b>{ce:#.4g}</b> nats" in widget.readout_text()
 
 
 def test_the_section_2_prompt_does_not_ask_for_what_the_readout_prints():

@@ -8,6 +8,7 @@ same object. Nothing here calls ``plt.show()`` or changes global style.
 
 from .bigram import BigramCountsPlot, LossVsKPlot, draw_bigram_counts, draw_loss_vs_k
 from .calibration import (
+    CalibrationPlot,
     ReliabilityPlot,
     TrainingCurves,
     draw_digits,
@@ -34,6 +35,7 @@ from .information import (
 from .kl import KLFitsPlot, PointwiseKLPlot, draw_kl_fits, draw_pointwise_kl
 from .mse import (
     GradientRacePlot,
+    RaceCurves,
     TrainingRacePlot,
     ZeroOnePlot,
     draw_gradients_vs_logit,
@@ -84,6 +86,7 @@ __all__ = [
     # 06 MSE vs cross-entropy
     "GradientRacePlot",
     "TrainingRacePlot",
+    "RaceCurves",
     "ZeroOnePlot",
     "draw_gradients_vs_logit",
     "draw_training_race",
@@ -112,6 +115,7 @@ __all__ = [
     "draw_nce_objective",
     # 09 and 10: training curves, digits, reliability diagrams
     "ReliabilityPlot",
+    "CalibrationPlot",
     "TrainingCurves",
     "draw_digits",
     "draw_loss_curves",

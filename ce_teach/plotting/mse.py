@@ -11,14 +11,22 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from .. import _validate as v
+from ..gradients import sigmoid_cross_entropy_grad
 from ..losses import sigmoid_cross_entropy_with_logits
-from ..mse import sigmoid_error_and_slope, sigmoid_squared_error, zero_one_loss
-from ..training import TrainingHistory
-from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above, set_title_text
+from ..squared_error import (
+    sigmoid_error_and_slope,
+    sigmoid_squared_error,
+    sigmoid_squared_error_grad,
+    zero_one_loss,
+)
+from ..training import TrainingHistory, race_data, train_logistic_grid
+from ._common import ACCENT_COLOUR, FIGSIZE, MODEL_COLOUR, TARGET_COLOUR, axes, legend_above
+from ._live import LivePlot
 
 __all__ = [
     "GradientRacePlot",
     "TrainingRacePlot",
+    "RaceCurves",
     "ZeroOnePlot",
     "draw_gradients_vs_logit",
     "draw_training_race",
@@ -51,146 +59,97 @@ def _label(value) -> float:
     return value
 
 
-def magnitude(value: float) -> str:
-    """A gradient size for a label: 4 decimals down to 0.001, then scientific (the interesting part is tiny)."""
-    value = abs(value)
-    return f"{value:.4f}" if value >= 1e-3 else f"{value:.2e}"
-
-
-def binary_gradients(logit: float, label: float) -> tuple[float, float, float]:
-    """(∂MSE/∂x, ∂CE/∂x, ratio q(1 − q)) at one logit: the ratio |∂MSE/∂x| / |∂CE/∂x| without dividing 0 by 0."""
-    error, slope = sigmoid_error_and_slope(np.array(label), np.array(logit))
-    return float(error * slope), float(error), float(slope)
-
-
 _positive = v.positive_number  # a positive finite number (numpy scalars included, bool refused)
 
+OFF_THE_TOP = 0.97  # a loss above the loss panel is a triangle at this fraction of its height
 
-@dataclass
-class GradientRacePlot:
-    """Losses (left) and their gradients (right) against the logit, for one label, with markers at the current logit.
 
-    A loss above the top of the left panel is not drawn at a false height: its marker becomes a triangle
-    pinned to the top edge, labelled with the loss's value.
+class GradientRacePlot(LivePlot):
+    """Losses (left) and their gradients (right) against the logit, for one label, with markers at the logit ``x``.
+
+    A cross-entropy above the top of the left panel is not drawn at a false height: its circle gives way to a
+    triangle just under the top edge (two markers, one of them empty), and the readout gives the loss.
     """
 
-    loss_ax: Axes
-    grad_ax: Axes
-    ce_loss_marker: Line2D
-    mse_loss_marker: Line2D
-    ce_grad_marker: Line2D
-    mse_grad_marker: Line2D
-    label_text: Text
-    label: float
-    ce_clip_text: Text | None = None
-    losses: tuple[float, float] = (float("nan"), float("nan"))  # (CE, ½(q − z)²) at the last update
+    labels = {"x": "logit x"}
 
-    def update(self, logit: float) -> tuple[float, float, float]:
-        """Move the markers to ``logit``; return (∂MSE/∂x, ∂CE/∂x, q(1 − q)). ``losses`` holds (CE, MSE)."""
-        x = _logit(logit)
-        z = self.label
-        g_mse, g_ce, ratio = binary_gradients(x, z)
-        ce = float(sigmoid_cross_entropy_with_logits(z, x))
-        mse = float(sigmoid_squared_error(z, x))
-        self.losses = (ce, mse)
-        lo, hi = self.loss_ax.get_xlim()
-        shown_x = min(max(x, lo), hi)  # a logit beyond the plotted range sits at the edge; the text gives its value
-        top = self.loss_ax.get_ylim()[1]
-        clipped = ce > top
-        self.ce_loss_marker.set_data([shown_x], [top if clipped else ce])
-        self.ce_loss_marker.set_marker("^" if clipped else "o")
-        if self.ce_clip_text is not None:
-            self.ce_clip_text.set_visible(clipped)
-            if clipped:
-                self.ce_clip_text.set_position((shown_x + 0.04 * (hi - lo) * (1 if shown_x < (lo + hi) / 2 else -1),
-                                                top * 0.97))
-                self.ce_clip_text.set_horizontalalignment("left" if shown_x < (lo + hi) / 2 else "right")
-                self.ce_clip_text.set_text(f"CE = {ce:.3g} (off the top)")
-        self.mse_loss_marker.set_data([shown_x], [mse])
-        self.ce_grad_marker.set_data([shown_x], [g_ce])
-        self.mse_grad_marker.set_data([shown_x], [g_mse])
-        self.label_text.set_text(
-            f"x = {round(x, 1) + 0.0:.1f}\nCE = {ce:.3g}, ½(q−z)² = {mse:.3g}\n|∂CE/∂x| = {magnitude(g_ce)}\n"
-            f"|∂MSE/∂x| = {magnitude(g_mse)}\nratio q(1−q) = {magnitude(ratio)}"
+    def __init__(self, x: float = -4.0, *, label: float = 1.0, limit: float = 10.0, loss_ymax: float = 4.0,
+                 axs=None):
+        self.label = z = _label(label)
+        self.limit = limit = _positive(limit, "limit")
+        self.loss_ymax = loss_ymax = _positive(loss_ymax, "loss_ymax")
+        x = _logit(x, "x")
+        if abs(x) > limit:
+            raise ValueError(f"x must lie in the plotted range [−limit, limit] = [−{limit:g}, {limit:g}], got {x!r}")
+        self.values = {"x": x}
+        self.readout = (
+            "loss CE = <b>{ce:#.4g}</b> nats, ½(q − z)² = <b>{mse:#.4g}</b> &nbsp; |∂CE/∂x| = <b>{g_ce:#.4g}</b> "
+            "&nbsp; |∂MSE/∂x| = <b>{g_mse:#.4g}</b> &nbsp; ratio |∂MSE/∂x| / |∂CE/∂x| = q(1 − q) = "
+            "<b>{ratio:#.4g}</b>"
         )
-        return g_mse, g_ce, ratio
+        loss_ax, grad_ax = _two_axes(axs)
+        grid = np.linspace(-limit, limit, 401)
+        labels = np.full_like(grid, z)
+        error, slope = sigmoid_error_and_slope(labels, grid)
+        curves = (loss_ax.plot(grid, sigmoid_cross_entropy_with_logits(labels, grid), color=CE_COLOUR,
+                               label="cross-entropy; gradient q − z")[0],
+                  loss_ax.plot(grid, sigmoid_squared_error(labels, grid), color=MSE_COLOUR,
+                               label="½(q − z)²; gradient (q − z)·q(1 − q)")[0])
+        grad_ax.plot(grid, error, color=CE_COLOUR)
+        grad_ax.plot(grid, error * slope, color=MSE_COLOUR)
+        self.moving = {}
+        for name, ax, colour, shape in (("ce_loss", loss_ax, CE_COLOUR, "o"), ("ce_off", loss_ax, CE_COLOUR, "^"),
+                                        ("mse_loss", loss_ax, MSE_COLOUR, "o"), ("ce_grad", grad_ax, CE_COLOUR, "o"),
+                                        ("mse_grad", grad_ax, MSE_COLOUR, "o")):
+            (self.moving[name],) = ax.plot([np.nan], [np.nan], shape, color=colour, markersize=7)
+        loss_ax.set_xlim(-limit, limit)
+        loss_ax.set_ylim(0, loss_ymax)
+        loss_ax.set_xlabel("logit x")
+        loss_ax.set_ylabel("loss (CE in nats)")
+        loss_ax.set_title(f"losses, label z = {z:.0f}")
+        grad_ax.set_xlim(-limit, limit)
+        if z == 1:
+            grad_ax.set_ylim(-1.05, 0.05)  # for label 1 every gradient is ≤ 0: raising x lowers the loss
+        else:
+            grad_ax.set_ylim(-0.05, 1.05)
+        grad_ax.axhline(0.0, color="0.6", linewidth=0.8)
+        grad_ax.set_xlabel("logit x")
+        grad_ax.set_ylabel("∂loss/∂x (CE: nats per unit of x)")
+        grad_ax.set_title("gradients")
+        legend_above(loss_ax.figure, list(curves))
+        self.loss_ax, self.grad_ax, self.figure = loss_ax, grad_ax, loss_ax.figure
+        self.update()
+
+    def state(self, x):
+        z = np.full_like(x, self.label)
+        ce = sigmoid_cross_entropy_with_logits(z, x)
+        mse = sigmoid_squared_error(z, x)
+        g_ce = sigmoid_cross_entropy_grad(z, x)
+        g_mse = sigmoid_squared_error_grad(z, x)
+        _, slope = sigmoid_error_and_slope(z, x)  # q(1 − q) = |∂MSE/∂x| / |∂CE/∂x|, with no 0/0
+        off = ce > self.loss_ymax
+        return {
+            "ce_loss.x": x, "ce_loss.y": np.where(off, np.nan, ce),
+            "ce_off.x": x, "ce_off.y": np.where(off, OFF_THE_TOP * self.loss_ymax, np.nan),
+            "mse_loss.x": x, "mse_loss.y": mse,
+            "ce_grad.x": x, "ce_grad.y": g_ce,
+            "mse_grad.x": x, "mse_grad.y": g_mse,
+            "ce": ce, "mse": mse, "g_ce": np.abs(g_ce), "g_mse": np.abs(g_mse), "ratio": slope,
+        }
 
 
 def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: float = 10.0, loss_ymax: float = 4.0,
                             axs=None) -> GradientRacePlot:
     """Plot CE and ½(σ(x) − z)² in nats (left) and their gradients ∂/∂x (right) against the logit x, marking ``logit``.
 
-    ``limit`` sets the logit range [−limit, limit]; ``loss_ymax`` the top of the loss panel (a loss above
-    it is marked at the top edge with its value).
+    ``limit`` sets the logit range [−limit, limit] (``logit`` must lie in it); ``loss_ymax`` the top of the
+    loss panel (a loss above it is a triangle under the top edge). ``plot.readout_text()`` gives the numbers.
     """
-    z = _label(label)
-    limit = _positive(limit, "limit")
-    loss_ymax = _positive(loss_ymax, "loss_ymax")
-    loss_ax, grad_ax = _two_axes(axs)
-    grid = np.linspace(-limit, limit, 401)
-    labels = np.full_like(grid, z)
-    error, slope = sigmoid_error_and_slope(labels, grid)
-    curves = (loss_ax.plot(grid, sigmoid_cross_entropy_with_logits(labels, grid), color=CE_COLOUR,
-                           label="cross-entropy; gradient q − z")[0],
-              loss_ax.plot(grid, sigmoid_squared_error(labels, grid), color=MSE_COLOUR,
-                           label="½(q − z)²; gradient (q − z)·q(1 − q)")[0])
-    grad_ax.plot(grid, error, color=CE_COLOUR)
-    grad_ax.plot(grid, error * slope, color=MSE_COLOUR)
-    markers = [ax.plot([], [], "o", color=colour, markersize=7, clip_on=False)[0]
-               for ax in (loss_ax, grad_ax) for colour in (CE_COLOUR, MSE_COLOUR)]
-    loss_ax.set_xlim(-limit, limit)
-    loss_ax.set_ylim(0, loss_ymax)
-    loss_ax.set_xlabel("logit x")
-    loss_ax.set_ylabel("loss (CE in nats)")
-    loss_ax.set_title(f"losses, label z = {z:.0f}")
-    grad_ax.set_xlim(-limit, limit)
-    if z == 1:
-        grad_ax.set_ylim(-1.05, 0.05)  # for label 1 every gradient is ≤ 0: raising x lowers the loss
-    else:
-        grad_ax.set_ylim(-0.05, 1.05)
-    grad_ax.axhline(0.0, color="0.6", linewidth=0.8)
-    grad_ax.set_xlabel("logit x")
-    grad_ax.set_ylabel("∂loss/∂x (CE: nats per unit of x)")
-    grad_ax.set_title("gradients")
-    legend_above(loss_ax.figure, list(curves))
-    text = grad_ax.text(0.03, 0.5 if z == 1 else 0.45, "", transform=grad_ax.transAxes, fontsize="x-small",
-                        va="center", color=ACCENT_COLOUR)
-    clip_text = loss_ax.text(0.0, loss_ymax, "", va="top", fontsize="x-small", color=CE_COLOUR, visible=False,
-                             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0})
-    plot = GradientRacePlot(loss_ax, grad_ax, *markers, text, z, clip_text)
-    plot.update(logit)
-    return plot
+    return GradientRacePlot(logit, label=label, limit=limit, loss_ymax=loss_ymax, axs=axs)
 
 
-@dataclass
-class TrainingRacePlot:
-    """Learning curves of two runs (squared error left, accuracy right), the MSE-trained and the CE-trained one."""
-
-    se_ax: Axes
-    acc_ax: Axes
-    se_lines: tuple[Line2D, Line2D]
-    acc_lines: tuple[Line2D, Line2D]
-    finals_in_title: bool = True  # the accuracy panel's title gives both final accuracies
-
-    def update(self, mse_run: TrainingHistory, ce_run: TrainingHistory) -> tuple[float, float]:
-        """Replace the curves' data in place; return the final accuracies (MSE run, CE run)."""
-        for run, se_line, acc_line in zip((mse_run, ce_run), self.se_lines, self.acc_lines, strict=True):
-            steps = np.arange(run.steps + 1)
-            se_line.set_data(steps, run.squared_error)
-            acc_line.set_data(steps, run.accuracy)
-        last = max(mse_run.steps, ce_run.steps, 1)
-        for ax in (self.se_ax, self.acc_ax):
-            if ax.get_xlim() != (0, last):  # unchanged limits leave the axis as drawn (live figures blit)
-                ax.set_xlim(0, last)
-        final = float(mse_run.accuracy[-1]), float(ce_run.accuracy[-1])
-        if self.finals_in_title:
-            set_title_text(self.acc_ax, f"accuracy (final: MSE {final[0]:.0%}, CE {final[1]:.0%})")
-        return final
-
-
-def draw_training_race(mse_run: TrainingHistory, ce_run: TrainingHistory, *, axs=None) -> TrainingRacePlot:
-    """Side-by-side learning curves of a squared-error run and a cross-entropy run of ``train_logistic``."""
-    se_ax, acc_ax = _two_axes(axs)
+def _race_axes(se_ax: Axes, acc_ax: Axes) -> tuple[tuple[Line2D, Line2D], tuple[Line2D, Line2D]]:
+    """The two panels of the training race, with empty lines: squared error (left) and accuracy (right)."""
     se_lines = (se_ax.plot([], [], color=MSE_COLOUR, label="trained on MSE")[0],
                 se_ax.plot([], [], color=CE_COLOUR, label="trained on CE")[0])
     acc_lines = (acc_ax.plot([], [], color=MSE_COLOUR)[0], acc_ax.plot([], [], color=CE_COLOUR)[0])
@@ -198,14 +157,93 @@ def draw_training_race(mse_run: TrainingHistory, ce_run: TrainingHistory, *, axs
     se_ax.set_xlabel("gradient-descent step")
     se_ax.set_ylabel("mean ½(q − z)²")
     se_ax.set_title("squared error (both runs)", fontsize="medium")
-    acc_ax.title.set_fontsize("medium")
     legend_above(se_ax.figure, list(se_lines))
     acc_ax.set_ylim(-0.03, 1.03)
     acc_ax.set_xlabel("gradient-descent step")
     acc_ax.set_ylabel("accuracy")
-    plot = TrainingRacePlot(se_ax, acc_ax, se_lines, acc_lines)
-    plot.update(mse_run, ce_run)
-    return plot
+    acc_ax.set_title("accuracy (both runs)", fontsize="medium")
+    return se_lines, acc_lines
+
+
+class TrainingRacePlot(LivePlot):
+    """The training race: two sigmoid neurons from the same start ``w0`` with the same learning rate ``lr``, one
+    trained on squared error and one on cross-entropy; their squared error (left) and accuracy (right) by step.
+
+    Both runs are trained by ``ct.train_logistic_grid`` (bit for bit ``ct.train_logistic``); the curves keep
+    every ``every``-th step (and the last). ``x`` and ``y`` default to notebook 06's data, ``ct.race_data()``.
+    """
+
+    labels = {"w0": "starting weight w₀", "lr": "learning rate"}
+
+    def __init__(self, x=None, y=None, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, b0: float = 0.0,
+                 every: int = 1, axs=None):
+        if (x is None) != (y is None):
+            raise ValueError("give both x and y (the data), or neither for notebook 06's data set")
+        self.x, self.y = race_data() if x is None else (x, y)
+        self.b0 = b0
+        every = v.whole_number(every, "every", minimum=1)
+        w0, lr = v.real_number(w0, "w0"), v.real_number(lr, "lr")
+        train_logistic_grid(self.x, self.y, w0=w0, lr=lr, b0=b0, steps=steps, record=[0])  # checks every setting
+        self.steps = steps = int(steps)
+        record = np.arange(0, steps + 1, every)
+        self.record = record if record[-1] == steps else np.append(record, steps)
+        self.values = {"w0": w0, "lr": lr}
+        self.readout = (
+            f"after {steps} steps: accuracy <b>{{acc_mse:.0%}}</b> (MSE) vs <b>{{acc_ce:.0%}}</b> (CE); "
+            "½(q − z)² = {se_mse:.4f} vs {se_ce:.4f}; CE = {ce_mse:.3f} vs {ce_ce:.3f}"
+        )
+        se_ax, acc_ax = _two_axes(axs)
+        se_lines, acc_lines = _race_axes(se_ax, acc_ax)
+        for line in (*se_lines, *acc_lines):
+            line.set_xdata(self.record)
+        for ax in (se_ax, acc_ax):
+            ax.set_xlim(0, max(steps, 1))
+        self.se_ax, self.acc_ax, self.figure = se_ax, acc_ax, se_ax.figure
+        self.se_lines, self.acc_lines = se_lines, acc_lines
+        self.moving = {"se_mse": se_lines[0], "se_ce": se_lines[1], "acc_mse": acc_lines[0], "acc_ce": acc_lines[1]}
+        self.update()
+
+    def state(self, w0, lr):
+        runs = train_logistic_grid(self.x, self.y, w0=w0, lr=lr, b0=self.b0, steps=self.steps,
+                                   losses=("mse", "ce"), record=self.record)
+        # arrays (*grid, 1, losses, records): the grid of the sliders, their items axis, MSE and CE rows
+        state = {}
+        for r, name in enumerate(("mse", "ce")):
+            se, acc, ce = (a[..., 0, r, :] for a in (runs.squared_error, runs.accuracy, runs.cross_entropy))
+            state |= {f"se_{name}.y": se, f"acc_{name}.y": acc,
+                      f"acc_{name}": acc[..., -1:], f"se_{name}": se[..., -1:], f"ce_{name}": ce[..., -1:]}
+        return state
+
+
+@dataclass
+class RaceCurves:
+    """The training race drawn from two finished runs (a static figure; ``TrainingRacePlot`` is the live one)."""
+
+    se_ax: Axes
+    acc_ax: Axes
+    se_lines: tuple[Line2D, Line2D]
+    acc_lines: tuple[Line2D, Line2D]
+
+
+def draw_training_race(mse_run: TrainingHistory, ce_run: TrainingHistory, *, axs=None) -> RaceCurves:
+    """Side-by-side learning curves of a squared-error run and a cross-entropy run of ``train_logistic``.
+
+    The accuracy panel's title gives both final accuracies.
+    """
+    for run, name in ((mse_run, "mse_run"), (ce_run, "ce_run")):
+        if not isinstance(run, TrainingHistory):
+            raise TypeError(f"{name} must be a ct.TrainingHistory (from ct.train_logistic), got {type(run).__name__}")
+    se_ax, acc_ax = _two_axes(axs)
+    se_lines, acc_lines = _race_axes(se_ax, acc_ax)
+    for run, se_line, acc_line in zip((mse_run, ce_run), se_lines, acc_lines, strict=True):
+        steps = np.arange(run.steps + 1)
+        se_line.set_data(steps, run.squared_error)
+        acc_line.set_data(steps, run.accuracy)
+    for ax in (se_ax, acc_ax):
+        ax.set_xlim(0, max(mse_run.steps, ce_run.steps, 1))
+    final = float(mse_run.accuracy[-1]), float(ce_run.accuracy[-1])
+    acc_ax.set_title(f"accuracy (final: MSE {final[0]:.0%}, CE {final[1]:.0%})", fontsize="medium")
+    return RaceCurves(se_ax, acc_ax, se_lines, acc_lines)
 
 
 @dataclass

@@ -1,10 +1,8 @@
-"""Sliders for temperature, label smoothing and focal loss on the digits classifier (notebook 10).
+"""The temperature and the trained network of notebook 10: the reliability diagram of the test digits, live.
 
-The ε and γ sliders pick a network trained with that label smoothing or focal exponent; the models are
-trained once, the first time the widget is made (nine runs of ``ct.classifier.digits_run``, a few
-seconds), and kept for the session, so a slider move only divides stored logits by T and redraws the
-reliability diagram. Label smoothing and focal loss are not combined: moving one of them off 0 puts the
-other back to 0.
+The nine networks (plain cross-entropy, label smoothing ε = 0.05 … 0.2, focal loss γ = 1 … 4) are trained the
+first time the figure is made (nine runs of ``ct.classifier.digits_run``, a few seconds) and kept for the
+session; the figure then holds, for each network and each temperature, the diagram and the readout.
 """
 
 from __future__ import annotations
@@ -14,16 +12,20 @@ import functools
 import numpy as np
 
 from .. import _validate as v
-from ..activations import softmax
-from ..calibration import nll
 from ..classifier import digits_run
-from ..plotting.calibration import draw_reliability
-from ._live import LiveWidget, live_figure, slider
+from ..plotting.calibration import CalibrationPlot
+from ._figure import new_axes
+from ._widget import LiveFigure, live
 
-__all__ = ["calibration_explorer", "trained_logits"]
+__all__ = ["calibration_explorer", "trained_logits", "MODELS"]
+SHORTCUTS = ("calibration_explorer",)  # the shortcuts on the tables (ce_teach.widgets.SHORTCUTS)
 
-SMOOTHING = (0.0, 0.05, 0.1, 0.15, 0.2)
-GAMMAS = (0.0, 1.0, 2.0, 3.0, 4.0)
+# The networks to choose from, as (button text, (label smoothing ε, focal γ)): one change to plain CE each.
+MODELS = (
+    ("plain CE", (0.0, 0.0)),
+    *((f"ε = {eps:g}", (eps, 0.0)) for eps in (0.05, 0.1, 0.15, 0.2)),
+    *((f"γ = {gamma:g}", (0.0, gamma)) for gamma in (1.0, 2.0, 3.0, 4.0)),
+)
 
 
 @functools.cache
@@ -36,65 +38,30 @@ def trained_logits(label_smoothing: float = 0.0, gamma: float = 0.0) -> tuple[np
     return logits, y
 
 
-def _nearest(value: float, grid: tuple) -> float:
-    return grid[int(np.argmin([abs(value - g) for g in grid]))]
+def calibration_explorer(temperature: float = 1.0, label_smoothing: float = 0.0, gamma: float = 0.0) -> LiveFigure:
+    """Slider for T (0.2 to 3.0, steps of 0.05) and a choice of network: plain CE, label smoothing ε (0.05 to 0.2)
+    or focal loss γ (1 to 4). The reliability diagram of the test digits follows; the readout gives accuracy,
+    mean confidence, NLL and ECE. T divides the logits (it changes no prediction).
 
-
-def calibration_readout(eps: float, gamma: float, t: float, logits: np.ndarray, labels, ece: float) -> str:
-    q = softmax(logits / t)
-    cells = [
-        ("trained with", f"ε = {eps:.2f}, γ = {gamma:.0f}"),
-        ("accuracy", f"{np.mean(q.argmax(axis=1) == labels):.4f}"),
-        ("mean confidence", f"{q.max(axis=1).mean():.4f}"),
-        ("NLL [nats]", f"{nll(logits, labels, t):.4f}"),
-        ("ECE", f"{ece:.4f}"),
-    ]
-    return (
-        "<table style='border-spacing:12px 2px'><tr>"
-        + "".join(f"<th>{k}</th>" for k, _ in cells)
-        + "</tr><tr>"
-        + "".join(f"<td style='text-align:right'>{v}</td>" for _, v in cells)
-        + "</tr></table>"
-    )
-
-
-def calibration_explorer(temperature: float = 1.0, label_smoothing: float = 0.0, gamma: float = 0.0) -> LiveWidget:
-    """Sliders for T, ε and γ; the reliability diagram of the test digits follows, with ECE, NLL and accuracy.
-
-    T divides the logits of the chosen network (it changes no prediction); ε (0 to 0.2) and γ (0 to 4) choose
-    the network: trained with label smoothing ε, or with the softmax focal loss of exponent γ.
+    ``label_smoothing`` and ``gamma`` choose the starting network (at most one of them off 0: the networks were
+    trained with one change each).
     """
     temperature = v.positive_number(temperature, "temperature")
+    steps = (temperature - 0.2) / 0.05
+    if not 0.2 <= temperature <= 3.0 or abs(steps - round(steps)) > 1e-9:
+        raise ValueError(f"temperature must be a position of its slider (0.2 to 3 in steps of 0.05), "
+                         f"got {temperature!r}")
     label_smoothing = v.real_number(label_smoothing, "label_smoothing")
     gamma = v.real_number(gamma, "gamma")
-    fig = live_figure(figsize=(5.2, 3.8))
-    eps0, g0 = _nearest(label_smoothing, SMOOTHING), _nearest(gamma, GAMMAS)
-    for e in SMOOTHING:
-        trained_logits(e, 0.0)
-    for g in GAMMAS:
-        trained_logits(0.0, g)
-    logits, labels = trained_logits(eps0, 0.0 if eps0 else g0)
-    plot = draw_reliability(softmax(logits / temperature), labels, ax=fig.subplots())
-    controls = {
-        "temperature": slider(temperature, 0.2, 3.0, 0.05, "temperature T"),
-        "label_smoothing": slider(eps0, 0.0, 0.2, 0.05, "label smoothing ε"),
-        "gamma": slider(0.0 if eps0 else g0, 0.0, 4.0, 1.0, "focal γ", readout_format=".0f"),
-    }
-    box = LiveWidget(controls, fig, plot)
-
-    def update(change=None):
-        if change is not None and change["new"] != 0:  # ε and γ are not combined: the other goes back to 0
-            other = box.gamma if change["owner"] is box.label_smoothing else box.label_smoothing
-            if change["owner"] is not box.temperature and other.value != 0:
-                other.value = 0.0  # fires update again, which draws
-                return
-        eps, g = _nearest(box.label_smoothing.value, SMOOTHING), _nearest(box.gamma.value, GAMMAS)
-        logits, labels = trained_logits(eps, 0.0 if eps else g)
-        t = box.temperature.value
-        _, ece = plot.update(softmax(logits / t), labels)
-        box.show(calibration_readout(eps, 0.0 if eps else g, t, logits, labels, ece))
-
-    for control in controls.values():
-        control.observe(update, names="value")
-    update()
-    return box
+    if label_smoothing != 0 and gamma != 0:
+        raise ValueError(f"label_smoothing = {label_smoothing!r} and gamma = {gamma!r}: the networks were trained "
+                         "with one of them at a time; set the other to 0")
+    start = (label_smoothing + 0.0, gamma + 0.0)
+    choices = [value for _, value in MODELS]
+    if start not in choices:
+        raise ValueError(f"(label_smoothing, gamma) = {start} is not one of the trained networks: ε in "
+                         "0, 0.05, 0.1, 0.15, 0.2 or γ in 0, 1, 2, 3, 4")
+    models = {value: trained_logits(*value) for value in choices}
+    plot = CalibrationPlot(models, model=start, temperature=round(0.2 + round(steps) * 0.05, 12),
+                           ax=new_axes((5.2, 3.8)))
+    return live(plot, temperature=(0.2, 3.0, 0.05), model=list(MODELS))

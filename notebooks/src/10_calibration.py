@@ -13,7 +13,7 @@
 #   images, notebook 03) and see it change every confidence and no prediction;
 # - train with label smoothing and with focal loss, derive both from cross-entropy, and measure what they do to
 #   logits, confidence and calibration; compare focal loss with `pos_weight` on an imbalanced problem;
-# - move $T$, $\varepsilon$ and $\gamma$ on sliders and watch the diagram follow.
+# - move $T$ on a slider, switch between networks trained with $\varepsilon$ or $\gamma$, and watch the diagram follow.
 #
 # **Prerequisites:** [09 · Training a classifier](09_training_a_classifier.ipynb) (the digits network and its
 # overconfidence), [05 · Softmax](05_softmax_ce.ipynb) (temperature). Notation as in
@@ -65,7 +65,7 @@ plt.show()
 #
 # **Below**: overconfident. The last bin holds 733 of the 797 images with mean confidence 0.997 and accuracy 0.986.
 # Of the other bins, all but two sit below the diagonal (in the 0.8–0.87 bin, accuracy 0.50 at confidence 0.83);
-# the two above it hold 1 and 7 images. The hatched boxes are the gaps between each bar and its bin's mean
+# the two above it hold 1 and 7 images. The shaded boxes are the gaps between each bar and its bin's mean
 # confidence. Their mean, weighted by how many images each bin holds, is the expected calibration error, below.
 # </details>
 
@@ -312,13 +312,14 @@ for name, kw in (("BCE", {}), ("pos_weight 9", {"pos_weight": 9.0}), ("focal γ=
 assert found == {"BCE": "0.740 0.761", "pos_weight 9": "0.849 0.579", "focal γ=2 α=.25": "0.603 0.830"}  # as the answer says
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6 · Sliders: $T$, $\varepsilon$ and $\gamma$
+# ## 6 · A slider for $T$, a choice of network
 #
-# The widget shows the test reliability diagram of a network trained with label smoothing $\varepsilon$ or focal
-# exponent $\gamma$ (it trains the nine networks once, a few seconds), with its logits divided by $T$. The two are
-# not combined: moving $\varepsilon$ off 0 puts $\gamma$ back to 0, and the other way round.
+# The figure shows the test reliability diagram of one of nine networks, each trained with one change to plain
+# cross-entropy: label smoothing $\varepsilon = 0.05, 0.1, 0.15, 0.2$ or focal loss $\gamma = 1, 2, 3, 4$ (it trains
+# the nine once, a few seconds). Pick the network with its buttons; the slider divides its logits by $T$. The readout
+# gives accuracy, mean confidence, NLL and ECE.
 #
-# **Predict first:** set $\varepsilon = 0.2$. Which temperature gives the lowest ECE: above 1, or below? Then find
+# **Predict first:** choose $\varepsilon = 0.2$. Which temperature gives the lowest ECE: above 1, or below? Then find
 # it with the slider.
 
 # %%
@@ -329,8 +330,7 @@ widgets.calibration_explorer(temperature=1.0, label_smoothing=0.0, gamma=0.0)
 #
 # **Below 1**, around $T \approx 0.4$ (ECE 0.006 there, against 0.232 at $T = 1$): the smoothed network is
 # underconfident, so its logits need sharpening, as $T = 0.554$ did for $\varepsilon = 0.1$ in section 4. At $\varepsilon = 0$ the best $T$ is above 1 (the
-# overconfident network of section 3). Temperature moves every bar at once; $\varepsilon$ and $\gamma$ change the
-# network.
+# overconfident network of section 3). Temperature moves every bar at once; the buttons change the network.
 # </details>
 
 # %% [markdown]

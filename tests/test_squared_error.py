@@ -1,4 +1,4 @@
-"""ce_teach/mse.py: squared error on sigmoid and softmax outputs, and the 0-1 loss.
+"""ce_teach/squared_error.py: squared error on sigmoid and softmax outputs, and the 0-1 loss.
 
 Values are checked against direct formulas (where those are accurate) and an mpmath reference
 (where they are not), gradients against ct.numerical_gradient and, for the softmax, against the
