@@ -43,6 +43,7 @@ from .losses import (
     sparse_softmax_cross_entropy_with_logits,
     weighted_cross_entropy_with_logits,
 )
+from .overview import package_map
 from .squared_error import (
     sigmoid_squared_error,
     sigmoid_squared_error_grad,
@@ -50,7 +51,6 @@ from .squared_error import (
     softmax_squared_error_grad,
     zero_one_loss,
 )
-from .overview import package_map
 from .training import (
     TrainingGrid,
     TrainingHistory,

@@ -62,7 +62,8 @@ def _bin_boxes(curve: ReliabilityCurve) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 @dataclass
 class ReliabilityPlot:
-    """A static reliability diagram: accuracy bars and gap boxes per bin, ECE in the title; ``update(probs, labels)``."""
+    """A static reliability diagram: accuracy bars and gap boxes per bin, ECE in the title; ``update(probs, labels)``
+    redraws it for other probabilities."""
 
     ax: Axes
     n_bins: int

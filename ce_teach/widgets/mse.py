@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import _validate as v
 from ..plotting.mse import GradientRacePlot, TrainingRacePlot
 from ._figure import new_axes

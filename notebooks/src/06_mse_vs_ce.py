@@ -222,7 +222,7 @@ assert ce_run.squared_error[-1] < mse_run.squared_error[-1], "CE wins even on sq
 # **Predict first:** move the starting weight to $w_0 = -2$ (a milder mistake). Does the squared-error run catch up,
 # and why? What does a larger learning rate do for it from $w_0 = -8$?
 
-# %%
+# %% jupyter={"outputs_hidden": true}
 widgets.training_race(features, labels, w0=W0, lr=LR, steps=STEPS)
 
 # %% [markdown]

@@ -322,7 +322,7 @@ assert found == {"BCE": "0.740 0.761", "pos_weight 9": "0.849 0.579", "focal γ=
 # **Predict first:** choose $\varepsilon = 0.2$. Which temperature gives the lowest ECE: above 1, or below? Then find
 # it with the slider.
 
-# %%
+# %% jupyter={"outputs_hidden": true}
 widgets.calibration_explorer(temperature=1.0, label_smoothing=0.0, gamma=0.0)
 
 # %% [markdown]
