@@ -106,7 +106,7 @@ class CalibrationPlot(LivePlot):
     NLL and ECE; the title is fixed.
     """
 
-    labels = {"temperature": "temperature T", "model": "network trained with"}
+    labels = {"temperature": "temperature T", "model": "trained with"}
 
     def __init__(self, models, *, model=None, temperature: float = 1.0, n_bins: int = 15, ax=None):
         if not isinstance(models, Mapping) or not models:

@@ -117,7 +117,8 @@ assert f"{mse_sizes[0]:.2f}" == "0.09" and f"{mse_sizes[-1]:.0e}" == "2e-09"
 # ## 2 · Both gradients against the logit
 #
 # The two losses (left) and their gradients (right) for the label $z = 1$, over a range of logits. The readout gives
-# both losses, both gradient sizes and their ratio $q(1 - q)$.
+# both losses, both gradient sizes and their ratio $q(1 - q)$. Where cross-entropy is above the left panel, its marker
+# is a triangle under the top edge; the readout gives its value.
 #
 # **Predict first:** for $z = 1$, where along the logit axis does squared error push hardest (largest
 # $|\partial L_\text{MSE}/\partial x|$): at a confident mistake ($x \ll 0$), at the decision boundary $x = 0$, or
