@@ -42,11 +42,12 @@ def package_map(*, width: int = 100) -> str:
     package = importlib.import_module("ce_teach")
     root = Path(inspect.getfile(package)).parent
     maths, platform = [], []
-    for info in sorted(pkgutil.iter_modules([str(root)]), key=lambda i: i.name):
-        if info.name.startswith("_") or info.name == "overview":
-            continue
+    modules = [i for i in sorted(pkgutil.iter_modules([str(root)]), key=lambda i: i.name)
+               if not i.name.startswith("_") and i.name != "overview"]
+    column = max(len(info.name) for info in modules) + 1  # the longest name, then a space
+    for info in modules:
         path = root / info.name / "__init__.py" if info.ispkg else root / f"{info.name}.py"
-        prefix = f"ct.{info.name:<13}"
+        prefix = f"ct.{info.name:<{column}}"
         summary = _summary_of_file(path)
         summary = textwrap.shorten(summary.replace("``", ""), width - len(prefix), placeholder=" …")
         (platform if info.name in _PLATFORM else maths).append(prefix + summary)
