@@ -187,3 +187,56 @@ def test_calibration_explorer_rejects_wrong_settings(kwargs, error, words):
 def test_the_choice_lists_nine_networks_with_one_change_each():
     assert [value for _, value in MODELS] == [(0.0, 0.0), (0.05, 0.0), (0.1, 0.0), (0.15, 0.0), (0.2, 0.0),
                                               (0.0, 1.0), (0.0, 2.0), (0.0, 3.0), (0.0, 4.0)]
+
+
+# --- what every figure sends, and the plot classes' own checks ---------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gradients_vs_logit", "training_race", "calibration_explorer"])
+def test_the_figure_description_is_strict_json(name):
+    """The spec goes to the browser as JSON: an empty marker (NaN data) must arrive as null, not as NaN."""
+    import json
+
+    widget = getattr(widgets, name)()
+    json.dumps(widget.spec, allow_nan=False)
+
+
+def test_the_empty_cross_entropy_marker_is_null_in_the_spec():
+    widget = widgets.gradients_vs_logit(logit=-8.0)  # CE = 8 is above the panel: the circle is empty
+    circle = next(a for a in widget.spec["figure"]["artists"] if a["name"] == "ce_loss")
+    assert circle["y"] == [None]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "words"),
+    [
+        (([1, 2],), {}, TypeError, "models must be a non-empty dict"),
+        (({},), {}, TypeError, "models must be a non-empty dict"),
+        (({"a": np.zeros((3, 2))},), {}, TypeError, "models['a'] must be a pair (logits, labels)"),
+        (({"a": (np.zeros((3, 2)), [0, 1])},), {}, ValueError, "labels"),
+        (({"a": (np.zeros((3, 2)), [0, 1, 5])},), {}, ValueError, "labels"),
+        (({"a": (np.zeros((3, 2)), [0, 1, 1])},), {"model": "b"}, ValueError, "model must be one of ['a'], got 'b'"),
+        (({"a": (np.zeros((3, 2)), [0, 1, 1])},), {"temperature": -1.0}, ValueError, "temperature"),
+        (({"a": (np.zeros((3, 2)), [0, 1, 1])},), {"n_bins": 0}, ValueError, "n_bins"),
+    ],
+)
+def test_calibration_plot_refuses_nonsense(args, kwargs, error, words):
+    from ce_teach.plotting import CalibrationPlot
+
+    with pytest.raises(error, match=re.escape(words)):
+        CalibrationPlot(*args, **kwargs)
+
+
+def test_calibration_plot_state_at_one_temperature_is_ce_teachs_curve():
+    from ce_teach.plotting import CalibrationPlot
+
+    logits, labels = trained_logits(0.0, 0.0)
+    plot = CalibrationPlot({"plain": (logits, labels)}, temperature=1.5)
+    curve = ct.reliability_curve(ct.softmax(logits / 1.5), labels)
+    used = curve.count > 0
+    np.testing.assert_array_equal(plot.moving["bars"].patches[3].get_height(), np.where(used, curve.accuracy, 0)[3])
+    heights = [bar.get_height() for bar in plot.moving["bars"]]
+    np.testing.assert_array_equal(heights, np.where(used, curve.accuracy, 0.0))
+    gaps = [(gap.get_y(), gap.get_height()) for gap in plot.moving["gaps"]]
+    conf = np.where(used, curve.confidence, 0.0)
+    np.testing.assert_array_equal(gaps, np.stack([np.minimum(heights, conf), np.abs(conf - heights)], axis=1))
