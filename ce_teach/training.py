@@ -318,7 +318,7 @@ def train_logistic_grid(x, y, *, w0, lr, b0: float = 0.0, steps: int = 300, loss
     y = _binary_labels(y, x.shape[0])
     losses = _loss_names(losses)
     starts = v.as_real_array(w0, "w0").astype(np.float64)
-    v.check_finite(starts, "w0")
+    _finite(starts, "w0")
     rates = v.as_real_array(lr, "lr").astype(np.float64)
     if not np.all((rates > 0) & (rates < np.inf)):  # also refuses NaN
         bad = rates[~((rates > 0) & (rates < np.inf))].reshape(-1)[0]
@@ -336,7 +336,8 @@ def train_logistic_grid(x, y, *, w0, lr, b0: float = 0.0, steps: int = 300, loss
         raise ValueError(f"w0 and lr must broadcast to one grid, got shapes {starts.shape} and {rates.shape}") from None
     n, d = x.shape[0], (1 if x.ndim == 1 else x.shape[1])
     points, runs = int(np.prod(grid)), len(losses)
-    v.check_size(8.0 * points * runs * (n + 4 * record.size), "the grid", f"{points} grid points × {runs} runs")
+    v.check_size(8.0 * points * runs * (n + d + 4 + 4 * record.size), "the grid (w0, lr)",
+                 f"{points} grid points × {runs} runs with {record.size} recorded steps")
     start = np.empty((points, runs, d + 1))
     start[..., :d] = np.broadcast_to(starts, grid).reshape(points, 1, 1)
     start[..., d] = b
