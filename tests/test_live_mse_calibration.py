@@ -240,3 +240,14 @@ def test_calibration_plot_state_at_one_temperature_is_ce_teachs_curve():
     gaps = [(gap.get_y(), gap.get_height()) for gap in plot.moving["gaps"]]
     conf = np.where(used, curve.confidence, 0.0)
     np.testing.assert_array_equal(gaps, np.stack([np.minimum(heights, conf), np.abs(conf - heights)], axis=1))
+
+
+def test_the_answer_of_10_section_6_on_the_figures_own_grid():
+    """10 §6: with ε = 0.2 the lowest ECE on the slider is below T = 1 (at 0.4); with plain CE it is above 1."""
+    w = widgets.calibration_explorer()
+    grid = np.array(w.controls[0].values)
+    best = {}
+    for model in ((0.2, 0.0), (0.0, 0.0)):
+        ece = w.plot.state(temperature=grid[:, None], model=model)["ece"][:, 0]
+        best[model] = grid[int(np.argmin(ece))]
+    assert best[(0.2, 0.0)] == 0.4 and best[(0.0, 0.0)] > 1.0
