@@ -114,7 +114,7 @@ def test_training_race_on_other_data_and_steps():
         ((), {"w0": "-8"}, TypeError, "w0"),
         ((), {"steps": -1}, ValueError, "steps"),
         ((), {"steps": 2.5}, TypeError, "steps"),
-        ((), {"steps": 10**9}, ValueError, "steps must be at most 1000000"),
+        ((), {"steps": 10**9}, ValueError, "at most 1000000 (the updates run one at a time), got 1000000000"),
         (([1.0, -1.0],), {}, ValueError, "give both x and y"),
         (([1.0, -1.0], [1, 2]), {}, ValueError, "y must hold class labels 0 or 1; found 2"),
         (([1.0, np.nan], [1, 0]), {}, ValueError, "x"),
