@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import mse
+from .. import squared_error
 from ..activations import sigmoid, softmax
 from .exercise import Exercise
 
@@ -86,7 +86,7 @@ def _softmax_mistakes(got, expected, args):
 
 sigmoid_mse_grad = Exercise(
     "∂/∂x ½(σ(x) − z)²",
-    reference=mse.sigmoid_squared_error_grad,
+    reference=squared_error.sigmoid_squared_error_grad,
     cases=_BINARY,
     diagnoses=[_reduced, _nan_from_overflow, _binary_mistakes, _flipped],
     hint="chain rule: ∂/∂x ½(q − z)² = (q − z)·∂q/∂x, and ∂q/∂x = q(1 − q) for q = σ(x).",
@@ -95,7 +95,7 @@ sigmoid_mse_grad = Exercise(
 
 softmax_mse_grad = Exercise(
     "∂/∂x ½‖S(x) − y‖²",
-    reference=mse.softmax_squared_error_grad,
+    reference=squared_error.softmax_squared_error_grad,
     cases=_SOFTMAX,
     diagnoses=[_reduced, _nan_from_overflow, _softmax_mistakes, _flipped],
     hint="chain rule: ∂L/∂x = Jᵀ·∂L/∂S = Jᵀ(S − y), with J = ct.softmax_jacobian(x) (one row of logits).",
