@@ -1,4 +1,8 @@
-"""ce_teach.plotting.kl: the forward/reverse KL fit figure draws the package's values and updates in place."""
+"""ce_teach.plotting.fitting: the forward/reverse KL fits of ce_teach.fitting, drawn (one name in all three layers).
+
+KLFitsPlot is a live plot: its state, over many separations at once, must be exactly what NormalFitter and
+normal_on_grid give for each separation alone, and its density axis must hold every curve of the slider.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,61 +13,85 @@ from ce_teach.plotting import KLFitsPlot, draw_kl_fits
 
 GRID = np.linspace(-8.0, 8.0, 400)
 STEP = GRID[1] - GRID[0]
-FITTER = NormalFitter(GRID, rounds=10)
+FITTER = NormalFitter(GRID)  # the plot's search: the default 20 rounds, as notebook 02's fitter
+SEPARATIONS = np.round(np.arange(0.0, 8.05, 0.1), 10)  # the slider's 81 positions
 
 
-def target(separation):
-    return mixture_on_grid(GRID, [-separation / 2, separation / 2], [0.8, 0.8], [0.4, 0.6])
-
-
-def fits(p):
-    return FITTER.fit(p, "forward"), FITTER.fit(p, "reverse")
+def target(separation, std=0.8, weight=0.6):
+    return mixture_on_grid(GRID, [-separation / 2, separation / 2], [std, std], [1 - weight, weight])
 
 
 def test_draws_densities_of_the_target_and_both_fits():
+    plot = draw_kl_fits(6.0)
+    assert isinstance(plot, KLFitsPlot) and plot.values == {"separation": 6.0}
     p = target(6.0)
-    forward, reverse = fits(p)
-    plot = draw_kl_fits(GRID, p, forward, reverse)
-    assert isinstance(plot, KLFitsPlot)
+    forward, reverse = FITTER.fit(p, "forward"), FITTER.fit(p, "reverse")
     np.testing.assert_array_equal(plot.target.get_ydata(), p / STEP)
     np.testing.assert_array_equal(plot.forward.get_ydata(), normal_on_grid(GRID, forward.mean, forward.std) / STEP)
     np.testing.assert_array_equal(plot.reverse.get_ydata(), normal_on_grid(GRID, reverse.mean, reverse.std) / STEP)
-    title = plot.ax.get_title()
-    assert f"D(p‖q) = {forward.divergence:.3f} nats" in title and f"D(q‖p) = {reverse.divergence:.3f} nats" in title
+    assert plot.readout_text() == (
+        f"forward fit: μ = <b>{forward.mean:.2f}</b>, sd = <b>{forward.std:.2f}</b>, "
+        f"D(p‖q) = {forward.divergence:.3f} nats &nbsp; "
+        f"reverse fit: μ = <b>{reverse.mean:.2f}</b>, sd = <b>{reverse.std:.2f}</b>, "
+        f"D(q‖p) = {reverse.divergence:.3f} nats"
+    )
     assert plot.ax.get_xlabel() == "t (grid point)" and plot.ax.get_ylabel() == "probability density [1/t]"
-    top = plot.ax.get_ylim()[1]
-    assert max(line.get_ydata().max() for line in (plot.target, plot.forward, plot.reverse)) < top
+    assert plot.ax.get_title() == "" and not plot.ax.texts, "no moving text: the numbers are in the readout"
 
 
-def test_update_changes_the_lines_in_place_and_never_shows_minus_zero():
-    plot = draw_kl_fits(GRID, target(6.0), *fits(target(6.0)))
-    lines = (plot.target, plot.forward, plot.reverse)
-    before = [line.get_ydata().copy() for line in lines]
-    p = target(0.0)  # one bump: both fits are exact and both divergences are 0 up to rounding
-    plot.update(p, *fits(p))
-    assert list(plot.ax.lines) == list(lines)
-    for old, line in zip(before, lines, strict=True):
-        assert not np.array_equal(old, line.get_ydata()) and np.isfinite(line.get_ydata()).all()
-    assert "-0.000" not in plot.ax.get_title() and plot.ax.get_title().count("= 0.000 nats") == 2
+def test_state_over_many_separations_equals_each_fit_alone_bit_for_bit():
+    plot = draw_kl_fits(3.0)
+    chosen = SEPARATIONS[[0, 1, 30, 44, 45, 46, 60, 80]]
+    state = plot.state(separation=chosen[:, None])
+    assert state["target.y"].shape == (chosen.size, GRID.size) and state["forward_mean"].shape == (chosen.size, 1)
+    for k, s in enumerate(chosen):
+        p = target(s)
+        np.testing.assert_array_equal(state["target.y"][k], p / STEP)
+        for direction in ("forward", "reverse"):
+            fit = FITTER.fit(p, direction)
+            assert state[f"{direction}_mean"][k, 0] == fit.mean and state[f"{direction}_std"][k, 0] == fit.std
+            assert state[f"{direction}_divergence"][k, 0] == fit.divergence
+            np.testing.assert_array_equal(state[f"{direction}.y"][k], normal_on_grid(GRID, fit.mean, fit.std) / STEP)
 
 
-def test_y_axis_grows_for_a_taller_curve():
-    plot = draw_kl_fits(GRID, target(6.0), *fits(target(6.0)))
-    narrow = mixture_on_grid(GRID, [-1.0, 1.0], [0.2, 0.2], [0.5, 0.5])
-    plot.update(narrow, *fits(narrow))
-    assert (narrow / STEP).max() < plot.ax.get_ylim()[1]
+@pytest.mark.parametrize(("std", "weight"), [(0.8, 0.6), (0.5, 0.5), (0.3, 0.9), (2.0, 0.6)])
+def test_the_density_axis_is_fixed_and_holds_every_curve_of_the_slider(std, weight):
+    """Only the separation moves, so the limits are set once; every curve at every separation fits under the top."""
+    plot = draw_kl_fits(3.0, std=std, weight=weight)
+    limits = (plot.ax.get_xlim(), plot.ax.get_ylim())
+    state = plot.state(separation=SEPARATIONS[:, None])
+    tallest = max(float(state[k].max()) for k in ("target.y", "forward.y", "reverse.y"))
+    assert 0.8 * limits[1][1] < tallest < limits[1][1], (tallest, limits)
+    for s in (0.0, 4.5, 8.0):
+        plot.update(separation=s)
+        assert (plot.ax.get_xlim(), plot.ax.get_ylim()) == limits
 
 
-def test_mismatched_fits_and_shapes_are_refused():
-    p = target(6.0)
-    forward, reverse = fits(p)
-    plot = draw_kl_fits(GRID, p, forward, reverse)
-    with pytest.raises(ValueError, match="forward must be a fit that minimised the forward KL"):
-        plot.update(p, reverse, forward)
-    with pytest.raises(TypeError, match="reverse must be a ce_teach.fitting.NormalFit"):
-        plot.update(p, forward, (3.0, 0.8))
-    with pytest.raises(ValueError, match="p must have the grid's shape"):
-        plot.update(p[:-1], forward, reverse)
+def test_one_bump_gives_two_exact_fits_and_no_minus_zero():
+    plot = draw_kl_fits(0.0)
+    state = plot.state_at()
+    for direction in ("forward", "reverse"):
+        assert abs(state[f"{direction}_mean"].item()) < 1e-6 and abs(state[f"{direction}_std"].item() - 0.8) < 1e-6
+    text = plot.readout_text()
+    assert "−0.00" not in text and "-0.00" not in text and text.count("= 0.000 nats") == 2, text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"separation": -0.1}, ValueError, "separation must be a finite distance"),
+        ({"separation": float("nan")}, ValueError, "separation must be a finite distance"),
+        ({"separation": float("inf")}, ValueError, "separation must be a finite distance"),
+        ({"separation": "3"}, TypeError, "separation"),
+        ({"std": 0.0}, ValueError, "std"),
+        ({"weight": 1.5}, ValueError, "weight must lie in"),
+        ({"weight": 0.0}, ValueError, "weight must lie in"),
+        ({"grid": [0.0, 1.0, 3.0]}, ValueError, "evenly spaced"),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        draw_kl_fits(**kwargs)
 
 
 def test_pointwise_terms_sum_to_both_divergences():

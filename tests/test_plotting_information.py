@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
-from matplotlib.text import Text
 
 import ce_teach as ct
 from ce_teach import plotting

@@ -47,6 +47,14 @@ def _probability(value, name: str) -> float:
     return value
 
 
+def _probabilities(values: np.ndarray, name: str) -> np.ndarray:
+    """A state's array of probabilities, refused (naming the first bad value) if any is outside [0, 1] or NaN."""
+    bad = ~((values >= 0.0) & (values <= 1.0))
+    if bad.any():
+        raise ValueError(f"{name} must be a probability in [0, 1], got {values[bad].flat[0]!r}")
+    return values
+
+
 def _bars(values, name: str, n: int | None = None) -> np.ndarray:
     """One row of bar heights (1-D; ``n`` of them if given) as floats, or an error naming ``name``."""
     row = v.as_real_array(values, name)
@@ -118,7 +126,9 @@ class KLPairPlot(LivePlot):
     def __init__(self, p=(0.6, 0.3, 0.1), q_logits=(0.0, 0.0, 0.0), *, names=("a", "b", "c"), base=2, ax=None):
         self.values = _logit_values(q_logits, "q_logits")
         n = len(self.values)
-        p = _bars(p, f"p (one probability per logit of q_logits, {n})", n)
+        p = _bars(p, "p")
+        if p.size != n:
+            raise ValueError(f"p must give one probability per logit of q_logits ({n}), got {p.size}: {p.tolist()}")
         v.check_distribution(p, "p", -1)
         self.p = p
         self.names = v.check_names(names, n)
@@ -180,6 +190,7 @@ class BinaryEntropyPlot(LivePlot):
         self.update()
 
     def state(self, p):
+        p = _probabilities(p, "p")
         h = entropy(stack_last(p, 1.0 - p), base=self.base)[..., None]
         return {"marker.x": p, "marker.y": h, "H": h}
 
@@ -285,6 +296,7 @@ class SurprisePlot(LivePlot):
         self.update()
 
     def state(self, q):
+        q = _probabilities(q, "q")
         loss = -log(q, self.base) + 0.0  # + 0.0 turns −log 1 = −0.0 into 0.0
         return {"marker.x": q, "marker.y": np.minimum(loss, self.ymax), "q": q, "loss": loss}
 
@@ -364,7 +376,7 @@ class SurpriseLogPlot(LivePlot):
         self.readout = f"q = {{q:.3g}}: loss = −log q = <b>{{loss:.4f}}</b> {unit(base)}{bits}"
         ax = axes(ax)
         grid = np.logspace(np.log10(qmin), 0, 400)
-        ax.plot(grid, -log(grid, base), color=TARGET_COLOUR)
+        (curve,) = ax.plot(grid, -log(grid, base), color=TARGET_COLOUR)
         for guide in (0.5, 0.01):
             ax.axvline(guide, color="0.85", linewidth=0.8, linestyle=":")
         (marker,) = ax.plot([], [], "o", color=ACCENT_COLOUR, markersize=9)
@@ -374,11 +386,14 @@ class SurpriseLogPlot(LivePlot):
         ax.set_xlabel("q = probability the model gives the true class (log scale)")
         ax.set_ylabel(f"loss −log q [{unit(base)}]")
         ax.set_title("no ceiling: the loss keeps growing as q → 0 (∞ at q = 0)", fontsize=10)
-        self.ax, self.figure, self.marker = ax, ax.figure, marker
+        self.ax, self.figure, self.curve, self.marker = ax, ax.figure, curve, marker
         self.moving = {"marker": marker}
         self.update()
 
     def state(self, log10_q):
+        bad = ~(log10_q <= 0.0)  # also NaN
+        if bad.any():
+            raise ValueError(f"log10_q must be at most 0 (q = 10^log10_q ≤ 1), got {log10_q[bad].flat[0]!r}")
         q = 10.0**log10_q
         loss = -log(q, self.base) + 0.0
         on_axis = q >= self.qmin * (1 - 1e-12)  # 10^−16 may round a hair below 1e-16
