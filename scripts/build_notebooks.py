@@ -176,7 +176,7 @@ def is_reveal(cell) -> bool:
     return cell.cell_type == "markdown" and bool(REVEAL.match(cell.source))
 
 
-FIGURE_REPR = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>")
+FIGURE_REPR = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>|<live figure: [^>]*>")  # no data in either
 CHECK_CODE = re.compile(r"^\s*assert |checks\.compare\(", flags=re.MULTILINE)
 
 

@@ -296,6 +296,8 @@ for logits in [(0.0, -0.75, -1.75), (1.25, 0.5, -0.5), (0.0, 0.0, -6.0), (0.0, 0
     divergences[logits] = [float(ct.kl_divergence(target, q, base=2)), float(ct.kl_divergence(q, target, base=2))]
     print(f"logits {str(logits):<18} q = {np.array2string(q, precision=4)}:  D(p‖q) = {divergences[logits][0]:.4f} bits,"
           f"  D(q‖p) = {divergences[logits][1]:.4f} bits")
+
+# %%
 ct.checks.compare("softmax(ln p) = p", matched, target, rtol=1e-15)
 assert max(map(abs, tiny)) < 1e-15
 assert np.round(divergences[(0.0, -0.75, -1.75)], 4).tolist() == [0.0007, 0.0007]
