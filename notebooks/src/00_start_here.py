@@ -49,14 +49,14 @@
 #   python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/jupyter lab notebooks/
 #   ```
 #
-# Then run the notebook from the top (*Run → Run All Cells*). Every notebook starts with the same setup cell:
+# Then run the notebook from the top (*Run → Run All Cells*). Every notebook starts with a setup cell like
+# this one (the later ones also import `matplotlib.pyplot as plt` and `ce_teach.plotting` for their figures):
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 
 import ce_teach as ct
-from ce_teach import plotting, widgets
+from ce_teach import widgets
 
 rng = np.random.default_rng(0)
 

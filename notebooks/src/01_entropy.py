@@ -386,8 +386,9 @@ widgets.softmax_entropy(logits=(2.0, 0.0, 0.0))
 #
 # Equal logits give the uniform distribution, so $H = \log_2 3 \approx 1.585$ bits, the largest possible over
 # three outcomes. Dragging one logit far above the others makes that outcome nearly certain, and $H$ falls
-# towards 0: logits (6, −6, −6), as far apart as the sliders go, give 0.0002 bits. Adding the same amount to every logit changes nothing: it
-# multiplies every $e^{x_i}$ by the same factor, which the division by $\sum_j e^{x_j}$ cancels.
+# towards 0: logits (6, −6, −6), as far apart as the sliders go, give 0.0002 bits. Adding the same amount to
+# every logit changes nothing: it multiplies every $e^{x_i}$ by the same factor, which the division by
+# $\sum_j e^{x_j}$ cancels.
 #
 # </details>
 

@@ -262,7 +262,8 @@ ct.checks.compare("same in bits", ct.cross_entropy(*pairs, base=2) - ct.entropy(
 # readout shows $D(p\|q)$ and $D(q\|p)$ in bits.
 #
 # **Predict first:** which logits make both divergences 0? Starting from equal logits, push the logit of c
-# down, as far as its slider goes (−6): which of the two divergences keeps growing, and which levels off? Why?
+# down, step by step, as far as its slider goes (−6). Both divergences first fall, then rise: why? Once c is
+# squeezed out, which of the two keeps growing, and which levels off? Why?
 
 # %%
 names = ("a", "b", "c")
@@ -275,9 +276,10 @@ widgets.kl_explorer(p=target, q_logits=(0.0, 0.0, 0.0), names=names)
 # <details><summary>Answer</summary>
 #
 # With $x = \ln p$ (or $\ln p$ plus any constant) the model is the target and both divergences vanish, up to
-# rounding: softmax gives back $p$ only to within $10^{-16}$. The sliders' steps of 0.25 cannot hit
-# $\ln p$ exactly; the nearest they get is $(0, -0.75, -1.75)$, or that plus any multiple of 0.25 such as
-# $(1.25, 0.5, -0.5)$, with both divergences 0.0007 bits. With c squeezed out, $D(p\|q)$ keeps growing: $p$
+# rounding: softmax gives back $p$ only to within $10^{-16}$. On the sliders the nearest is
+# $(0, -0.75, -1.75)$, or any shift of it by a multiple of 0.25: both divergences 0.0007 bits. Both first
+# fall because $q_c = 1/3$ starts above $p_c = 0.1$; they are smallest at $x_c = -1.5$, where
+# $q = (0.45, 0.45, 0.10)$. With c squeezed out, $D(p\|q)$ keeps growing: $p$
 # still produces c one time in ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 9.7$ bits at
 # $-6$, and every further unit down adds $0.1 \log_2 e \approx 0.14$ bits to $D(p\|q)$, without limit).
 # $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are: it levels off, 0.227
@@ -309,6 +311,15 @@ ceiling = float(ct.kl_divergence([0.5, 0.5, 0.0], target, base=2))  # q = (½, �
 assert round(divergences[(0.0, 0.0, -6.0)][1], 3) == 0.227 and round(ceiling, 3) == 0.237
 assert divergences[(0.0, 0.0, -6.0)][1] < divergences[(0.0, 0.0, -10.0)][1] < ceiling
 assert round(-np.log2(ct.softmax(np.array([0.0, 0.0, -6.0]))[2]), 1) == 9.7
+
+# %%
+x_c = np.arange(-6.0, 0.25, 0.25)  # the positions of c's slider, the other two logits at 0
+q_c = ct.softmax(np.stack([np.zeros_like(x_c), np.zeros_like(x_c), x_c], axis=1))
+along = np.stack([ct.kl_divergence(np.broadcast_to(target, q_c.shape), q_c, base=2),
+                  ct.kl_divergence(q_c, np.broadcast_to(target, q_c.shape), base=2)])
+assert x_c[np.argmin(along[0])] == x_c[np.argmin(along[1])] == -1.5, "both smallest at x_c = −1.5"
+assert np.round(along[:, x_c == -1.5].ravel(), 4).tolist() == [0.0735, 0.0764]
+assert np.round(q_c[x_c == -1.5].ravel(), 2).tolist() == [0.45, 0.45, 0.1]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond: forward vs reverse KL
