@@ -12,6 +12,9 @@ grid points (sum 1), and the model family is the normal N(μ, σ²) discretised 
 The fit is a deterministic grid search: every (μ, σ) of a coarse table over the whole grid, then rounds of
 a finer 5 × 5 table around the best so far. No random starts, no learning rate.
 
+Its figure is ``ce_teach.plotting.fitting`` (``draw_kl_fits``) and its slider ``ce_teach.widgets.fitting``
+(``kl_fits``): one name, ``fitting``, in all three layers.
+
     >>> import numpy as np, ce_teach as ct
     >>> grid = np.linspace(-8, 8, 400)
     >>> p = ct.fitting.mixture_on_grid(grid, means=[-3, 3], stds=[0.8, 0.8], weights=[0.4, 0.6])
