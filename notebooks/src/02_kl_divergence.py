@@ -279,9 +279,9 @@ widgets.kl_explorer(p=target, q_logits=(0.0, 0.0, 0.0), names=names)
 # rounding: softmax gives back $p$ only to within $10^{-16}$. On the sliders the nearest is
 # $(0, -0.75, -1.75)$, or any shift of it by a multiple of 0.25: both divergences 0.0007 bits. Both first
 # fall because $q_c = 1/3$ starts above $p_c = 0.1$; they are smallest at $x_c = -1.5$, where
-# $q = (0.45, 0.45, 0.10)$. With c squeezed out, $D(p\|q)$ keeps growing: $p$
-# still produces c one time in ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 9.7$ bits at
-# $-6$, and every further unit down adds $0.1 \log_2 e \approx 0.14$ bits to $D(p\|q)$, without limit).
+# $q = (0.45, 0.45, 0.10)$. With c squeezed out, $D(p\|q)$ keeps growing: $p$ still produces c one time in
+# ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 9.7$ bits at $-6$, and every further unit
+# down adds about $0.1 \log_2 e \approx 0.14$ bits to $D(p\|q)$, without limit).
 # $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are: it levels off, 0.227
 # bits at $-6$, never above 0.237 bits (its value for $q = (\tfrac12, \tfrac12, 0)$) however far you push.
 #
