@@ -1189,13 +1189,21 @@ pcase("plot pair ragged p", lambda: plotting.draw_pair(RAGGED, [0.5, 0.5]), err(
 pcase("plot pair value", lambda: plotting.draw_pair([0.5, 0.5], [0.5, 0.5]).update([0.5, 0.5]), Value([0.0, 0.0]))
 pcase("plot binary_entropy p bool", lambda: plotting.draw_binary_entropy(True), err("p"))
 pcase("plot binary_entropy p nan", lambda: plotting.draw_binary_entropy(nan), err("p", "[0, 1]"))
-pcase("plot binary_entropy p np.float32", lambda: plotting.draw_binary_entropy(np.float32(0.5)).update(0.5), Value(1.0))
+pcase(
+    "plot binary_entropy p np.float32",
+    lambda: plotting.draw_binary_entropy(np.float32(0.5)).update(p=0.5)["H"].item(),
+    Value(1.0),
+)
 pcase("plot surprise ymax 0", lambda: plotting.draw_surprise(0.5, ymax=0.0), err("ymax", "0.0"))
-pcase("plot surprise q np.int64", lambda: plotting.draw_surprise(np.int64(1)).update(np.int64(1)), Value(0.0))
+pcase(
+    "plot surprise q np.int64",
+    lambda: plotting.draw_surprise(np.int64(1)).update(q=np.int64(1))["loss"].item(),
+    Value(0.0),
+)
 pcase("plot cross_entropy_vs_q ymax -1", lambda: plotting.draw_cross_entropy_vs_q(0.5, ymax=-1), err("ymax", "-1"))
 pcase(
     "plot surprise_log qmin np.float32",
-    lambda: plotting.draw_surprise_log(0.5, qmin=np.float32(1e-8)).update(0.5),
+    lambda: plotting.draw_surprise_log(0.5, qmin=np.float32(1e-8)).state_at()["loss"].item(),
     Value(math.log(2)),
 )
 pcase("plot gradients_vs_logit limit 0", lambda: plotting.draw_gradients_vs_logit(limit=0), err("limit", "0"))
@@ -1249,9 +1257,15 @@ wcase(
     err("logits", "masked"),
 )
 wcase(
-    "widget softmax_entropy readout matches clamped slider",
-    lambda: (lambda b: (b.x0.value, "0.667" in b.readout.value))(widgets.softmax_entropy((50.0, 0.0, 0.0), limit=10)),
-    Holds(lambda r: r == (10.0, False), "slider 10, readout for x0 = 10"),
+    "widget softmax_entropy logit beyond the slider",
+    lambda: widgets.softmax_entropy((50.0, 0.0, 0.0)),
+    err("logits[0]", "50.0", "position", "0.25"),
+)
+wcase("widget softmax_entropy limit 10", lambda: widgets.softmax_entropy(limit=10), err("limit", "10", "6"))
+wcase(
+    "widget softmax_entropy logit off the grid",
+    lambda: widgets.softmax_entropy((1.1, 0.0, 0.0)),
+    err("logits[0]", "1.1", "steps of 0.25"),
 )
 wcase("widget kl_explorer ragged p", lambda: widgets.kl_explorer(p=RAGGED), err("p", "rows of different lengths"))
 wcase(
@@ -1433,13 +1447,13 @@ def _history():
 
 
 pcase(
-    "plot kl_fits masked p",
-    lambda: plotting.draw_kl_fits(G400, ma(_fits()[0], mask=G400 > 7), *_fits()[1:]),
-    err("p", "masked"),
+    "plot kl_fits masked grid",
+    lambda: plotting.draw_kl_fits(3.0, grid=ma(G400, mask=G400 > 7)),
+    err("grid", "masked"),
 )
 pcase(
     "plot kl_fits ragged grid",
-    lambda: plotting.draw_kl_fits(RAGGED, *_fits()),
+    lambda: plotting.draw_kl_fits(3.0, grid=RAGGED),
     err("grid", "rows of different lengths"),
 )
 pcase(
@@ -1513,7 +1527,8 @@ pcase(
 pcase(
     "plot code_tree names", lambda: plotting.draw_code_tree(["0", "1"], names=["a"]), err("names", "codeword", "got 1")
 )
-wcase("widget true_class_loss_log q str", lambda: widgets.true_class_loss_log("0.5"), err("q"))
+wcase("widget true_class_loss_log log10_q str", lambda: widgets.true_class_loss_log("-0.5"), err("log10_q"))
+wcase("widget true_class_loss_log q = 0.7", lambda: widgets.true_class_loss_log(0.7), err("log10_q", "[−16, 0]"))
 wcase("widget kl_fits separation bool", lambda: widgets.kl_fits(True), err("separation"))
 wcase("widget kl_fits max_separation str", lambda: widgets.kl_fits(max_separation="8"), err("max_separation"))
 

@@ -34,11 +34,39 @@ def test_surprise_on_a_log_axis_is_a_straight_line_without_a_ceiling():
     slopes = np.diff(loss) / np.diff(np.log(q))
     np.testing.assert_allclose(slopes, -1.0, rtol=1e-9)  # straight on a log axis
     assert plot.ax.get_ylim()[1] > -np.log(1e-16)  # the whole line is visible: no cap at 8 nats
-    assert plot.update(0.0) == np.inf and len(plot.marker.get_data()[0]) == 0
-    assert plot.update(1.0) == 0.0
+    assert isinstance(plot, plotting.SurpriseLogPlot) and plot.values == {"log10_q": np.log10(0.7)}
+    assert plot.update(log10_q=-np.inf)["loss"].item() == np.inf, "q = 0: an infinite loss"
+    assert np.isnan(plot.marker.get_xdata()).all(), "q = 0 has no place on a log axis: the marker hides"
+    state = plot.update(log10_q=0.0)
+    assert state["loss"].item() == 0.0 and not np.signbit(state["loss"]).any()
+    assert plot.marker.get_data() == ([1.0], [0.0])
+    assert plot.readout_text() == "q = 1: loss = −log q = <b>0.0000</b> nats = <b>0.0000</b> bits"
+    plot.update(log10_q=-16.0)
+    assert plot.marker.get_xdata()[0] == 1e-16, "the left end of the slider is on the axis"
+    assert plot.readout_text() == (
+        f"q = 1e−16: loss = −log q = <b>{-np.log(1e-16):.4f}</b> nats = <b>{-np.log2(1e-16):.4f}</b> bits"
+    )
     with pytest.raises(ValueError):
         plotting.draw_surprise_log(qmin=0.5)
+    with pytest.raises(ValueError, match="log10_q must be at most 0"):
+        plot.update(log10_q=0.5)
+    with pytest.raises(ValueError, match=r"q must be a probability in \[0, 1\]"):
+        plotting.draw_surprise_log(1.5)
     plt.close("all")
+
+
+def test_surprise_log_state_on_the_slider_equals_the_scalar_loss_bit_for_bit():
+    plot = plotting.draw_surprise_log(0.5, base=None)
+    exponents = np.round(np.arange(-16.0, 0.005, 0.01), 2)
+    state = plot.state(log10_q=exponents[:, None])
+    for k in range(0, exponents.size, 37):
+        # numpy's power, one value at a time (Python's float ** differs from it in the last bit at some exponents)
+        q = (10.0 ** np.array([exponents[k]]))[0]
+        assert state["q"][k, 0] == q and state["marker.x"][k, 0] == q
+        assert state["loss"][k, 0] == -np.log(q) + 0.0 and state["bits"][k, 0] == -np.log(q) / np.log(2) + 0.0
+        one = plot.state_at(log10_q=exponents[k])
+        assert all(np.array_equal(one[key], state[key][k]) for key in state), exponents[k]
+    assert np.isfinite(state["marker.x"]).all(), "every position of the slider is on the axis"
 
 
 def test_bigram_counts_heat_map_leaves_unseen_pairs_white():

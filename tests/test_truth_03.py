@@ -42,7 +42,7 @@ def test_no_forward_references_in_the_main_path():
 
 
 def test_the_surprise_curve_uses_a_log_axis_and_its_answer_is_hidden():
-    assert "plotting.draw_surprise_log(" in MAIN and "plotting.draw_surprise(" not in SOURCE
+    assert "widgets.true_class_loss_log(" in MAIN and "plotting.draw_surprise(" not in SOURCE
     cells = json.loads((ROOT / "notebooks" / "03_cross_entropy.ipynb").read_text())["cells"]
     prompt = next(i for i, c in enumerate(cells) if "What is it at $q = 0.25$" in "".join(c["source"]))
     reveal = next(i for i in range(prompt + 1, len(cells)) if "".join(cells[i]["source"]).startswith("<details>"))

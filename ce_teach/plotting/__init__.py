@@ -18,21 +18,25 @@ from .calibration import (
 )
 from .choosing import NCEObjectivePlot, SampledBiasPlot, draw_nce_objective, draw_sampled_bias
 from .coding import BlockRatePlot, CodeTreePlot, draw_block_rates, draw_code_tree
+from .fitting import KLFitsPlot, PointwiseKLPlot, draw_kl_fits, draw_pointwise_kl
 from .information import (
     BinaryEntropyPlot,
     CrossEntropyCurve,
     DistributionBars,
+    KLPairPlot,
     PairBars,
+    SoftmaxEntropyPlot,
     SurpriseLogPlot,
     SurprisePlot,
     draw_binary_entropy,
     draw_cross_entropy_vs_q,
     draw_distribution,
+    draw_kl_pair,
     draw_pair,
+    draw_softmax_entropy,
     draw_surprise,
     draw_surprise_log,
 )
-from .kl import KLFitsPlot, PointwiseKLPlot, draw_kl_fits, draw_pointwise_kl
 from .mse import (
     GradientRacePlot,
     RaceCurves,
@@ -70,6 +74,10 @@ __all__ = [
     "PairBars",
     "SurprisePlot",
     "draw_binary_entropy",
+    "SoftmaxEntropyPlot",
+    "draw_softmax_entropy",
+    "KLPairPlot",
+    "draw_kl_pair",
     "draw_distribution",
     "draw_pair",
     "draw_surprise",

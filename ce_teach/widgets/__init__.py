@@ -8,12 +8,12 @@ arguments. ``w.set(p=0.9)`` moves a control from Python; ``w.values``, ``w.state
 ``w.readout_text()`` are what the browser shows.
 """
 
-from . import calibration, information, kl, mse, sigmoid, softmax
+from . import calibration, fitting, information, mse, sigmoid, softmax
 from ._live import LiveWidget, live_figure
 from ._widget import LiveFigure, live
 from .calibration import calibration_explorer
+from .fitting import kl_fits
 from .information import coin_entropy, kl_explorer, softmax_entropy, true_class_loss, true_class_loss_log
-from .kl import kl_fits
 from .mse import gradients_vs_logit, training_race
 from .sigmoid import bce_explorer
 from .softmax import softmax_explorer, temperature_explorer
@@ -31,5 +31,5 @@ __all__ = [
 
 # Every shortcut on the tables (each works with no arguments; tests/test_live.py sweeps them all).
 # Each module lists its own in SHORTCUTS.
-_MODULES = (information, kl, sigmoid, softmax, mse, calibration)
+_MODULES = (information, fitting, sigmoid, softmax, mse, calibration)
 SHORTCUTS = tuple(name for module in _MODULES for name in getattr(module, "SHORTCUTS", ()))

@@ -49,14 +49,14 @@
 #   python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/jupyter lab notebooks/
 #   ```
 #
-# Then run the notebook from the top (*Run → Run All Cells*). Every notebook starts with the same setup cell:
+# Then run the notebook from the top (*Run → Run All Cells*). Every notebook starts with a setup cell like
+# this one (the later ones also import `matplotlib.pyplot as plt` and `ce_teach.plotting` for their figures):
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 
 import ce_teach as ct
-from ce_teach import plotting, widgets
+from ce_teach import widgets
 
 rng = np.random.default_rng(0)
 
@@ -68,7 +68,7 @@ rng = np.random.default_rng(0)
 # %%
 import importlib.util
 
-needed = ["numpy", "matplotlib", "ipywidgets", "ipympl", "ce_teach"]
+needed = ["numpy", "matplotlib", "ipywidgets", "ipympl", "anywidget", "ce_teach"]
 missing = [name for name in needed if importlib.util.find_spec(name) is None]
 assert not missing, f"not installed: {missing}; run  pip install -r requirements.txt"
 assert float(ct.entropy([0.5, 0.5], base=2)) == 1.0, "ce_teach is installed but computes the wrong entropy"
@@ -130,15 +130,16 @@ print("ok")
 # ## How the sliders work
 #
 # A slider changes a number and the figure under it redraws in place: drag the handle, or click it and
-# press the arrow keys. Every slider comes with a **static figure** drawn by an ordinary cell and stored
-# in the notebook (what GitHub and the static site show), and a **live figure** that needs a running
-# Python kernel (JupyterLab or Binder): run its cell to get it. Both are drawn by the same function from
-# `ce_teach.plotting`.
+# press the arrow keys. A slider's cell is stored with its figure at the sliders' starting values, a
+# picture (what GitHub shows); run the cell to get the **live figure**. Running it computes, in Python, what
+# the figure shows at every position of every slider, so a move is only a look-up in the browser. The
+# numbers under the sliders (the **readout**) are `ce_teach`'s values at that position, and the figure is
+# drawn by a class from `ce_teach.plotting`.
 #
-# Before each slider there is a question. Answer it *before* you look: the static figure is **collapsed**
-# (in JupyterLab it shows as `<Figure size …> •••`: click that to open it; on the static site, click "Show the
-# output"), the answer is folded away under "Answer", and the cells that check it come after. A prediction
-# that turns out wrong is where the learning happens.
+# Before each slider there is a question. Answer it *before* you look: the figure is **collapsed**
+# (in JupyterLab it shows as `<live figure: …> •••`: click that to open it; on the static site, click "Show
+# the output"), the answer is folded away under "Answer", and the cells that check it come after. A
+# prediction that turns out wrong is where the learning happens.
 #
 # Try it. A model's raw scores for three outcomes a, b, c are **logits** $x$: any real numbers, higher
 # meaning more likely. The **softmax** $S(x)_i = e^{x_i} / \sum_j e^{x_j}$ turns them into probabilities
@@ -148,18 +149,14 @@ print("ok")
 # above or below ½? If you set all three logits equal, what are the probabilities?
 
 # %% jupyter={"outputs_hidden": true}
-demo = plotting.draw_distribution(ct.softmax([1.0, 0.0, -1.0]), names=("a", "b", "c"), title="softmax(x)")
-plt.show()
-
-# %%
 widgets.softmax_entropy(logits=(1.0, 0.0, -1.0))
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
 # Outcome a, with the largest logit: $e^1 / (e^1 + e^0 + e^{-1}) \approx 0.665$, above ½. Equal logits give
-# equal probabilities, $1/3$ each, whatever the common value. The title shows the distribution's entropy,
-# the subject of [01 · Entropy](01_entropy.ipynb).
+# equal probabilities, $1/3$ each, whatever the common value. The readout also shows the distribution's
+# entropy $H(q)$, the subject of [01 · Entropy](01_entropy.ipynb).
 #
 # </details>
 
@@ -258,13 +255,14 @@ print(ct.package_map())
 # </details>
 
 # %% [markdown]
-# **Exercise 2.** You open a notebook on GitHub and a slider cell shows nothing. Is the notebook broken?
+# **Exercise 2.** You open a notebook on GitHub and a slider cell shows a figure but no sliders. Is the
+# notebook broken?
 #
 # <details><summary>Answer</summary>
 #
-# No. GitHub shows stored outputs and has no Python kernel; live figures need one. The static figure near
-# the slider cell is the same plot, stored in the notebook. Open the notebook on Binder (the link at the
-# top) to move the slider.
+# No. GitHub shows stored outputs and has no Python kernel. The figure stored in the slider cell is the
+# plot at the sliders' starting values; the sliders appear when the cell runs. Open the notebook on Binder
+# (the link at the top), run the cell, and move them.
 #
 # </details>
 
@@ -300,7 +298,8 @@ print(ct.package_map())
 # - Read the notebooks in order; each one starts with objectives, has a main path of about 25 minutes, and
 #   ends with a self-check (and sometimes a Going deeper part you may skip).
 # - Predict before you look: answers are collapsed or folded until you open them.
-# - Static figures are for reading anywhere; sliders need a kernel (JupyterLab or Binder).
+# - A slider cell stores its figure at the starting values, for reading anywhere; run the cell (JupyterLab
+#   or Binder) to move the sliders.
 # - A check cell prints `label | exact | close | max diff` and stops the notebook if a formula is wrong;
 #   a checker from `ct.checks` says "not attempted yet", ✗ with a hint, or ✓.
 # - Targets first: $H(p, q)$, $D_{KL}(p\|q)$, and `ct.cross_entropy(p, q)`.

@@ -372,16 +372,13 @@ assert 0.45 < ct.entropy([0.9, 0.1], base=2) < 0.5, "H(0.9) is just under ½ bit
 # A classifier (a model that sorts an input into one of several classes) does not output probabilities
 # directly but **logits** $x$, any real numbers, which the
 # softmax $S(x)_i = e^{x_i} / \sum_j e^{x_j}$ turns into a distribution ([05](05_softmax_ce.ipynb) takes it
-# apart). Below, three logit sliders drive a distribution over a, b, c; the title shows its entropy.
+# apart). Below, three logit sliders (steps of 0.25, from −6 to 6) drive a distribution over a, b, c; the
+# readout under them shows the probabilities and their entropy.
 #
 # **Predict first:** with all three logits equal, what is $H$ in bits? If you drag one logit far above the
 # other two, where does $H$ go? If you add the same amount to all three logits, what changes?
 
 # %% jupyter={"outputs_hidden": true}
-bars = plotting.draw_distribution(ct.softmax([2.0, 0.0, 0.0]), names=("a", "b", "c"), title="softmax(x)")
-plt.show()
-
-# %%
 widgets.softmax_entropy(logits=(2.0, 0.0, 0.0))
 
 # %% [markdown]
@@ -389,8 +386,9 @@ widgets.softmax_entropy(logits=(2.0, 0.0, 0.0))
 #
 # Equal logits give the uniform distribution, so $H = \log_2 3 \approx 1.585$ bits, the largest possible over
 # three outcomes. Dragging one logit far above the others makes that outcome nearly certain, and $H$ falls
-# towards 0 (logits (10, 0, 0) give 0.0014 bits). Adding the same amount to every logit changes nothing: it
-# multiplies every $e^{x_i}$ by the same factor, which the division by $\sum_j e^{x_j}$ cancels.
+# towards 0: logits (6, −6, −6), as far apart as the sliders go, give 0.0002 bits. Adding the same amount to
+# every logit changes nothing: it multiplies every $e^{x_i}$ by the same factor, which the division by
+# $\sum_j e^{x_j}$ cancels.
 #
 # </details>
 
@@ -398,9 +396,9 @@ widgets.softmax_entropy(logits=(2.0, 0.0, 0.0))
 x = np.array([2.0, 0.0, 0.0])
 ct.checks.compare("equal logits: H = log2 3", ct.entropy(ct.softmax(np.zeros(3)), base=2), np.log2(3))
 ct.checks.compare("adding 5 to every logit leaves H", ct.entropy(ct.softmax(x + 5.0)), ct.entropy(ct.softmax(x)))
-h_far = float(ct.entropy(ct.softmax([10.0, 0.0, 0.0]), base=2))
-print(f"logits (2, 0, 0) → H = {float(ct.entropy(ct.softmax(x), base=2)):.4f} bits;  (10, 0, 0) → H = {h_far:.4f} bits")
-assert round(h_far, 4) == 0.0014
+h_far = float(ct.entropy(ct.softmax([6.0, -6.0, -6.0]), base=2))
+print(f"logits (2, 0, 0) → H = {float(ct.entropy(ct.softmax(x), base=2)):.4f} bits;  (6, −6, −6) → H = {h_far:.4f} bits")
+assert round(h_far, 4) == 0.0002
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check yourself

@@ -258,42 +258,68 @@ ct.checks.compare("same in bits", ct.cross_entropy(*pairs, base=2) - ct.entropy(
 #
 # The target is $p = (0.6, 0.3, 0.1)$ over outcomes a, b, c. The model $q = S(x)$ is the softmax of three
 # logits you control (logits and softmax as in [01](01_entropy.ipynb): any real numbers, turned into
-# probabilities by $S(x)_i = e^{x_i} / \sum_j e^{x_j}$); the title shows $D(p\|q)$ and $D(q\|p)$ in bits.
+# probabilities by $S(x)_i = e^{x_i} / \sum_j e^{x_j}$). The sliders move in steps of 0.25 from −6 to 6; the
+# readout shows $D(p\|q)$ and $D(q\|p)$ in bits.
 #
 # **Predict first:** which logits make both divergences 0? Starting from equal logits, push the logit of c
-# down to −10: which of the two divergences grows large, and which stays small? Why?
-
-# %% jupyter={"outputs_hidden": true}
-names = ("a", "b", "c")
-target = np.array([0.6, 0.3, 0.1])
-pair = plotting.draw_pair(target, ct.softmax(np.zeros(3)), names=names)  # equal logits: q uniform
-plt.show()
+# down, step by step, as far as its slider goes (−6). Both divergences first fall, then rise: why? Once c is
+# squeezed out, which of the two keeps growing, and which levels off? Why?
 
 # %%
+names = ("a", "b", "c")
+target = np.array([0.6, 0.3, 0.1])
+
+# %% jupyter={"outputs_hidden": true}
 widgets.kl_explorer(p=target, q_logits=(0.0, 0.0, 0.0), names=names)
 
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
 # With $x = \ln p$ (or $\ln p$ plus any constant) the model is the target and both divergences vanish, up to
-# rounding: softmax gives back $p$ only to within $10^{-16}$. With c squeezed out, $D(p\|q)$ is large: $p$
-# still produces c one time in ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 15$ bits).
-# $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are.
+# rounding: softmax gives back $p$ only to within $10^{-16}$. On the sliders the nearest is
+# $(0, -0.75, -1.75)$, or any shift of it by a multiple of 0.25: both divergences 0.0007 bits. Both first
+# fall because $q_c = 1/3$ starts above $p_c = 0.1$; they are smallest at $x_c = -1.5$, where
+# $q = (0.45, 0.45, 0.10)$. With c squeezed out, $D(p\|q)$ keeps growing: $p$ still produces c one time in
+# ten, and $q$ has almost no code for it ($\log_2(1/q_c) \approx 9.7$ bits at $-6$, and every further unit
+# down adds about $0.1 \log_2 e \approx 0.14$ bits to $D(p\|q)$, without limit).
+# $D(q\|p)$ only asks whether $q$'s own outcomes are likely under $p$, and a and b are: it levels off, 0.227
+# bits at $-6$, never above 0.237 bits (its value for $q = (\tfrac12, \tfrac12, 0)$) however far you push.
 #
 # </details>
 
 # %%
 matched = ct.softmax(np.log(target))  # logits x = ln p give q = p (softmax undoes the log, up to rounding)
-squeezed = ct.softmax(np.array([0.0, 0.0, -10.0]))
 tiny = [ct.kl_divergence(target, matched, base=2), ct.kl_divergence(matched, target, base=2)]
-print(f"logits ln p:        q = {np.array2string(matched, precision=4)}:  |D(p‖q)| and |D(q‖p)| "
+print(f"logits ln p:         q = {np.array2string(matched, precision=4)}:  |D(p‖q)| and |D(q‖p)| "
       f"{'< 1e-15' if max(map(abs, tiny)) < 1e-15 else '≥ 1e-15'} bits")
-print(f"logits (0, 0, −10): q = {np.array2string(squeezed, precision=4)}:  "
-      f"D(p‖q) = {float(ct.kl_divergence(target, squeezed, base=2)):.4f} bits,  "
-      f"D(q‖p) = {float(ct.kl_divergence(squeezed, target, base=2)):.4f} bits")
+divergences = {}
+for logits in [(0.0, -0.75, -1.75), (1.25, 0.5, -0.5), (0.0, 0.0, -6.0), (0.0, 0.0, -10.0)]:
+    q = ct.softmax(np.array(logits))
+    divergences[logits] = [float(ct.kl_divergence(target, q, base=2)), float(ct.kl_divergence(q, target, base=2))]
+    print(f"logits {str(logits):<18} q = {np.array2string(q, precision=4)}:  D(p‖q) = {divergences[logits][0]:.4f} bits,"
+          f"  D(q‖p) = {divergences[logits][1]:.4f} bits")
+
+# %%
 ct.checks.compare("softmax(ln p) = p", matched, target, rtol=1e-15)
 assert max(map(abs, tiny)) < 1e-15
-assert ct.kl_divergence(target, squeezed) > 4 * ct.kl_divergence(squeezed, target)
+assert np.round(divergences[(0.0, -0.75, -1.75)], 4).tolist() == [0.0007, 0.0007]
+assert np.round(divergences[(1.25, 0.5, -0.5)], 4).tolist() == [0.0007, 0.0007]
+forward_gain, reverse_gain = np.subtract(divergences[(0.0, 0.0, -10.0)], divergences[(0.0, 0.0, -6.0)])
+assert forward_gain > 0.5 and abs(reverse_gain) < 0.02, "from −6 to −10 D(p‖q) keeps growing, D(q‖p) levels off"
+assert round(forward_gain / 4, 2) == 0.14, "each unit down adds 0.1·log2(e) ≈ 0.14 bits to D(p‖q)"
+ceiling = float(ct.kl_divergence([0.5, 0.5, 0.0], target, base=2))  # q = (½, ½, 0): c squeezed out entirely
+assert round(divergences[(0.0, 0.0, -6.0)][1], 3) == 0.227 and round(ceiling, 3) == 0.237
+assert divergences[(0.0, 0.0, -6.0)][1] < divergences[(0.0, 0.0, -10.0)][1] < ceiling
+assert round(-np.log2(ct.softmax(np.array([0.0, 0.0, -6.0]))[2]), 1) == 9.7
+
+# %%
+x_c = np.arange(-6.0, 0.25, 0.25)  # the positions of c's slider, the other two logits at 0
+q_c = ct.softmax(np.stack([np.zeros_like(x_c), np.zeros_like(x_c), x_c], axis=1))
+along = np.stack([ct.kl_divergence(np.broadcast_to(target, q_c.shape), q_c, base=2),
+                  ct.kl_divergence(q_c, np.broadcast_to(target, q_c.shape), base=2)])
+assert x_c[np.argmin(along[0])] == x_c[np.argmin(along[1])] == -1.5, "both smallest at x_c = −1.5"
+assert np.round(along[:, x_c == -1.5].ravel(), 4).tolist() == [0.0735, 0.0764]
+assert np.round(q_c[x_c == -1.5].ravel(), 2).tolist() == [0.45, 0.45, 0.1]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond: forward vs reverse KL
@@ -325,7 +351,7 @@ for fit in (fit_forward, fit_reverse):
     print(f"{fit.direction:>7} fit: μ = {fit.mean:.4f}, sd = {fit.std:.4f}, minimised divergence {fit.divergence:.4f} nats")
 
 # %%
-fits = plotting.draw_kl_fits(grid, two_bumps, fit_forward, fit_reverse)
+fits = plotting.draw_kl_fits(separation=6.0)  # bumps at ±3, 6 apart; it fits both normals again, as above
 plt.show()
 
 # %% [markdown]
@@ -376,18 +402,14 @@ print(f"largest forward term of the reverse fit at t = {grid[np.argmax(forward_t
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Slider: pull the bumps apart
 #
-# The slider sets the distance between the two bumps (weights 0.4 and 0.6, sd 0.8 each); both fits are
-# recomputed at every move. It starts with the bumps 3 apart.
+# The slider sets the distance between the two bumps (weights 0.4 and 0.6, sd 0.8 each), from 0 to 8 in
+# steps of 0.1; both fits were computed for every position when the cell ran, and the readout gives their
+# $\mu$, sd and divergence. It starts with the bumps 3 apart.
 #
 # **Predict first:** at separation 0 the target is a single bump: what are the two fits? As you pull the
 # bumps apart, which fit changes smoothly and which one jumps, and roughly where?
 
 # %% jupyter={"outputs_hidden": true}
-closer = ct.fitting.mixture_on_grid(grid, [-1.5, 1.5], [0.8, 0.8], [0.4, 0.6])
-fits_closer = plotting.draw_kl_fits(grid, closer, fitter.fit(closer, "forward"), fitter.fit(closer, "reverse"))
-plt.show()
-
-# %%
 widgets.kl_fits(separation=3.0)
 
 # %% jupyter={"outputs_hidden": true}

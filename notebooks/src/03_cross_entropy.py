@@ -117,18 +117,15 @@ ct.checks.compare("lowest H(p, q) on the grid vs H(p)", ce_values.min(), floor, 
 # - **unbounded:** with a one-hot target (1 on the true class, 0 elsewhere) only the true class counts, and
 #   $-\log q_\text{true} \to \infty$ as $q_\text{true} \to 0$. A confident wrong answer costs without limit.
 #
-# The slider moves $q$, the probability the model gives the true class, on a logarithmic axis (each step to the left
-# divides $q$ by 10).
+# The slider moves $q$, the probability the model gives the true class, on a logarithmic axis: it sets $\log_{10} q$,
+# from −16 to 0 in steps of 0.01, so moving it 1 to the left divides $q$ by 10. It starts at −0.30, $q = 0.501$; the
+# readout gives the loss in nats and in bits.
 #
 # **Predict first:** at $q = 0.5$ the loss is $\ln 2 \approx 0.69$ nats. What is it at $q = 0.25$? At $q = 0.01$, and
 # at $q = 0$? Which costs more: dropping $q$ from 1 to 0.5, or from 0.02 to 0.01?
 
-# %%
-widgets.true_class_loss_log(q=0.7)
-
 # %% jupyter={"outputs_hidden": true}
-surprise = plotting.draw_surprise_log(0.7)  # the slider's starting state
-plt.show()
+widgets.true_class_loss_log(log10_q=-0.3)
 
 # %% jupyter={"outputs_hidden": true}
 qs = [1, 0.5, 0.25, 0.02, 0.01, 1e-16, 0]
