@@ -2,7 +2,7 @@
 
 ``package_map()`` lists every public module of ``ce_teach`` (and the three subpackages the notebooks use
 as a platform: ``plotting``, ``widgets``, ``checks``) with the first line of its docstring, read from the
-source, so the map cannot go out of date. It never imports ipywidgets or ipympl.
+source, so the map cannot go out of date. It never imports ipywidgets or anywidget.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def package_map(*, width: int = 100) -> str:
     Formula: for each module ``m`` not starting with ``_``: ``ct.m  <first line of its docstring>``;
     maths modules first, then the notebooks' platform (plotting, widgets, checks).
     Shapes: returns one string, one line per module, each shortened to ``width`` characters (at least 40) at a word.
-    Stability: reads the modules' source files, so it imports nothing heavy (no ipywidgets, no ipympl).
+    Stability: reads the modules' source files, so it imports nothing heavy (no ipywidgets, no anywidget).
 
     >>> print(package_map().splitlines()[0])  # doctest: +ELLIPSIS
     ct.activations ...

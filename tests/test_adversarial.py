@@ -1138,7 +1138,7 @@ case("coding huffman one symbol", lambda: coding.huffman_code([1.0]), Holds(lamb
 
 
 # --- 11. plotting and widgets: names, masked/ragged/NaN arrays, bools, degenerate limits, numpy scalars -----
-# A figure that is made is closed at once (``closing``); a widget is built as in a notebook (ipympl canvas).
+# A figure that is made is closed at once (``closing``); a widget is built as in a notebook.
 
 from ce_teach import bughunt, calibration, datasets, plotting, sampled_bias, widgets  # noqa: E402
 

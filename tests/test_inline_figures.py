@@ -1,8 +1,8 @@
 """A static figure stays an inline PNG after a live figure has been made, in a real kernel.
 
-Importing ipympl switches matplotlib's backend; ce_teach/widgets/_canvas.py switches it back. If the
-inline backend's hook that sends figures after each cell is lost on the way, every later ``plt.show()``
-is stored as the text ``<Figure ...>`` only, and readers on GitHub and the static site see no figure.
+A live figure draws on its own ``Figure`` (no pyplot, no backend switch). If making one ever lost the
+inline backend's hook that sends figures after each cell (as importing ipympl once did), every later
+``plt.show()`` would be stored as the text ``<Figure ...>`` only, and readers on GitHub would see no figure.
 """
 
 from nbclient import NotebookClient

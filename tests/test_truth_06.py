@@ -101,7 +101,6 @@ def test_06_has_a_transfer_exercise_checked_by_its_checker():
 
 
 def test_every_static_figure_is_stored_as_a_png():
-    """A static figure shown after a live widget loses its PNG if ipympl was imported before the first inline
-    figure (the cell then stores only '<Figure ...>'): the notebook shows a static figure before any widget."""
+    """Every static figure is stored as a PNG, also those after a live figure (tests/test_inline_figures.py)."""
     cells = [c for c in NOTEBOOK.cells if c.cell_type == "code" and "plt.show()" in c.source]
     assert cells and all(any("image/png" in o.get("data", {}) for o in c.outputs) for c in cells)

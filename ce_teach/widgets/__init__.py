@@ -9,7 +9,6 @@ arguments. ``w.set(p=0.9)`` moves a control from Python; ``w.values``, ``w.state
 """
 
 from . import calibration, fitting, information, mse, sigmoid, softmax
-from ._live import LiveWidget, live_figure
 from ._widget import LiveFigure, live
 from .calibration import calibration_explorer
 from .fitting import kl_fits
@@ -19,7 +18,7 @@ from .sigmoid import bce_explorer
 from .softmax import softmax_explorer, temperature_explorer
 
 __all__ = [
-    "LiveFigure", "live", "LiveWidget", "live_figure", "coin_entropy", "softmax_entropy", "kl_explorer",
+    "LiveFigure", "live", "coin_entropy", "softmax_entropy", "kl_explorer",
     "true_class_loss", "true_class_loss_log",  # 03
     "kl_fits",  # 02
     "gradients_vs_logit", "training_race",  # 06

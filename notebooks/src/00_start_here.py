@@ -68,7 +68,7 @@ rng = np.random.default_rng(0)
 # %%
 import importlib.util
 
-needed = ["numpy", "matplotlib", "ipywidgets", "ipympl", "anywidget", "ce_teach"]
+needed = ["numpy", "matplotlib", "ipywidgets", "anywidget", "ce_teach"]
 missing = [name for name in needed if importlib.util.find_spec(name) is None]
 assert not missing, f"not installed: {missing}; run  pip install -r requirements.txt"
 assert float(ct.entropy([0.5, 0.5], base=2)) == 1.0, "ce_teach is installed but computes the wrong entropy"
