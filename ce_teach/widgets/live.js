@@ -146,6 +146,16 @@ function drawBars(ctx, ax, artist, heights, bottoms, s) {
 
 let counter = 0;  // unique ids in a page that shows several live figures
 
+// The keys a control moves with are the control's own: JupyterLab's notebook shortcuts (ArrowRight,
+// ArrowDown: select the next cell) listen on the document while the event bubbles, so they stop here.
+// Every other key (Shift+Enter, Escape) still reaches JupyterLab.
+const MOVE_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+function keepKeys(element) {
+  element.addEventListener("keydown", (event) => {
+    if (MOVE_KEYS.has(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey) event.stopPropagation();
+  });
+}
+
 function control(spec, index, onMove) {
   const id = `ce-live-${++counter}`;
   const box = document.createElement("div");
@@ -161,6 +171,7 @@ function control(spec, index, onMove) {
     const shown = document.createElement("output");
     shown.htmlFor = id;
     input.addEventListener("input", () => onMove(Number(input.value)));
+    keepKeys(input);
     box.append(label, input, shown);
     set = (i) => {
       if (Number(input.value) !== i) input.value = i;
@@ -176,6 +187,7 @@ function control(spec, index, onMove) {
     const group = document.createElement("span");
     group.setAttribute("role", "radiogroup");
     group.setAttribute("aria-labelledby", title.id);
+    keepKeys(group);
     const radios = spec.texts.map((text, i) => {
       const option = document.createElement("label");
       const radio = Object.assign(document.createElement("input"), { type: "radio", name: id, value: i });
