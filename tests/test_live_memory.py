@@ -32,12 +32,22 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS in /proc/<pid>/status")
 
 
-def execute(client, code: str, cell_id: str | None = None, expressions: dict | None = None,
-            timeout: float = 120) -> dict:
+def execute(
+    client, code: str, cell_id: str | None = None, expressions: dict | None = None, timeout: float = 120
+) -> dict:
     """Run ``code`` as JupyterLab's cell ``cell_id`` would; return the execute_reply's content."""
-    message = client.session.msg("execute_request", {
-        "code": code, "silent": False, "store_history": True, "user_expressions": expressions or {}, "allow_stdin": False,
-        "stop_on_error": True}, metadata={"cellId": cell_id} if cell_id else {})
+    message = client.session.msg(
+        "execute_request",
+        {
+            "code": code,
+            "silent": False,
+            "store_history": True,
+            "user_expressions": expressions or {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        },
+        metadata={"cellId": cell_id} if cell_id else {},
+    )
     client.shell_channel.send(message)
     deadline = time.monotonic() + timeout
     while True:

@@ -3,11 +3,11 @@
 A figure is a cell whose source starts with ``widgets.`` (``build_notebooks.is_widget_cell``). Its notebook
 is run once in JupyterLab (``lab.serve_lab``, every cell; its outputs expanded), and then each of its
 figures is moved: every control to both ends and to random positions, and by the keyboard (a range:
-Home, End, ArrowRight, ArrowLeft, PageUp, PageDown; choices: a click, then the arrow keys in the radio group). After every
-move the browser must show the new position, and the figure's canvas pixels and the readout must change
-wherever the figure's tables (``el.ceLive.current()``, checked against ce_teach in test_live_browser.py)
-say the moving artists or the readout changed; every control must change the figure or the readout. No
-console error, no unexpected error output, nothing in the kernel's log.
+Home, End, ArrowRight, ArrowLeft, PageUp, PageDown; choices: a click, then the arrow keys in the radio
+group). After every move the browser must show the new position, and the figure's canvas pixels and
+the readout must change wherever the figure's tables (``el.ceLive.current()``, checked against ce_teach
+in test_live_browser.py) say the moving artists or the readout changed; every control must change the
+figure or the readout. No console error, no unexpected error output, nothing in the kernel's log.
 
 A figure still drawn by the old ipywidgets machinery (its shortcut not in ``ce_teach.widgets.SHORTCUTS``)
 is skipped with that reason: it is not on the tables yet.
@@ -39,8 +39,11 @@ def figures() -> list:
             if not is_widget_cell(cell):
                 continue
             shortcut = re.match(r"\s*widgets\.(\w+)", cell.source).group(1)
-            marks = [] if shortcut in widgets.SHORTCUTS else [
-                pytest.mark.skip(reason=f"{shortcut} is not on the tables yet (old ipywidgets widget)")]
+            marks = (
+                []
+                if shortcut in widgets.SHORTCUTS
+                else [pytest.mark.skip(reason=f"{shortcut} is not on the tables yet (old ipywidgets widget)")]
+            )
             params.append(pytest.param(name, i, id=f"{name.removesuffix('.ipynb')}-cell{i}-{shortcut}", marks=marks))
     return params
 
@@ -75,15 +78,18 @@ class Notebooks:
         self.errors = []
         page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
         # offline, external images (the Binder badge) cannot resolve their host: not an error of ours
-        page.on("console", lambda m: m.type == "error" and "ERR_NAME_NOT_RESOLVED" not in m.text
-                and self.errors.append(m.text))
+        page.on(
+            "console",
+            lambda m: m.type == "error" and "ERR_NAME_NOT_RESOLVED" not in m.text and self.errors.append(m.text),
+        )
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.name, self.page = name, page
         open_and_run(page, self.server, name)
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:show-all-cell-outputs')")
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert errors.count() == expected_errors(name), "unexpected error output:\n" + "\n---\n".join(
-            errors.nth(i).inner_text()[:800] for i in range(errors.count()))
+            errors.nth(i).inner_text()[:800] for i in range(errors.count())
+        )
         return page
 
     def close(self):
@@ -110,9 +116,12 @@ def snapshot(figure) -> dict:
 
 def check_move(before: dict, after: dict, what: str) -> tuple[bool, bool]:
     """The page followed the tables: pixels changed where the parts did, the readout where the fields did."""
-    parts_moved = any(not np.array_equal(np.array(before["parts"][k], dtype=float),
-                                         np.array(after["parts"][k], dtype=float), equal_nan=True)
-                      for k in before["parts"])
+    parts_moved = any(
+        not np.array_equal(
+            np.array(before["parts"][k], dtype=float), np.array(after["parts"][k], dtype=float), equal_nan=True
+        )
+        for k in before["parts"]
+    )
     fields_moved = before["fields"] != after["fields"]
     if parts_moved:
         assert after["pixels"] != before["pixels"], f"{what}: the moving artists moved but the canvas did not change"
@@ -127,7 +136,9 @@ def test_every_live_figure_moves_in_jupyterlab(notebooks, name, cell):
     cell_box = page.locator(".jp-Notebook .jp-Cell").nth(cell)
     cell_box.scroll_into_view_if_needed()
     figure = cell_box.locator(".ce-live")
-    wait_until(lambda: figure.count() == 1 and figure.evaluate("el => !!el.ceLive"), 30, f"the live figure of cell {cell}")
+    wait_until(
+        lambda: figure.count() == 1 and figure.evaluate("el => !!el.ceLive"), 30, f"the live figure of cell {cell}"
+    )
     figure.scroll_into_view_if_needed()
     controls = figure.locator(".ce-live-control")
     start = snapshot(figure)["index"]
@@ -150,22 +161,35 @@ def test_every_live_figure_moves_in_jupyterlab(notebooks, name, cell):
             last = int(slider.get_attribute("max"))
             slider.focus()
             page_step = max(1, round(last / 10))  # Chromium: PageUp moves a range by a tenth of it
-            for key, expected in [("End", last), ("Home", 0), ("ArrowRight", 1), ("ArrowLeft", 0),
-                                  ("PageUp", page_step), ("PageDown", 0)]:
+            for key, expected in [
+                ("End", last),
+                ("Home", 0),
+                ("ArrowRight", 1),
+                ("ArrowLeft", 0),
+                ("PageUp", page_step),
+                ("PageDown", 0),
+            ]:
                 move(lambda key=key: page.keyboard.press(key), expected, key)
             for _ in range(RANDOM_MOVES):
                 i = int(rng.integers(last + 1))
                 current = snapshot(figure)["index"][k]
                 if i == current:
                     continue
-                move(lambda i=i: slider.evaluate("(s, i) => { s.value = i; s.dispatchEvent(new Event('input')); }", i),
-                     i, f"the slider set to {i}")
+                move(
+                    lambda i=i, slider=slider: slider.evaluate(
+                        "(s, i) => { s.value = i; s.dispatchEvent(new Event('input')); }", i
+                    ),
+                    i,
+                    f"the slider set to {i}",
+                )
         else:
             radios = box.locator("input[type=radio]")
             n = radios.count()
             current = snapshot(figure)["index"][k]
-            move(lambda: radios.nth((current + 1) % n).click(), (current + 1) % n, "a click on the next choice")
-            for step in range(n):
+            nxt = (current + 1) % n
+            radio = radios.nth(nxt)
+            move(radio.click, nxt, "a click on the next choice")
+            for _ in range(n):
                 now = snapshot(figure)["index"][k]
                 move(lambda: page.keyboard.press("ArrowRight"), (now + 1) % n, "ArrowRight in the radio group")
         assert changed[0] or changed[1], f"cell {cell}: control {k} changes neither the figure nor the readout"

@@ -69,20 +69,31 @@ class StylesPlot(LivePlot):
         right.set_yscale("log")
         right.set_ylim(1e-3, 10)
         self.figure = left.figure
-        self.moving = {"solid": solid, "dashed": dashed, "dotted": dotted, "level": level, "bars": bars,
-                       **{f"m{k}": line for k, line in enumerate(markers.values())}}
+        self.moving = {
+            "solid": solid,
+            "dashed": dashed,
+            "dotted": dotted,
+            "level": level,
+            "bars": bars,
+            **{f"m{k}": line for k, line in enumerate(markers.values())},
+        }
         self.update()
 
     def state(self, t, kind):
         shift = {"a": 0.0, "b": 0.1}[kind]
         x = np.linspace(0, 1, 9)[None, :]
         state = {
-            "solid.x": x, "solid.y": t * x + shift,
-            "dashed.x": x, "dashed.y": 1 - t * x,
-            "dotted.x": stack_last(t, t), "dotted.y": np.array([[-0.2, 1.2]]),  # clipped by the axes
-            "level.x": np.array([[0.05, 0.95]]), "level.y": stack_last(t, t) * 0.8 + 0.05,
+            "solid.x": x,
+            "solid.y": t * x + shift,
+            "dashed.x": x,
+            "dashed.y": 1 - t * x,
+            "dotted.x": stack_last(t, t),
+            "dotted.y": np.array([[-0.2, 1.2]]),  # clipped by the axes
+            "level.x": np.array([[0.05, 0.95]]),
+            "level.y": stack_last(t, t) * 0.8 + 0.05,
             "bars.height": stack_last(10.0 ** (-3 * t), 10.0 ** (t - 1), 0.5 + 0 * t),
-            "t": t, "shift": np.array([[shift]]),
+            "t": t,
+            "shift": np.array([[shift]]),
         }
         for k in range(5):
             state[f"m{k}.x"] = np.array([[0.1 + 0.2 * k]]) + 0 * t
@@ -167,8 +178,12 @@ def screenshot(page, size: tuple[int, int]) -> np.ndarray:
     images at whole CSS pixels, so the box at a fractional position is drawn up to one pixel lower)."""
     box = page.locator(FIGURE).bounding_box()
     x0, y0 = math.floor(box["x"]) - 1, math.floor(box["y"]) - 1
-    clip = {"x": x0, "y": y0, "width": math.ceil(box["x"] + box["width"]) + 1 - x0,
-            "height": math.ceil(box["y"] + box["height"]) + 1 - y0}
+    clip = {
+        "x": x0,
+        "y": y0,
+        "width": math.ceil(box["x"] + box["width"]) + 1 - x0,
+        "height": math.ceil(box["y"] + box["height"]) + 1 - y0,
+    }
     raw = page.screenshot(clip=clip)
     return np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"), dtype=np.int16)
 
@@ -239,8 +254,9 @@ def test_the_browser_draws_the_picture_matplotlib_draws(page_of, name, tmp_path)
         if bad.sum() > MAX_PIXELS:
             path = tmp_path / f"{name}-{n}-difference.png"
             summary = difference_image(part, reference, bad, path)
-            failures.append(f"at {values}: {summary} (more than {MAX_PIXELS}); browser | matplotlib | "
-                            f"difference: {path}")
+            failures.append(
+                f"at {values}: {summary} (more than {MAX_PIXELS}); browser | matplotlib | difference: {path}"
+            )
     assert not failures, f"{name}: the browser's frame is not matplotlib's:\n" + "\n".join(failures)
     assert not page.errors, page.errors
 
@@ -291,8 +307,9 @@ def test_the_browser_shows_exactly_what_ce_teach_computes(page_of, name):
         text = widget.plot.readout_text(state)
         literals = widget.spec["literals"]
         assert literals[0] + "".join(f + lit for f, lit in zip(shown["fields"], literals[1:], strict=True)) == text
-        as_html = page.evaluate("(t) => { const d = document.createElement('div'); d.innerHTML = t; "
-                                "return d.innerHTML; }", text)
+        as_html = page.evaluate(
+            "(t) => { const d = document.createElement('div'); d.innerHTML = t; return d.innerHTML; }", text
+        )
         assert shown["html"] == as_html, (name, values, shown["html"], text)
     assert not page.errors, page.errors
 
@@ -316,16 +333,25 @@ def test_every_control_moves_with_the_keyboard(page_of, name):
     for k, control in enumerate(widget.controls):
         last = len(control.values) - 1
 
-        def at() -> int:
+        def at(k=k) -> int:
             return page.evaluate("() => document.querySelector('.ce-live').ceLive.current().index")[k]
 
         if control.kind == "range":
             slider = boxes.nth(k).locator("input[type=range]")
             slider.focus()
             page_step = max(1, round(last / 10))  # Chromium's PageUp/PageDown on a range: a tenth of it
-            for key, expected in [("Home", 0), ("ArrowRight", 1), ("ArrowUp", 2), ("ArrowLeft", 1),
-                                  ("ArrowDown", 0), ("PageUp", min(page_step, last)), ("PageDown", 0),
-                                  ("End", last), ("ArrowRight", last), ("Home", 0)]:
+            for key, expected in [
+                ("Home", 0),
+                ("ArrowRight", 1),
+                ("ArrowUp", 2),
+                ("ArrowLeft", 1),
+                ("ArrowDown", 0),
+                ("PageUp", min(page_step, last)),
+                ("PageDown", 0),
+                ("End", last),
+                ("ArrowRight", last),
+                ("Home", 0),
+            ]:
                 before = (at(), figure_pixels(page), readout(page))
                 page.keyboard.press(key)
                 assert at() == expected, f"{name}: {key} on {control.name} went to {at()}, not {expected}"
