@@ -197,3 +197,32 @@ def test_every_live_figure_moves_in_jupyterlab(notebooks, name, cell):
     log = kernel_log(page)
     assert not log, f"the kernel logged outside the cells: {log}"
     assert not notebooks.errors, "browser console errors:\n" + "\n".join(notebooks.errors[:10])
+
+
+def test_rerunning_a_live_figure_cell_in_jupyterlab_does_not_grow_the_kernel(notebooks):
+    """The memory check of tests/test_live_memory.py, in JupyterLab itself (which names the running cell in
+    the execute_request's metadata): 50 re-runs of a live figure's cell grow the kernel by at most 20 MB."""
+    import psutil
+
+    ported = [p.values for p in figures() if not p.marks]
+    assert ported, "no live figure on the tables in any notebook"
+    name, cell = ported[0]
+    page = notebooks.open(name)
+    kernel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id")
+    # the kernel's process: its command line names its connection file, kernel-<id>.json
+    (kernel,) = [p for p in psutil.Process().children(recursive=True) if kernel_id in " ".join(p.cmdline())]
+
+    def rerun(times: int) -> float:
+        for _ in range(times):
+            page.evaluate(
+                """(cell) => { const app = window.jupyterapp, panel = app.shell.currentWidget;
+                               panel.content.activeCellIndex = cell;
+                               return app.commands.execute('notebook:run-cell'); }""",
+                cell,
+            )
+            wait_until(lambda: kernel_idle(page), 60, "the cell to run")
+        return kernel.memory_info().rss / 2**20
+
+    before = rerun(5)  # warm-up
+    after = rerun(50)
+    assert after - before <= 20, f"{name} cell {cell}: 50 runs grew the kernel from {before:.1f} to {after:.1f} MB"
