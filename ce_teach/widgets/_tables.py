@@ -241,6 +241,34 @@ def _threshold(value) -> float | None:
     return None if value is None else min(float(value), 1e300)
 
 
+def _marker_corners(line: Line2D, shape: MarkerStyle, dpi: float) -> list[list[float]] | None:
+    """The corners of a polygon marker as Agg draws it at ``dpi``: device pixels (y down) from the pixel the
+    marker's point rounds to, computed with the same float operations as Agg's ``draw_markers`` (the marker's
+    matrix scaled by its size, flipped, applied as ``x·sx + y·shx + tx``, then snapped or moved by half a
+    pixel). A corner that lands exactly half-way between two pixels rounds the way Agg rounds it only if it is
+    computed this way: rotating a triangle by 180° leaves 1e-16 errors that decide it."""
+    if line.get_marker() not in ("s", "D", "^", "v"):
+        return None
+    width = line.get_markersize() * dpi / 72.0  # RendererAgg.points_to_pixels
+    (sx, shx, tx), (shy, sy, ty), _ = shape.get_transform().scale(width).get_matrix()
+    shy, sy, ty = -shy, -sy, -ty  # marker_trans *= scaling(1, -1)
+    path = shape.get_path()
+    codes = path.codes if path.codes is not None else np.full(len(path.vertices), 2)
+    points = [(float(x), float(y)) for (x, y), code in zip(path.vertices, codes, strict=True) if code != 79]
+    threshold = shape.get_snap_threshold()
+    corners = [(x * sx + y * shx + tx, x * shy + y * sy + ty) for x, y in points]
+    if threshold is None:
+        closed = [*corners, corners[0]]
+        snap = all(abs(a[0] - b[0]) < 1e-4 or abs(a[1] - b[1]) < 1e-4 for a, b in zip(closed, closed[1:]))
+    else:
+        snap = width >= threshold
+    if not snap:  # marker_trans *= translation(0.5, 0.5), then the same product
+        return [[x * sx + y * shx + (tx + 0.5), x * shy + y * sy + (ty + 0.5)] for x, y in points]
+    edge = line.get_markeredgewidth() * dpi / 72.0
+    offset = 0.5 if math.floor(edge + 0.5) % 2 == 1 else 0.0
+    return [[math.floor(x + 0.5) + offset, math.floor(y + 0.5) + offset] for x, y in corners]
+
+
 def _line_style(line: Line2D, points_to_px: float) -> dict:
     style = line.get_linestyle()
     if style not in ("-", "--", ":", "None"):
@@ -268,6 +296,9 @@ def _line_style(line: Line2D, points_to_px: float) -> dict:
         "snap": line.get_snap(),  # None: Agg snaps the line if it is rectilinear
         # a marker at least this many pixels wide is snapped to the pixel grid (None: if rectilinear)
         "markersnap": _threshold(shape.get_snap_threshold()),
+        # at the still image's scale, the marker's corners exactly as Agg computes them (other scales: live.js)
+        "corners": _marker_corners(line, shape, 72.0 * points_to_px * STILL_SCALE),
+        "cornerscale": STILL_SCALE,
         "markercap": _CAPS[shape.get_capstyle()],
         "markerjoin": _JOINS[shape.get_joinstyle()],
         "x": [float(v) for v in np.asarray(line.get_xdata(), dtype=float)],

@@ -48,11 +48,16 @@ const POLYGONS = {
 // As Agg's draw_markers: the marker's own path is snapped (when the marker is at least `threshold` pixels
 // wide, or, with no threshold, when it is rectilinear) or else moved by half a pixel, and each marker is
 // placed at its point rounded to a whole pixel.
-function marker(ctx, kind, x, y, size, edge, threshold) {
+function marker(ctx, kind, x, y, size, edge, threshold, exact) {
   const r = size / 2, cx = round(x), cy = round(y);
   ctx.beginPath();
   if (kind === "o") {  // a curve: never snapped
     ctx.arc(cx + 0.5, cy + 0.5, r, 0, 2 * Math.PI);
+    return;
+  }
+  if (exact) {  // at the still image's scale: the corners Agg computes, sent by Python
+    exact.forEach(([u, v], i) => (i ? ctx.lineTo(cx + u, cy + v) : ctx.moveTo(cx + u, cy + v)));
+    ctx.closePath();
     return;
   }
   let corners = POLYGONS[kind](r);
@@ -114,7 +119,8 @@ function drawLine(ctx, ax, artist, xs, ys, s) {
     ctx.miterLimit = Math.max(1, edge);  // Agg's miter limit for markers is the edge width in pixels
     for (const p of points) {
       if (p === null) continue;
-      marker(ctx, artist.marker, p[0], p[1], artist.size * s, edge, artist.markersnap);
+      const exact = artist.corners && s === artist.cornerscale ? artist.corners : null;
+      marker(ctx, artist.marker, p[0], p[1], artist.size * s, edge, artist.markersnap, exact);
       if (artist.face[3] > 0) ctx.fill();
       if (edge > 0 && artist.edge[3] > 0) ctx.stroke();
     }
