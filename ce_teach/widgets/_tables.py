@@ -259,7 +259,7 @@ def _marker_corners(line: Line2D, shape: MarkerStyle, dpi: float) -> list[list[f
     corners = [(x * sx + y * shx + tx, x * shy + y * sy + ty) for x, y in points]
     if threshold is None:
         closed = [*corners, corners[0]]
-        snap = all(abs(a[0] - b[0]) < 1e-4 or abs(a[1] - b[1]) < 1e-4 for a, b in zip(closed, closed[1:]))
+        snap = all(abs(a[0] - b[0]) < 1e-4 or abs(a[1] - b[1]) < 1e-4 for a, b in zip(closed, closed[1:], strict=False))
     else:
         snap = width >= threshold
     if not snap:  # marker_trans *= translation(0.5, 0.5), then the same product

@@ -274,8 +274,8 @@ def _nothing_over(figure: dict) -> dict:
 @pytest.mark.parametrize(("fault", "p"), [(_bigger_marker, 0.5), (_nothing_over, 0.0)])
 def test_the_comparison_fails_a_visible_fault(page_of, fault, p):
     """The tolerance is tight enough to see a fault: coin_entropy's marker one device pixel wider (half a
-    pixel on each side) than matplotlib's, or the still layer over the canvas (the spines, which cover the marker at p = 0)
-    left out."""
+    pixel on each side) than matplotlib's, or the still layer over the canvas (the spines, which cover the
+    marker at p = 0) left out."""
     widget = widgets.coin_entropy(p)
     reference = matplotlib_frame(widget, widget.values)
     part, bad = compare(screenshot(page_of(widget), reference.shape[:2]), reference)
