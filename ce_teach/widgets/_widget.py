@@ -159,8 +159,8 @@ def live(plot: LivePlot, **controls) -> LiveFigure:
     A ``(low, high, step)`` tuple is a slider, a list is a set of buttons (values, or (text, value) pairs).
     The plot's current values are the start; each must be a position of its control.
 
-    >>> from ce_teach.plotting import BinaryEntropy
-    >>> widget = live(BinaryEntropy(p=0.5), p=(0.0, 1.0, 0.01))
+    >>> from ce_teach.plotting import BinaryEntropyPlot
+    >>> widget = live(BinaryEntropyPlot(p=0.5), p=(0.0, 1.0, 0.01))
     >>> widget.set(p=0.11); widget.readout_text()
     'H(p) = <b>0.4999</b> bits'
     """
