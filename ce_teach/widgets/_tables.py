@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 
 from ..plotting._live import LivePlot
 from ..plotting.readout import format_value, readout_fields
@@ -184,13 +185,27 @@ def build_tables(plot: LivePlot, controls: list[Control]) -> tuple[dict, bytes]:
     return {"parts": parts, "literals": literals, "fields": readout}, packer.bytes()
 
 
-def _transform(scale: str, pixels: np.ndarray, lo: float, hi: float) -> dict:
-    """A data → pixel map along one axis: pixel = a · f(value) + b, with f the identity or log10."""
+def _transform(axis, pixels: np.ndarray, lo: float, hi: float) -> dict:
+    """A data → pixel map along one axis: pixel = a · f(value) + b, with f the identity or log10.
+
+    On a log axis, matplotlib's own transform says what a value ≤ 0 becomes: a finite stand-in (its default,
+    nonpositive="clip": far outside the axes, so a bar from 0 reaches past the bottom) or nan (not drawn).
+    """
+    scale = axis.get_scale()
     if scale not in ("linear", "log"):
         raise ValueError(f"a live figure's axes must be linear or log, not {scale!r}")
     f = np.log10 if scale == "log" else float
     a = (pixels[1] - pixels[0]) / (f(hi) - f(lo))
-    return {"scale": scale, "a": float(a), "b": float(pixels[0] - a * f(lo))}
+    out = {"scale": scale, "a": float(a), "b": float(pixels[0] - a * f(lo))}
+    if scale == "log":
+        transform = axis.get_transform()
+        base = float(transform.base)
+        if base != 10:
+            raise ValueError(f"a live figure's log axes must be base 10, not {base:g}")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zero = float(transform.transform_non_affine(np.array([0.0]))[0])
+        out["nonpositive"] = zero if math.isfinite(zero) else None
+    return out
 
 
 def _axes_geometry(ax, height: float) -> dict:
@@ -200,8 +215,8 @@ def _axes_geometry(ax, height: float) -> dict:
     box = ax.bbox
     return {
         "box": [box.x0, height - box.y1, box.width, box.height],
-        "x": _transform(ax.get_xscale(), corners[:, 0], x0, x1),
-        "y": _transform(ax.get_yscale(), height - corners[:, 1], y0, y1),
+        "x": _transform(ax.xaxis, corners[:, 0], x0, x1),
+        "y": _transform(ax.yaxis, height - corners[:, 1], y0, y1),
     }
 
 
@@ -222,6 +237,39 @@ def _dashes(style: str, width: float, points_to_px: float) -> list[float]:
     return [d * scale * points_to_px for d in pattern]
 
 
+def _threshold(value) -> float | None:
+    """A marker's snap threshold in pixels, for JSON: None stays None, ∞ (never snapped) becomes 1e300."""
+    return None if value is None else min(float(value), 1e300)
+
+
+def _marker_corners(line: Line2D, shape: MarkerStyle, dpi: float) -> list[list[float]] | None:
+    """The corners of a polygon marker as Agg draws it at ``dpi``: device pixels (y down) from the pixel the
+    marker's point rounds to, computed with the same float operations as Agg's ``draw_markers`` (the marker's
+    matrix scaled by its size, flipped, applied as ``x·sx + y·shx + tx``, then snapped or moved by half a
+    pixel). A corner that lands exactly half-way between two pixels rounds the way Agg rounds it only if it is
+    computed this way: rotating a triangle by 180° leaves 1e-16 errors that decide it."""
+    if line.get_marker() not in ("s", "D", "^", "v"):
+        return None
+    width = line.get_markersize() * dpi / 72.0  # RendererAgg.points_to_pixels
+    (sx, shx, tx), (shy, sy, ty), _ = shape.get_transform().scale(width).get_matrix()
+    shy, sy, ty = -shy, -sy, -ty  # marker_trans *= scaling(1, -1)
+    path = shape.get_path()
+    codes = path.codes if path.codes is not None else np.full(len(path.vertices), 2)
+    points = [(float(x), float(y)) for (x, y), code in zip(path.vertices, codes, strict=True) if code != 79]
+    threshold = shape.get_snap_threshold()
+    corners = [(x * sx + y * shx + tx, x * shy + y * sy + ty) for x, y in points]
+    if threshold is None:
+        closed = [*corners, corners[0]]
+        snap = all(abs(a[0] - b[0]) < 1e-4 or abs(a[1] - b[1]) < 1e-4 for a, b in zip(closed, closed[1:], strict=False))
+    else:
+        snap = width >= threshold
+    if not snap:  # marker_trans *= translation(0.5, 0.5), then the same product
+        return [[x * sx + y * shx + (tx + 0.5), x * shy + y * sy + (ty + 0.5)] for x, y in points]
+    edge = line.get_markeredgewidth() * dpi / 72.0
+    offset = 0.5 if math.floor(edge + 0.5) % 2 == 1 else 0.0
+    return [[math.floor(x + 0.5) + offset, math.floor(y + 0.5) + offset] for x, y in corners]
+
+
 def _line_style(line: Line2D, points_to_px: float) -> dict:
     style = line.get_linestyle()
     if style not in ("-", "--", ":", "None"):
@@ -229,6 +277,9 @@ def _line_style(line: Line2D, points_to_px: float) -> dict:
     marker = line.get_marker()
     if marker not in ("o", "None", "", None, "v", "^", "s", "D"):
         raise ValueError(f"a moving line's marker must be one of o v ^ s D, not {marker!r}")
+    if line.get_fillstyle() != "full":
+        raise ValueError(f"a moving line's markers must be filled in full, not {line.get_fillstyle()!r}")
+    shape = MarkerStyle(marker)  # the marker's own cap and join (a circle: round; a square: miter), as Line2D uses
     return {
         "kind": "line",
         "colour": _colour(line.get_color()),
@@ -243,6 +294,14 @@ def _line_style(line: Line2D, points_to_px: float) -> dict:
         "face": _colour(line.get_markerfacecolor()),
         "edge": _colour(line.get_markeredgecolor()),
         "edgewidth": line.get_markeredgewidth() * points_to_px,
+        "snap": line.get_snap(),  # None: Agg snaps the line if it is rectilinear
+        # a marker at least this many pixels wide is snapped to the pixel grid (None: if rectilinear)
+        "markersnap": _threshold(shape.get_snap_threshold()),
+        # at the still image's scale, the marker's corners exactly as Agg computes them (other scales: live.js)
+        "corners": _marker_corners(line, shape, 72.0 * points_to_px * STILL_SCALE),
+        "cornerscale": STILL_SCALE,
+        "markercap": _CAPS[shape.get_capstyle()],
+        "markerjoin": _JOINS[shape.get_joinstyle()],
         "x": _finite_or_none(line.get_xdata()),
         "y": _finite_or_none(line.get_ydata()),
     }
@@ -259,7 +318,7 @@ def _bars_style(bars: BarContainer, points_to_px: float) -> dict:
         "kind": "bars",
         "colour": _colour(first.get_facecolor()),
         "edge": _colour(first.get_edgecolor()),
-        "edgewidth": first.get_linewidth() * points_to_px,
+        "edgewidth": first.get_linewidth() * points_to_px if first.get_edgecolor()[3] > 0 else 0.0,
         "x": [float(p.get_x()) for p in bars.patches],
         "width": [float(p.get_width()) for p in bars.patches],
         "bottom": [float(p.get_y()) for p in bars.patches],
@@ -267,11 +326,51 @@ def _bars_style(bars: BarContainer, points_to_px: float) -> dict:
     }
 
 
+def _parts(artist) -> list:
+    """The artists matplotlib draws for one moving artist: a line, or each bar of a BarContainer."""
+    return [artist] if isinstance(artist, Line2D) else list(artist.patches)
+
+
+def _layers(plot: LivePlot) -> tuple[dict[str, int], list[list]]:
+    """Which canvas each moving artist is drawn on, and the still artists drawn over each canvas.
+
+    matplotlib draws an axes' children in order of zorder (ties in the order they were added), so a still
+    artist can cover a moving one (a spine over a marker at the axes' edge). The browser keeps that order
+    with layers: still image 0, canvas 0, still image 1, canvas 1, … where still image k > 0 holds the
+    still artists drawn after the moving artists of canvas k − 1 and before those of canvas k.
+    """
+    owner = {id(part): name for name, artist in plot.moving.items() for part in _parts(artist)}
+    raw, over = {}, {}  # moving name → how many moving artists come before it; still layer → its artists
+    for ax in plot.figure.axes:
+        children = sorted((c for c in ax.get_children() if c is not ax.patch), key=lambda c: c.get_zorder())
+        before = 0
+        for child in children:
+            name = owner.get(id(child))
+            if name is None:
+                if before and child.get_visible():
+                    over.setdefault(before, []).append(child)
+            elif name not in raw:
+                raw[name] = before
+                before += 1
+    cuts = sorted(over)  # the still layers that are not empty: each starts a new canvas
+    canvas = {name: sum(cut <= k for cut in cuts) for name, k in raw.items()}
+    return canvas, [over[cut] for cut in cuts]
+
+
+def _render(figure, scale: float, transparent: bool = False) -> bytes:
+    with BytesIO() as png:
+        figure.savefig(png, format="png", dpi=figure.dpi * scale, transparent=transparent)
+        return png.getvalue()
+
+
 def describe_figure(plot: LivePlot) -> tuple[dict, bytes]:
-    """The still picture (PNG, moving artists hidden) and how to draw the moving artists over it.
+    """The still picture (PNGs, moving artists hidden) and how to draw the moving artists over it.
 
     The layout is computed once and then frozen, so the still image at ``STILL_SCALE`` times the figure's
-    pixels and the transforms at its own pixels describe the same positions.
+    pixels and the transforms at its own pixels describe the same positions. The bytes are the still
+    images one after the other (``figure["stills"]`` gives each one's offset and length): the first is
+    everything drawn below the moving artists, each further one (transparent) the still artists that
+    matplotlib draws over the moving artists of the canvas before it (see ``_layers``).
     """
     figure = plot.figure
     figure.draw_without_rendering()
@@ -279,24 +378,47 @@ def describe_figure(plot: LivePlot) -> tuple[dict, bytes]:
     width, height = figure.bbox.width, figure.bbox.height
     points_to_px = figure.dpi / 72.0
     axes = list(figure.axes)
+    canvas, over = _layers(plot)
     artists = []
     for name, artist in plot.moving.items():
         ax = artist.axes if isinstance(artist, Line2D) else artist.patches[0].axes
         style = _line_style(artist, points_to_px) if isinstance(artist, Line2D) else _bars_style(artist, points_to_px)
         zorder = artist.get_zorder() if isinstance(artist, Line2D) else artist.patches[0].get_zorder()
-        artists.append({"name": name, "axes": axes.index(ax), "zorder": zorder, **style})
-    artists.sort(key=lambda a: a["zorder"])
-    hidden = [a for artist in plot.moving.values() for a in ([artist] if isinstance(artist, Line2D) else artist)]
-    for artist in hidden:
-        artist.set_visible(False)
-    with BytesIO() as png:
-        figure.savefig(png, format="png", dpi=figure.dpi * STILL_SCALE)
-        still = png.getvalue()
-    for artist in hidden:
-        artist.set_visible(True)
+        artists.append({"name": name, "axes": axes.index(ax), "zorder": zorder, "layer": canvas[name], **style})
+    artists.sort(key=lambda a: (a["layer"], a["zorder"]))
+    hidden = [part for artist in plot.moving.values() for part in _parts(artist)]
+    above = [a for layer in over for a in layer]
+    visible = {id(a): a.get_visible() for a in [*hidden, *above]}
+    try:
+        for artist in [*hidden, *above]:
+            artist.set_visible(False)
+        stills = [_render(figure, STILL_SCALE)]
+        if over:
+            # each layer above: only its own artists, on a transparent figure
+            others = [c for c in figure.get_children() if c is not figure.patch]
+            others += [c for ax in axes for c in ax.get_children() if c is not ax.patch]
+            mine = {id(a) for a in above} | {id(a) for a in hidden} | {id(ax) for ax in axes}
+            rest = [c for c in others if id(c) not in mine and c.get_visible()]
+            for artist in rest:
+                artist.set_visible(False)
+            try:
+                for layer in over:
+                    for artist in layer:
+                        artist.set_visible(True)
+                    stills.append(_render(figure, STILL_SCALE, transparent=True))
+                    for artist in layer:
+                        artist.set_visible(False)
+            finally:
+                for artist in rest:
+                    artist.set_visible(True)
+    finally:
+        for artist in [*hidden, *above]:
+            artist.set_visible(visible[id(artist)])
+    offsets = np.cumsum([0] + [len(png) for png in stills]).tolist()
     geometry = {
         "size": [width, height],
+        "stills": [[offsets[k], len(png)] for k, png in enumerate(stills)],
         "axes": [_axes_geometry(ax, height) for ax in axes],
         "artists": artists,
     }
-    return geometry, still
+    return geometry, b"".join(stills)

@@ -9,6 +9,9 @@ The kernel hears of every move (``index``), so ``widget.values`` and ``widget.re
 from __future__ import annotations
 
 import base64
+import ctypes
+import gc
+import sys
 from io import BytesIO
 from pathlib import Path
 
@@ -131,9 +134,25 @@ def _replace_in_cell(widget: LiveFigure) -> None:
     if not cell:
         return
     old = _BY_CELL.get(cell)
+    _BY_CELL[cell] = widget
     if old is not None and old is not widget:
         old.close()
-    _BY_CELL[cell] = widget
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Free the closed figure now (matplotlib's figures are reference cycles) and hand the freed pages back.
+
+    glibc keeps the freed buffers of a figure (its tables, the still images' pixels) in its arenas, so
+    without this a kernel's resident memory grows by about 3 MB per re-run of a widget cell although
+    nothing is alive (measured: tests/test_live_memory.py); ``malloc_trim`` returns them to the system.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+            pass
 
 
 def live(plot: LivePlot, **controls) -> LiveFigure:

@@ -23,113 +23,195 @@ function rgba(c, alpha) {
 }
 
 function pixels(axis, value) {
-  return axis.a * (axis.scale === "log" ? Math.log10(value) : value) + axis.b;
+  if (axis.scale !== "log") return axis.a * value + axis.b;
+  // a value <= 0 on a log axis: what matplotlib's transform makes of it (nonpositive="clip": far outside)
+  const log = value > 0 ? Math.log10(value) : (axis.nonpositive ?? NaN);
+  return axis.a * log + axis.b;
 }
 
-function marker(ctx, kind, x, y, size) {
-  const r = size / 2;
+// Drawing happens in device pixels (CSS pixels × devicePixelRatio), where matplotlib's Agg renderer puts
+// things on the pixel grid: a rectilinear path (a bar, a square marker, a horizontal line) has its
+// vertices rounded to pixel edges, or to pixel centres when its stroke is an odd number of pixels wide; a
+// marker's centre is rounded to a pixel, and a curved marker (circle, triangle, diamond) sits in the middle
+// of that pixel. The same rounding here puts every edge where matplotlib puts it.
+const round = (v) => Math.floor(v + 0.5);
+const snapOffset = (width) => (round(width) % 2 === 1 ? 0.5 : 0);
+
+// The corners of matplotlib's polygon markers around (0, 0), in pixels, y down (r: half the marker's size).
+const POLYGONS = {
+  s: (r) => [[-r, -r], [r, -r], [r, r], [-r, r]],
+  D: (r) => [[0, -r * Math.SQRT2], [r * Math.SQRT2, 0], [0, r * Math.SQRT2], [-r * Math.SQRT2, 0]],  // a square turned 45°
+  "^": (r) => [[0, -r], [-r, r], [r, r]],
+  v: (r) => [[0, r], [r, -r], [-r, -r]],
+};
+
+// As Agg's draw_markers: the marker's own path is snapped (when the marker is at least `threshold` pixels
+// wide, or, with no threshold, when it is rectilinear) or else moved by half a pixel, and each marker is
+// placed at its point rounded to a whole pixel.
+function marker(ctx, kind, x, y, size, edge, threshold, exact) {
+  const r = size / 2, cx = round(x), cy = round(y);
   ctx.beginPath();
-  if (kind === "o") ctx.arc(x, y, r, 0, 2 * Math.PI);
-  else if (kind === "s") ctx.rect(x - r, y - r, size, size);
-  else if (kind === "D") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); }
-  else if (kind === "^") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + r); ctx.lineTo(x - r, y + r); }
-  else if (kind === "v") { ctx.moveTo(x, y + r); ctx.lineTo(x + r, y - r); ctx.lineTo(x - r, y - r); }
+  if (kind === "o") {  // a curve: never snapped
+    ctx.arc(cx + 0.5, cy + 0.5, r, 0, 2 * Math.PI);
+    return;
+  }
+  if (exact) {  // at the still image's scale: the corners Agg computes, sent by Python
+    exact.forEach(([u, v], i) => (i ? ctx.lineTo(cx + u, cy + v) : ctx.moveTo(cx + u, cy + v)));
+    ctx.closePath();
+    return;
+  }
+  let corners = POLYGONS[kind](r);
+  const snap = threshold === null ? rectilinear([corners.concat([corners[0]])]) : size >= threshold;
+  if (snap) {
+    const o = snapOffset(edge);
+    corners = corners.map(([u, v]) => [round(u) + o, round(v) + o]);
+  } else corners = corners.map(([u, v]) => [u + 0.5, v + 0.5]);
+  corners.forEach(([u, v], i) => (i ? ctx.lineTo(cx + u, cy + v) : ctx.moveTo(cx + u, cy + v)));
   ctx.closePath();
 }
 
-function drawLine(ctx, ax, artist, xs, ys) {
+function rectilinear(runs) {
+  let count = 0;
+  for (const run of runs) {
+    count += run.length;
+    for (let i = 1; i < run.length; i++) {
+      if (Math.abs(run[i][0] - run[i - 1][0]) >= 1e-4 && Math.abs(run[i][1] - run[i - 1][1]) >= 1e-4) return false;
+    }
+  }
+  return count > 0 && count <= 1024;
+}
+
+function drawLine(ctx, ax, artist, xs, ys, s) {
   const n = Math.max(xs.length, ys.length);
   const at = (data, i) => (data.length === 1 ? data[0] : data[i]);
   const points = [];
   for (let i = 0; i < n; i++) {
     const x = at(xs, i), y = at(ys, i);
-    points.push(Number.isFinite(x) && Number.isFinite(y) ? [pixels(ax.x, x), pixels(ax.y, y)] : null);
+    points.push(Number.isFinite(x) && Number.isFinite(y) ? [pixels(ax.x, x) * s, pixels(ax.y, y) * s] : null);
   }
-  if (artist.style !== "None" && artist.width > 0) {
+  const width = artist.width * s;
+  if (artist.style !== "None" && width > 0) {
+    const runs = [[]];
+    for (const p of points) {
+      if (p === null) { if (runs[runs.length - 1].length) runs.push([]); } else runs[runs.length - 1].push(p);
+    }
+    if (artist.snap === true || (artist.snap !== false && rectilinear(runs))) {
+      const o = snapOffset(width);
+      for (const run of runs) for (const p of run) { p[0] = round(p[0]) + o; p[1] = round(p[1]) + o; }
+    }
     ctx.strokeStyle = rgba(artist.colour, artist.alpha);
-    ctx.lineWidth = artist.width;
-    ctx.setLineDash(artist.dashes);
+    ctx.lineWidth = width;
+    ctx.setLineDash(artist.dashes.map((d) => d * s));
     ctx.lineCap = artist.cap;
     ctx.lineJoin = artist.join;
     ctx.beginPath();
-    let pen = false;
-    for (const p of points) {
-      if (p === null) { pen = false; continue; }
-      if (pen) ctx.lineTo(p[0], p[1]); else ctx.moveTo(p[0], p[1]);
-      pen = true;
-    }
+    for (const run of runs) run.forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
     ctx.stroke();
     ctx.setLineDash([]);
   }
   if (artist.marker) {
+    const edge = artist.edgewidth * s;
+    ctx.fillStyle = rgba(artist.face, artist.alpha);
+    ctx.strokeStyle = rgba(artist.edge, artist.alpha);
+    ctx.lineWidth = edge;
+    ctx.lineCap = artist.markercap;
+    ctx.lineJoin = artist.markerjoin;
+    ctx.miterLimit = Math.max(1, edge);  // Agg's miter limit for markers is the edge width in pixels
     for (const p of points) {
       if (p === null) continue;
-      marker(ctx, artist.marker, p[0], p[1], artist.size);
-      ctx.fillStyle = rgba(artist.face, artist.alpha);
-      ctx.fill();
-      if (artist.edgewidth > 0) {
-        ctx.strokeStyle = rgba(artist.edge, artist.alpha);
-        ctx.lineWidth = artist.edgewidth;
-        ctx.stroke();
-      }
+      const exact = artist.corners && s === artist.cornerscale ? artist.corners : null;
+      marker(ctx, artist.marker, p[0], p[1], artist.size * s, edge, artist.markersnap, exact);
+      if (artist.face[3] > 0) ctx.fill();
+      if (edge > 0 && artist.edge[3] > 0) ctx.stroke();
     }
+    ctx.miterLimit = 10;
   }
 }
 
-function drawBars(ctx, ax, artist, heights, bottoms) {
+function drawBars(ctx, ax, artist, heights, bottoms, s) {
   const at = (data, i) => (data.length === 1 ? data[0] : data[i]);
+  const edge = artist.edge[3] > 0 ? artist.edgewidth * s : 0;
+  const o = snapOffset(edge);
   artist.x.forEach((x, i) => {
     const h = at(heights, i), b = at(bottoms, i);
     if (!Number.isFinite(h) || !Number.isFinite(b)) return;
-    const x0 = pixels(ax.x, x), x1 = pixels(ax.x, x + artist.width[i]);
-    const y0 = pixels(ax.y, b), y1 = pixels(ax.y, b + h);
+    const x0 = round(pixels(ax.x, x) * s) + o, x1 = round(pixels(ax.x, x + artist.width[i]) * s) + o;
+    const y0 = round(pixels(ax.y, b) * s) + o, y1 = round(pixels(ax.y, b + h) * s) + o;
     ctx.beginPath();
     ctx.rect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
     ctx.fillStyle = rgba(artist.colour, null);
     ctx.fill();
-    if (artist.edgewidth > 0 && artist.edge[3] > 0) {
+    if (edge > 0) {
       ctx.strokeStyle = rgba(artist.edge, null);
-      ctx.lineWidth = artist.edgewidth;
+      ctx.lineWidth = edge;
+      ctx.lineJoin = "miter";
       ctx.stroke();
     }
   });
 }
 
+let counter = 0;  // unique ids in a page that shows several live figures
+
+// The keys a control moves with are the control's own: JupyterLab's notebook shortcuts (ArrowRight,
+// ArrowDown: select the next cell) listen on the document while the event bubbles, so they stop here.
+// Every other key (Shift+Enter, Escape) still reaches JupyterLab.
+const MOVE_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+function keepKeys(element) {
+  element.addEventListener("keydown", (event) => {
+    if (MOVE_KEYS.has(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey) event.stopPropagation();
+  });
+}
+
 function control(spec, index, onMove) {
+  const id = `ce-live-${++counter}`;
   const box = document.createElement("div");
   box.className = "ce-live-control";
-  const label = document.createElement("label");
-  label.textContent = spec.label;
-  box.appendChild(label);
-  const shown = document.createElement("output");
   let set;
   if (spec.kind === "range") {
+    // a native range input: arrows, Home/End and PageUp/PageDown move it; its label names it
+    const label = document.createElement("label");
+    label.textContent = spec.label;
+    label.htmlFor = id;
     const input = document.createElement("input");
-    Object.assign(input, { type: "range", min: 0, max: spec.texts.length - 1, step: 1, value: index });
-    input.setAttribute("aria-label", spec.label);
-    input.setAttribute("aria-valuetext", spec.texts[index]);
+    Object.assign(input, { id, type: "range", min: 0, max: spec.texts.length - 1, step: 1, value: index });
+    const shown = document.createElement("output");
+    shown.htmlFor = id;
     input.addEventListener("input", () => onMove(Number(input.value)));
-    label.appendChild(input);
-    set = (i) => { input.value = i; input.setAttribute("aria-valuetext", spec.texts[i]); shown.textContent = spec.texts[i]; };
-    box.appendChild(shown);
+    keepKeys(input);
+    box.append(label, input, shown);
+    set = (i) => {
+      if (Number(input.value) !== i) input.value = i;
+      input.setAttribute("aria-valuetext", spec.texts[i]);
+      shown.textContent = spec.texts[i];
+    };
   } else {
+    // native radio buttons with one name: Tab enters the group, the arrow keys move within it
+    const title = document.createElement("span");
+    title.className = "ce-live-label";
+    title.id = `${id}-label`;
+    title.textContent = spec.label;
     const group = document.createElement("span");
     group.setAttribute("role", "radiogroup");
-    group.setAttribute("aria-label", spec.label);
-    const name = `ce-live-${spec.name}-${Math.random().toString(36).slice(2)}`;
+    group.setAttribute("aria-labelledby", title.id);
+    keepKeys(group);
     const radios = spec.texts.map((text, i) => {
       const option = document.createElement("label");
-      const radio = Object.assign(document.createElement("input"), { type: "radio", name, value: i });
+      const radio = Object.assign(document.createElement("input"), { type: "radio", name: id, value: i });
       radio.addEventListener("change", () => { if (radio.checked) onMove(i); });
       option.append(radio, text);
       group.appendChild(option);
       return radio;
     });
-    box.appendChild(group);
-    set = (i) => { radios[i].checked = true; };
+    box.append(title, group);
+    set = (i) => { if (!radios[i].checked) radios[i].checked = true; };
   }
   set(index);
   return { element: box, set };
+}
+
+function png(bytes, [offset, length]) {
+  const data = new Uint8Array(bytes.buffer, bytes.byteOffset + offset, length);
+  return URL.createObjectURL(new Blob([data], { type: "image/png" }));
 }
 
 function render({ model, el }) {
@@ -148,16 +230,26 @@ function render({ model, el }) {
   controls.forEach((c) => panel.appendChild(c.element));
   const readout = document.createElement("div");
   readout.className = "ce-live-readout";
+  readout.setAttribute("aria-live", "polite");
   const [width, height] = figure.size;
   const frame = document.createElement("div");
   frame.className = "ce-live-figure";
   Object.assign(frame.style, { width: `${width}px`, height: `${height}px` });
-  const still = document.createElement("img");
+  // still image k, then the canvas of the moving artists drawn between it and still image k + 1
   const stillBytes = model.get("still");
-  still.src = URL.createObjectURL(new Blob([new Uint8Array(stillBytes.buffer, stillBytes.byteOffset, stillBytes.byteLength)], { type: "image/png" }));
-  Object.assign(still, { width, height, alt: "the still part of the figure" });
-  const canvas = document.createElement("canvas");
-  frame.append(still, canvas);
+  const stills = (figure.stills || [[0, stillBytes.byteLength]]).map((part, k) => {
+    const img = Object.assign(document.createElement("img"), { src: png(stillBytes, part), width, height });
+    img.alt = k === 0 ? "the figure" : "";
+    if (k > 0) img.setAttribute("aria-hidden", "true");
+    return img;
+  });
+  const layers = stills.map((img, k) => {
+    const artists = figure.artists.filter((a) => (a.layer || 0) === k);
+    const canvas = artists.length ? document.createElement("canvas") : null;
+    if (canvas) canvas.setAttribute("aria-hidden", "true");
+    frame.append(...(canvas ? [img, canvas] : [img]));
+    return { canvas, artists };
+  }).filter((layer) => layer.canvas);
   el.replaceChildren(panel, readout, frame);
 
   function current() {
@@ -167,30 +259,37 @@ function render({ model, el }) {
     return { index: index.slice(), parts, fields, readout: readout.innerHTML };
   }
 
-  function draw() {
-    const ratio = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(width * ratio)) {
-      canvas.width = Math.round(width * ratio);
-      canvas.height = Math.round(height * ratio);
+  function drawLayer(canvas, artists, s) {
+    if (canvas.width !== Math.round(width * s) || canvas.height !== Math.round(height * s)) {
+      canvas.width = Math.round(width * s);
+      canvas.height = Math.round(height * s);
       Object.assign(canvas.style, { width: `${width}px`, height: `${height}px` });
     }
     const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-    for (const artist of figure.artists) {
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    for (const artist of artists) {
       const ax = figure.axes[artist.axes];
       const part = (name, fallback) => {
         const key = `${artist.name}.${name}`;
         return key in tables ? row(spec.parts[key], tables[key], index) : fallback;
       };
       ctx.save();
+      // the axes' clip box, rounded to whole pixels as Agg rounds it
+      const [bx, by, bw, bh] = ax.box;
+      const x0 = round(bx * s), y0 = round(by * s), x1 = round((bx + bw) * s), y1 = round((by + bh) * s);
       ctx.beginPath();
-      ctx.rect(...ax.box);
+      ctx.rect(x0, y0, x1 - x0, y1 - y0);
       ctx.clip();
-      if (artist.kind === "line") drawLine(ctx, ax, artist, part("x", artist.x), part("y", artist.y));
-      else drawBars(ctx, ax, artist, part("height", artist.height), part("bottom", artist.bottom));
+      if (artist.kind === "line") drawLine(ctx, ax, artist, part("x", artist.x), part("y", artist.y), s);
+      else drawBars(ctx, ax, artist, part("height", artist.height), part("bottom", artist.bottom), s);
       ctx.restore();
     }
+  }
+
+  function draw() {
+    const s = window.devicePixelRatio || 1;
+    for (const layer of layers) drawLayer(layer.canvas, layer.artists, s);
     let html = spec.literals[0];
     spec.fields.forEach((field, k) => {
       html += field.strings[row(field.table, fieldTables[k], index)[0]] + spec.literals[k + 1];
@@ -209,13 +308,17 @@ function render({ model, el }) {
     model.save_changes();
   }
 
-  model.on("change:index", () => {
+  const onIndex = () => {
     const next = model.get("index");
     if (next.some((i, k) => i !== index[k])) { index = next.slice(); draw(); }
-  });
+  };
+  model.on("change:index", onIndex);
   el.ceLive = { current, draw };
   draw();
-  return () => URL.revokeObjectURL(still.src);
+  return () => {
+    model.off("change:index", onIndex);
+    stills.forEach((img) => URL.revokeObjectURL(img.src));
+  };
 }
 
 export default { render };

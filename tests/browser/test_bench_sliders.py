@@ -12,16 +12,13 @@ bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 
 
-def test_every_press_is_timed_for_both_methods(browser, lab_server):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.add_init_script(bench.PROBES)
-    try:
-        result = bench.measure_notebook(page, lab_server, "00_start_here.ipynb", presses=2)
-    finally:
-        page.close()
-    assert result["sliders"] == 3
-    for method in ("in place", "baseline"):
-        assert len(result[method]) == 2 * result["sliders"], method
-        assert all(math.isfinite(t) and 0 < t < 20_000 for t in result[method]), result[method]
-    rows = bench.table({"00_start_here.ipynb": result}).splitlines()
-    assert rows[2].startswith("| 00_start_here | 3 | 6 |") and rows[3].startswith("| **all** | 3 | 6 |")
+def test_every_press_is_timed_in_both_places_and_for_the_baseline(browser):
+    results = bench.measure(browser, presses=2, baseline=True)
+    figures = {name for _, found in bench.live_cells().items() for _, name in found}
+    expected = {(n, place) for n in figures for place in ("static page", "JupyterLab")}
+    expected.add(("coin_entropy: interact + inline", "JupyterLab"))
+    assert set(results) == expected
+    for key, times in results.items():
+        assert len(times) >= 2 and all(math.isfinite(t) and 0 <= t < 20_000 for t in times), (key, times)
+    rows = bench.table(results).splitlines()
+    assert len(rows) == 2 + len(expected) and rows[2].startswith("| ")

@@ -1,16 +1,51 @@
-"""Every notebook in real JupyterLab in a real browser: run all cells, then move every slider by keyboard
-and see the figure and the readout change on screen, with no unexpected error output and no console error.
+"""Every live figure of the notebooks in real JupyterLab in a real browser: one sweep, one test per figure.
+
+A figure is a cell whose source starts with ``widgets.`` (``build_notebooks.is_widget_cell``). Its notebook
+is run once in JupyterLab (``lab.serve_lab``, every cell; its outputs expanded), and then each of its
+figures is moved: every control to both ends and to random positions, and by the keyboard (a range:
+Home, End, ArrowRight, ArrowLeft, PageUp, PageDown; choices: a click, then the arrow keys in the radio
+group). After every move the browser must show the new position, and the figure's canvas pixels and
+the readout must change wherever the figure's tables (``el.ceLive.current()``, checked against ce_teach
+in test_live_browser.py) say the moving artists or the readout changed; every control must change the
+figure or the readout. No console error, no unexpected error output, nothing in the kernel's log.
+
+A figure still drawn by the old ipywidgets machinery (its shortcut not in ``ce_teach.widgets.SHORTCUTS``)
+is skipped with that reason: it is not on the tables yet.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
+import nbformat
+import numpy as np
 import pytest
 
-from .lab import ROOT, kernel_idle, live_boxes, open_and_run, wait_until
+from ce_teach import widgets
+
+from .lab import ROOT, kernel_idle, load_script, open_and_run, wait_until
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+RANDOM_MOVES = 4
+
+
+def figures() -> list:
+    is_widget_cell = load_script("build_notebooks").is_widget_cell
+    params = []
+    for name in NOTEBOOKS:
+        cells = nbformat.read(ROOT / "notebooks" / name, as_version=4).cells
+        for i, cell in enumerate(cells):
+            if not is_widget_cell(cell):
+                continue
+            shortcut = re.match(r"\s*widgets\.(\w+)", cell.source).group(1)
+            marks = (
+                []
+                if shortcut in widgets.SHORTCUTS
+                else [pytest.mark.skip(reason=f"{shortcut} is not on the tables yet (old ipywidgets widget)")]
+            )
+            params.append(pytest.param(name, i, id=f"{name.removesuffix('.ipynb')}-cell{i}-{shortcut}", marks=marks))
+    return params
 
 
 def expected_errors(name: str) -> int:
@@ -19,32 +54,8 @@ def expected_errors(name: str) -> int:
     return sum("raises-exception" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
 
 
-def move(page, slider) -> None:
-    """Move a slider a few steps with the keyboard (back the other way if it sits at its maximum)."""
-    readout = slider.locator(".widget-readout").first
-    before = readout.inner_text()
-    slider.locator(".noUi-handle").first.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
-    if readout.inner_text() == before:
-        for _ in range(5):
-            page.keyboard.press("ArrowLeft")
-    wait_until(lambda: readout.inner_text() != before, 10, "the slider's own readout to change")
-
-
-def to_both_ends(page, slider) -> None:
-    """End then Home: the slider visits its maximum and its minimum (the figure must survive both)."""
-    handle = slider.locator(".noUi-handle").first
-    handle.focus()
-    for key, end in (("End", "aria-valuemax"), ("Home", "aria-valuemin")):
-        page.keyboard.press(key)
-        wait_until(lambda e=end: handle.get_attribute("aria-valuenow") == handle.get_attribute(e), 10,
-                   f"the slider to reach its {end[11:]}imum with {key}")
-
-
 def kernel_log(page) -> str:
-    """What the kernel printed outside any cell (a widget callback's traceback lands here): the log
-    console's text, or "" when its status-bar counter shows no message."""
+    """What the kernel printed outside any cell: the log console's text, or "" when its counter shows none."""
     counter = page.locator(".jp-LogConsoleStatusItem").inner_text().strip()
     if counter in ("", "0"):
         return ""
@@ -54,61 +65,164 @@ def kernel_log(page) -> str:
     return f"{counter} message(s):\n" + panel.inner_text()[:3000]
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_and_every_slider_moves_its_figure(browser, lab_server, name, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    console_errors = []
-    # offline, external images (the Binder badge) cannot resolve their host: not an error of ours
-    page.on("console", lambda m: m.type == "error" and "ERR_NAME_NOT_RESOLVED" not in m.text
-            and console_errors.append(m.text))
-    page.on("pageerror", lambda e: console_errors.append(str(e)))
-    try:
-        open_and_run(page, lab_server, name)
+class Notebooks:
+    """One notebook open and run at a time (the figures of a notebook are tested one after another)."""
+
+    def __init__(self, browser, server):
+        self.browser, self.server, self.name, self.page, self.errors = browser, server, None, None, []
+
+    def open(self, name: str):
+        if self.name == name:
+            return self.page
+        self.close()
+        self.errors = []
+        page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
+        # offline, external images (the Binder badge) cannot resolve their host: not an error of ours
+        page.on(
+            "console",
+            lambda m: m.type == "error" and "ERR_NAME_NOT_RESOLVED" not in m.text and self.errors.append(m.text),
+        )
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.name, self.page = name, page
+        open_and_run(page, self.server, name)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:show-all-cell-outputs')")
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert errors.count() == expected_errors(name), "unexpected error output:\n" + "\n---\n".join(
             errors.nth(i).inner_text()[:800] for i in range(errors.count())
         )
-        boxes = live_boxes(page, name)
-        moved = 0
-        for b in range(boxes.count()):
-            box = boxes.nth(b)
-            box.scroll_into_view_if_needed()
-            canvas = box.locator(".jupyter-matplotlib-canvas-div").first
-            readouts = box.locator(".widget-html")
-            sliders = box.locator(".widget-slider")
-            wait_until(lambda c=canvas: c.bounding_box() and c.bounding_box()["height"] > 20, 30, "the live figure")
-            for s in range(sliders.count()):
-                image = canvas.screenshot()
-                texts = [readouts.nth(i).inner_text() for i in range(readouts.count())]
-                move(page, sliders.nth(s))
-                wait_until(
-                    lambda c=canvas, img=image: c.screenshot() != img,
-                    10,
-                    f"the figure of widget {b} to change after moving slider {s}",
+        return page
+
+    def close(self):
+        if self.page is not None:
+            self.page.close()
+        self.name = self.page = None
+
+
+@pytest.fixture(scope="module")
+def notebooks(browser, lab_server):
+    opened = Notebooks(browser, lab_server)
+    yield opened
+    opened.close()
+
+
+def snapshot(figure) -> dict:
+    """What the figure shows now: its tables' row (index, parts, fields), its canvases' pixels, its readout."""
+    return figure.evaluate("""(el) => ({
+        ...el.ceLive.current(),
+        pixels: [...el.querySelectorAll('.ce-live-figure canvas')].map(c => c.toDataURL()),
+        html: el.querySelector('.ce-live-readout').innerHTML,
+    })""")
+
+
+def check_move(before: dict, after: dict, what: str) -> tuple[bool, bool]:
+    """The page followed the tables: pixels changed where the parts did, the readout where the fields did."""
+    parts_moved = any(
+        not np.array_equal(
+            np.array(before["parts"][k], dtype=float), np.array(after["parts"][k], dtype=float), equal_nan=True
+        )
+        for k in before["parts"]
+    )
+    fields_moved = before["fields"] != after["fields"]
+    if parts_moved:
+        assert after["pixels"] != before["pixels"], f"{what}: the moving artists moved but the canvas did not change"
+    if fields_moved:
+        assert after["html"] != before["html"], f"{what}: the readout's numbers changed but the page did not"
+    return parts_moved, fields_moved
+
+
+@pytest.mark.parametrize(("name", "cell"), figures())
+def test_every_live_figure_moves_in_jupyterlab(notebooks, name, cell):
+    page = notebooks.open(name)
+    cell_box = page.locator(".jp-Notebook .jp-Cell").nth(cell)
+    cell_box.scroll_into_view_if_needed()
+    figure = cell_box.locator(".ce-live")
+    wait_until(
+        lambda: figure.count() == 1 and figure.evaluate("el => !!el.ceLive"), 30, f"the live figure of cell {cell}"
+    )
+    figure.scroll_into_view_if_needed()
+    controls = figure.locator(".ce-live-control")
+    start = snapshot(figure)["index"]
+    assert controls.count() == len(start)
+    rng = np.random.default_rng(cell)
+    for k in range(controls.count()):
+        box = controls.nth(k)
+        slider = box.locator("input[type=range]")
+        changed = [False, False]
+
+        def move(action, expected, what, k=k, changed=changed):
+            before = snapshot(figure)
+            action()
+            wait_until(lambda: snapshot(figure)["index"][k] == expected, 10, f"{what} to reach position {expected}")
+            moved = check_move(before, snapshot(figure), f"cell {cell}, control {k}, {what}")
+            changed[0] |= moved[0]
+            changed[1] |= moved[1]
+
+        if slider.count():
+            last = int(slider.get_attribute("max"))
+            slider.focus()
+            page_step = max(1, round(last / 10))  # Chromium: PageUp moves a range by a tenth of it
+            for key, expected in [
+                ("End", last),
+                ("Home", 0),
+                ("ArrowRight", 1),
+                ("ArrowLeft", 0),
+                ("PageUp", page_step),
+                ("PageDown", 0),
+            ]:
+                move(lambda key=key: page.keyboard.press(key), expected, key)
+            for _ in range(RANDOM_MOVES):
+                i = int(rng.integers(last + 1))
+                current = snapshot(figure)["index"][k]
+                if i == current:
+                    continue
+                move(
+                    lambda i=i, slider=slider: slider.evaluate(
+                        "(s, i) => { s.value = i; s.dispatchEvent(new Event('input')); }", i
+                    ),
+                    i,
+                    f"the slider set to {i}",
                 )
-                if texts:
-                    wait_until(
-                        lambda t=texts, r=readouts: [r.nth(i).inner_text() for i in range(r.count())] != t,
-                        10,
-                        f"a readout of widget {b} to change after moving slider {s}",
-                    )
-                moved += 1
-            # then every slider to its ends, in turn (last, because sliders at their ends can leave a figure
-            # where one more move changes nothing visible)
-            for s in range(sliders.count()):
-                to_both_ends(page, sliders.nth(s))
-        sliders_in_notebook = page.locator(".jp-OutputArea-output .widget-slider").count()
-        assert moved == sliders_in_notebook, f"moved {moved} of {sliders_in_notebook} sliders"
-        wait_until(lambda: kernel_idle(page), 30, "the kernel to finish the last redraw")
-        # the widgets' own text after all the moves (printed outputs may show a naive formula's nan on purpose)
-        on_screen = page.locator(".jp-OutputArea-output .widget-vbox").all_inner_texts()
-        assert not any("nan" in t.lower().split() for t in on_screen), "NaN shown by a widget"
-        log = kernel_log(page)
-        assert not log, f"the kernel logged outside the cells (a widget callback failed?): {log}"
-        assert not console_errors, "browser console errors:\n" + "\n".join(console_errors[:10])
-    except Exception:
-        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-        print(f"screenshot of the failure: {tmp_path / name}.png")
-        raise
-    finally:
-        page.close()
+        else:
+            radios = box.locator("input[type=radio]")
+            n = radios.count()
+            current = snapshot(figure)["index"][k]
+            nxt = (current + 1) % n
+            radio = radios.nth(nxt)
+            move(radio.click, nxt, "a click on the next choice")
+            for _ in range(n):
+                now = snapshot(figure)["index"][k]
+                move(lambda: page.keyboard.press("ArrowRight"), (now + 1) % n, "ArrowRight in the radio group")
+        assert changed[0] or changed[1], f"cell {cell}: control {k} changes neither the figure nor the readout"
+    wait_until(lambda: kernel_idle(page), 30, "the kernel to take in the moves")
+    log = kernel_log(page)
+    assert not log, f"the kernel logged outside the cells: {log}"
+    assert not notebooks.errors, "browser console errors:\n" + "\n".join(notebooks.errors[:10])
+
+
+def test_rerunning_a_live_figure_cell_in_jupyterlab_does_not_grow_the_kernel(notebooks):
+    """The memory check of tests/test_live_memory.py, in JupyterLab itself (which names the running cell in
+    the execute_request's metadata): 50 re-runs of a live figure's cell grow the kernel by at most 20 MB."""
+    import psutil
+
+    ported = [p.values for p in figures() if not p.marks]
+    assert ported, "no live figure on the tables in any notebook"
+    name, cell = ported[0]
+    page = notebooks.open(name)
+    kernel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id")
+    # the kernel's process: its command line names its connection file, kernel-<id>.json
+    (kernel,) = [p for p in psutil.Process().children(recursive=True) if kernel_id in " ".join(p.cmdline())]
+
+    def rerun(times: int) -> float:
+        for _ in range(times):
+            page.evaluate(
+                """(cell) => { const app = window.jupyterapp, panel = app.shell.currentWidget;
+                               panel.content.activeCellIndex = cell;
+                               return app.commands.execute('notebook:run-cell'); }""",
+                cell,
+            )
+            wait_until(lambda: kernel_idle(page), 60, "the cell to run")
+        return kernel.memory_info().rss / 2**20
+
+    before = rerun(5)  # warm-up
+    after = rerun(50)
+    assert after - before <= 20, f"{name} cell {cell}: 50 runs grew the kernel from {before:.1f} to {after:.1f} MB"
