@@ -41,9 +41,7 @@ def as_real_array(value, name: str) -> np.ndarray:
         ) from None
     if array.dtype.type in _FLOATS or array.dtype.kind in "biu":
         return array
-    raise TypeError(
-        f"{name} must be real numbers (float, int or bool), got an array of dtype {array.dtype}"
-    )
+    raise TypeError(f"{name} must be real numbers (float, int or bool), got an array of dtype {array.dtype}")
 
 
 def real_number(value, name: str, what: str = "a number") -> float:
@@ -321,9 +319,7 @@ def check_sparse_labels(
             "labels use the non-sparse loss, or convert with labels.astype(int) if they are whole numbers"
         )
     if labels.shape != logits_shape[:-1]:
-        raise ValueError(
-            f"{name} must have shape {logit_name}.shape[:-1] = {logits_shape[:-1]}, got {labels.shape}"
-        )
+        raise ValueError(f"{name} must have shape {logit_name}.shape[:-1] = {logits_shape[:-1]}, got {labels.shape}")
     n_classes = logits_shape[-1]
     kept = np.ones(labels.shape, dtype=bool) if ignore_index is None else labels != ignore_index
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):

@@ -283,8 +283,9 @@ def sample(model: CharModel, length: int, *, rng: np.random.Generator, start: st
     """
     if not isinstance(model, CharModel):
         raise TypeError(f"model must be a CharModel from ce_teach.bigram.fit, got {type(model).__name__}")
-    length = v.whole_number(length, "length", minimum=1, maximum=MAX_SAMPLE_LENGTH,
-                            why=" (characters are drawn one at a time)")
+    length = v.whole_number(
+        length, "length", minimum=1, maximum=MAX_SAMPLE_LENGTH, why=" (characters are drawn one at a time)"
+    )
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     size = len(model.alphabet)

@@ -193,10 +193,18 @@ class NormalFitter:
         self.grid = _grid(grid)
         n_means = v.whole_number(n_means, "n_means", minimum=3)
         n_stds = v.whole_number(n_stds, "n_stds", minimum=3)
-        rounds = v.whole_number(rounds, "rounds", minimum=0, maximum=MAX_ROUNDS,
-                                why=" (each round halves the step; after 60 it is below float64's resolution)")
-        v.check_size(8.0 * n_means * n_stds * self.grid.size, "n_means",
-                     f"the coarse table of {n_means}·{n_stds} normals on {self.grid.size} points (float64)")
+        rounds = v.whole_number(
+            rounds,
+            "rounds",
+            minimum=0,
+            maximum=MAX_ROUNDS,
+            why=" (each round halves the step; after 60 it is below float64's resolution)",
+        )
+        v.check_size(
+            8.0 * n_means * n_stds * self.grid.size,
+            "n_means",
+            f"the coarse table of {n_means}·{n_stds} normals on {self.grid.size} points (float64)",
+        )
         step = self.grid[1] - self.grid[0]
         width = self.grid[-1] - self.grid[0]
         self.means = np.linspace(self.grid[0], self.grid[-1], n_means)
@@ -261,14 +269,17 @@ class NormalFitter:
         value = kl_divergence(p, q) if direction == "forward" else kl_divergence(q, p)
         return NormalFit(mean, std, direction, float(value))
 
-
     def _starts(self, coarse: np.ndarray, most: int = 3) -> list[int]:
         """Indices of the (at most ``most``) lowest local minima of the coarse table, best first."""
         table = coarse.reshape(self.means.size, self.stds.size)
         padded = np.pad(table, 1, constant_values=np.inf)
         rows, cols = table.shape
-        neighbours = [padded[1 + di : 1 + di + rows, 1 + dj : 1 + dj + cols]
-                      for di in (-1, 0, 1) for dj in (-1, 0, 1) if (di, dj) != (0, 0)]
+        neighbours = [
+            padded[1 + di : 1 + di + rows, 1 + dj : 1 + dj + cols]
+            for di in (-1, 0, 1)
+            for dj in (-1, 0, 1)
+            if (di, dj) != (0, 0)
+        ]
         local = np.isfinite(table) & np.all([table <= n for n in neighbours], axis=0)
         candidates = np.flatnonzero(local)
         return [int(i) for i in candidates[np.argsort(coarse[candidates], kind="stable")][:most]]
@@ -281,8 +292,10 @@ class NormalFitter:
         offsets = np.linspace(-1.0, 1.0, 5)
         value = float(value)
         for _ in range(self.rounds):
-            m, s = (a.ravel() for a in np.meshgrid(mean + mean_step * offsets, std * np.exp(log_std_step * offsets),
-                                                    indexing="ij"))
+            m, s = (
+                a.ravel()
+                for a in np.meshgrid(mean + mean_step * offsets, std * np.exp(log_std_step * offsets), indexing="ij")
+            )
             values = self._divergences(p, log_p, direction, _log_normal(self.grid, m, s))
             best = int(np.argmin(values))
             value, mean, std = float(values[best]), float(m[best]), float(s[best])

@@ -42,8 +42,11 @@ def package_map(*, width: int = 100) -> str:
     package = importlib.import_module("ce_teach")
     root = Path(inspect.getfile(package)).parent
     maths, platform = [], []
-    modules = [i for i in sorted(pkgutil.iter_modules([str(root)]), key=lambda i: i.name)
-               if not i.name.startswith("_") and i.name != "overview"]
+    modules = [
+        i
+        for i in sorted(pkgutil.iter_modules([str(root)]), key=lambda i: i.name)
+        if not i.name.startswith("_") and i.name != "overview"
+    ]
     column = max(len(info.name) for info in modules) + 1  # the longest name, then a space
     for info in modules:
         path = root / info.name / "__init__.py" if info.ispkg else root / f"{info.name}.py"

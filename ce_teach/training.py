@@ -238,8 +238,9 @@ def train_logistic(x, y, *, loss: str = "ce", w0=0.0, b0: float = 0.0, lr: float
     return train_logistic_runs(x, y, losses=(loss,), w0=w0, b0=b0, lr=lr, steps=steps)[0]
 
 
-def train_logistic_runs(x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, lr: float = 0.5,
-                        steps: int = 300) -> tuple[TrainingHistory, ...]:
+def train_logistic_runs(
+    x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, lr: float = 0.5, steps: int = 300
+) -> tuple[TrainingHistory, ...]:
     """``train_logistic`` once per loss in ``losses``, all from the same start, stepped together in one loop.
 
     Each history is exactly (bit for bit) what ``train_logistic`` returns for that loss. The runs
@@ -268,9 +269,18 @@ def train_logistic_runs(x, y, *, losses=("mse", "ce"), w0=0.0, b0: float = 0.0, 
     rates = np.full((runs, 1), lr)
     thetas, ces, ses, accs = _descend(x.reshape(n, d), y, start, rates, losses, steps, np.arange(steps + 1))
     shape = (steps + 1, *w.shape)  # (steps + 1,) for one feature, (steps + 1, D) for D
-    return tuple(TrainingHistory(loss, lr, thetas[:, r, :d].reshape(shape), thetas[:, r, d].copy(),
-                                 ces[:, r].copy(), ses[:, r].copy(), accs[:, r].copy())
-                 for r, loss in enumerate(losses))
+    return tuple(
+        TrainingHistory(
+            loss,
+            lr,
+            thetas[:, r, :d].reshape(shape),
+            thetas[:, r, d].copy(),
+            ces[:, r].copy(),
+            ses[:, r].copy(),
+            accs[:, r].copy(),
+        )
+        for r, loss in enumerate(losses)
+    )
 
 
 @dataclass(frozen=True)
@@ -291,8 +301,9 @@ class TrainingGrid:
     accuracy: np.ndarray
 
 
-def train_logistic_grid(x, y, *, w0, lr, b0: float = 0.0, steps: int = 300, losses=("mse", "ce"),
-                        record=None) -> TrainingGrid:
+def train_logistic_grid(
+    x, y, *, w0, lr, b0: float = 0.0, steps: int = 300, losses=("mse", "ce"), record=None
+) -> TrainingGrid:
     """``train_logistic_runs`` at every point of a grid of starting weights and learning rates, all at once.
 
     Formula: as ``train_logistic``, for every (w0, lr) of ``np.broadcast(w0, lr)`` and every loss in
@@ -326,8 +337,14 @@ def train_logistic_grid(x, y, *, w0, lr, b0: float = 0.0, steps: int = 300, loss
     b = _bias(b0, "b0")
     steps = _step_count(steps)
     record = np.arange(steps + 1) if record is None else v.as_real_array(record, "record")
-    if (record.ndim != 1 or record.size == 0 or np.any(record != np.round(record)) or np.any(np.diff(record) <= 0)
-            or record[0] < 0 or record[-1] > steps):
+    if (
+        record.ndim != 1
+        or record.size == 0
+        or np.any(record != np.round(record))
+        or np.any(np.diff(record) <= 0)
+        or record[0] < 0
+        or record[-1] > steps
+    ):
         raise ValueError(f"record must be increasing whole steps in [0, {steps}], got {record!r}")
     record = record.astype(np.int64)
     try:
@@ -336,21 +353,32 @@ def train_logistic_grid(x, y, *, w0, lr, b0: float = 0.0, steps: int = 300, loss
         raise ValueError(f"w0 and lr must broadcast to one grid, got shapes {starts.shape} and {rates.shape}") from None
     n, d = x.shape[0], (1 if x.ndim == 1 else x.shape[1])
     points, runs = int(np.prod(grid)), len(losses)
-    v.check_size(8.0 * points * runs * (n + d + 4 + 4 * record.size), "the grid (w0, lr)",
-                 f"{points} grid points × {runs} runs with {record.size} recorded steps")
+    v.check_size(
+        8.0 * points * runs * (n + d + 4 + 4 * record.size),
+        "the grid (w0, lr)",
+        f"{points} grid points × {runs} runs with {record.size} recorded steps",
+    )
     start = np.empty((points, runs, d + 1))
     start[..., :d] = np.broadcast_to(starts, grid).reshape(points, 1, 1)
     start[..., d] = b
     rate = np.broadcast_to(np.broadcast_to(rates, grid).reshape(points, 1, 1), (points, runs, 1))
-    thetas, ces, ses, accs = _descend(x.reshape(n, d), y, start.reshape(points * runs, d + 1),
-                                      rate.reshape(points * runs, 1), losses * points, steps, record)
+    thetas, ces, ses, accs = _descend(
+        x.reshape(n, d),
+        y,
+        start.reshape(points * runs, d + 1),
+        rate.reshape(points * runs, 1),
+        losses * points,
+        steps,
+        record,
+    )
 
     def shaped(a, *items):  # (records, points·runs, *items) → (*grid, runs, records, *items)
         return np.moveaxis(a.reshape(record.size, *grid, runs, *items), 0, len(grid) + 1)
 
     w = shaped(thetas[..., :d], d)
-    return TrainingGrid(losses, record, w[..., 0] if x.ndim == 1 else w, shaped(thetas[..., d]), shaped(ces),
-                        shaped(ses), shaped(accs))
+    return TrainingGrid(
+        losses, record, w[..., 0] if x.ndim == 1 else w, shaped(thetas[..., d]), shaped(ces), shaped(ses), shaped(accs)
+    )
 
 
 def _loss_names(losses) -> tuple[str, ...]:
@@ -359,8 +387,15 @@ def _loss_names(losses) -> tuple[str, ...]:
     return tuple(_loss_name(loss) for loss in losses)
 
 
-def _descend(x: np.ndarray, y: np.ndarray, start: np.ndarray, lr: np.ndarray, losses: tuple[str, ...], steps: int,
-             record: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _descend(
+    x: np.ndarray,
+    y: np.ndarray,
+    start: np.ndarray,
+    lr: np.ndarray,
+    losses: tuple[str, ...],
+    steps: int,
+    record: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Gradient descent for R runs at once: θ (R, D + 1) from ``start``, each with its rate ``lr`` (R, 1) and loss.
 
     Returns θ, mean cross-entropy, mean ½(a − y)² and accuracy at the steps ``record``: shapes

@@ -42,8 +42,12 @@ def merged_streams(outputs: list) -> list:
     merged = []
     for out in outputs:
         previous = merged[-1] if merged else None
-        if (out.get("output_type") == "stream" and previous is not None
-                and previous.get("output_type") == "stream" and previous["name"] == out["name"]):
+        if (
+            out.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous["name"] == out["name"]
+        ):
             previous["text"] = "".join(previous["text"]) + "".join(out["text"])
         else:
             merged.append(out)
@@ -84,8 +88,9 @@ def from_source(source: Path):
 def build(source: Path, *, timeout: int = 300) -> float:
     nb = from_source(source)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}},
-                   allow_errors=False).execute()
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}, allow_errors=False
+    ).execute()
     elapsed = time.perf_counter() - start
     normalise(nb)
     nbformat.validate(nb)
@@ -212,16 +217,22 @@ def predict_first_problems(cells) -> list[str]:
             elif cell.cell_type == "markdown":
                 problems.append(f"cell {i}: markdown between the prompt in cell {open_prompt} and its reveal")
             elif shows_output(cell):
-                problems.append(f"cell {i}: its output is on screen before the reveal of the prompt in cell "
-                                f"{open_prompt} (add jupyter={{\"outputs_hidden\": true}})")
+                problems.append(
+                    f"cell {i}: its output is on screen before the reveal of the prompt in cell "
+                    f'{open_prompt} (add jupyter={{"outputs_hidden": true}})'
+                )
             elif cell.cell_type == "code" and cell.get("outputs"):
                 preview = collapsed_preview(cell)
                 if re.search(r"\d", FIGURE_REPR.sub("", preview)):
-                    problems.append(f"cell {i}: JupyterLab shows {preview!r} of its collapsed output before the "
-                                    f"reveal of the prompt in cell {open_prompt} (print a plain header line first)")
+                    problems.append(
+                        f"cell {i}: JupyterLab shows {preview!r} of its collapsed output before the "
+                        f"reveal of the prompt in cell {open_prompt} (print a plain header line first)"
+                    )
             if cell.cell_type == "code" and CHECK_CODE.search(cell.source):
-                problems.append(f"cell {i}: a check cell before the reveal of the prompt in cell {open_prompt} shows "
-                                "the answer in its code (move it after the reveal)")
+                problems.append(
+                    f"cell {i}: a check cell before the reveal of the prompt in cell {open_prompt} shows "
+                    "the answer in its code (move it after the reveal)"
+                )
         if is_widget_cell(cell) and open_prompt is None:
             problems.append(f"cell {i}: a live widget with no prediction prompt before it")
     if open_prompt is not None:
@@ -281,8 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.budget:
         for source in sources:
             words, longest = budget(from_source(source))
-            print(f"{source.stem:<28} main path {words:>5} words (≤ {MAX_WORDS})   "
-                  f"longest code cell {longest:>3} lines (≤ {MAX_CODE_LINES})")
+            print(
+                f"{source.stem:<28} main path {words:>5} words (≤ {MAX_WORDS})   "
+                f"longest code cell {longest:>3} lines (≤ {MAX_CODE_LINES})"
+            )
         return 0
     if args.check:
         problems = [p for s in sources for p in stale(s)]

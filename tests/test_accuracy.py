@@ -525,8 +525,11 @@ def test_keras_binary_crossentropy_label_smoothing(s, from_logits, dtype):
         ref.mp.fsum(per_element(zi, pi) for zi, pi in zip(zr, pr, strict=True)) / 4
         for zr, pr in zip(z, y_pred, strict=True)
     ]
-    check(f"binary_crossentropy(from_logits={from_logits}, label_smoothing={s})", dtype,
-          {"grid": (loss, references, per_row(np.asarray(y_pred, dtype=np.float64)))})
+    check(
+        f"binary_crossentropy(from_logits={from_logits}, label_smoothing={s})",
+        dtype,
+        {"grid": (loss, references, per_row(np.asarray(y_pred, dtype=np.float64)))},
+    )
 
 
 def _keras_clip(dtype):

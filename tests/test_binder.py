@@ -35,8 +35,9 @@ def test_binder_postbuild_installs_the_package():
 
 
 def _copy_repository(dest: Path) -> None:
-    tracked = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     for name in tracked:
         if (ROOT / name).is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +68,19 @@ def test_notebooks_run_in_a_fresh_binder_environment(tmp_path):
     run(str(bin_dir / "pip"), "install", "--quiet", "--disable-pip-version-check", "nbval~=0.11.0", "pytest~=9.2.0")
     notebooks = sorted(str(p.relative_to(repo)) for p in (repo / "notebooks").glob("*.ipynb"))
     assert notebooks, "no notebooks to run"
-    out = run(str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-              "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", *notebooks)
+    out = run(
+        str(bin_dir / "python"),
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        "tests/nbval_sanitize.cfg",
+        *notebooks,
+    )
     assert " passed" in out and "failed" not in out

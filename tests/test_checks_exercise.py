@@ -24,8 +24,13 @@ def raising_diagnosis(got, expected, args):
 
 
 BATCH = (np.array([[0.5, 0.5], [0.25, 0.75], [0.1, 0.9]]),)  # 3 rows: axis 0 gives a wrong shape
-EXERCISE = Exercise("entropy in bits", _entropy_bits, [BATCH], diagnoses=[raising_diagnosis, same_shape_only],
-                    package_answers=("entropy",))
+EXERCISE = Exercise(
+    "entropy in bits",
+    _entropy_bits,
+    [BATCH],
+    diagnoses=[raising_diagnosis, same_shape_only],
+    package_answers=("entropy",),
+)
 
 
 @pytest.mark.parametrize(

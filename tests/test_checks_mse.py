@@ -132,8 +132,11 @@ def test_alternative_right_forms_pass():
         (sigmoid_mse_grad, lambda y, x: hand_written_sigmoid_grad(y, x).sum(), "you summed or averaged"),
         (sigmoid_mse_grad, lambda y, x: hand_written_sigmoid_grad(y, x).mean(axis=-1), "you summed or averaged"),
         (softmax_mse_grad, naive_softmax_grad, "overflows past |x| ≈ 709.8"),
-        (softmax_mse_grad, lambda y, x: ct.softmax(x) * (1 - ct.softmax(x)) * (ct.softmax(x) - y),
-         "only the diagonal of the Jacobian"),
+        (
+            softmax_mse_grad,
+            lambda y, x: ct.softmax(x) * (1 - ct.softmax(x)) * (ct.softmax(x) - y),
+            "only the diagonal of the Jacobian",
+        ),
         (softmax_mse_grad, lambda y, x: hand_written_softmax_grad(y, x).sum(), "you summed or averaged"),
     ],
 )
@@ -182,14 +185,18 @@ def naive_sigma(x):
     [
         (lambda z, x: ct.sigmoid(x) - z, "that is the unclipped gradient q − z"),
         (lambda z, x: np.clip(ct.sigmoid(x), 1e-7, 1 - 1e-7) - z, "the loss no longer depends on x at all"),
-        (lambda z, x: np.where(np.abs(x) < 16.1, (ct.sigmoid(x) - z) / (ct.sigmoid(x) * ct.sigmoid(-x)), 0.0),
-         "that is ∂L/∂q"),
+        (
+            lambda z, x: np.where(np.abs(x) < 16.1, (ct.sigmoid(x) - z) / (ct.sigmoid(x) * ct.sigmoid(-x)), 0.0),
+            "that is ∂L/∂q",
+        ),
         (lambda z, x: np.where(np.abs(x) < 1e-7, ct.sigmoid(x) - z, 0.0), "the clip acts on the probability σ(x)"),
         (lambda z, x: np.zeros_like(x), "the gradient is 0 only where the clip is active"),
         (lambda z, x: -clipped_by_probability(z, x), "the sign is flipped"),
         (lambda z, x: clipped_by_probability(z, x).sum(), "you summed or averaged"),
-        (lambda z, x: np.where(np.abs(x) < 16.1, naive_sigma(x) - z, 0.0) * np.exp(x) / np.exp(x),
-         "overflows past |x| ≈ 709.8"),
+        (
+            lambda z, x: np.where(np.abs(x) < 16.1, naive_sigma(x) - z, 0.0) * np.exp(x) / np.exp(x),
+            "overflows past |x| ≈ 709.8",
+        ),
     ],
 )
 def test_clipped_rejects_typical_mistakes_with_the_right_hint(wrong, hint):

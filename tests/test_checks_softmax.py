@@ -231,8 +231,9 @@ def test_float32_alone_catches_the_missing_max_shift():
     with np.errstate(all="ignore"):
         assert not np.isfinite(no_max_shift(float32_case)).all()
         assert np.isfinite(no_max_shift(float32_case.astype(np.float64))).all()
-    assert np.array_equal(max_shift_log_softmax(float32_case), ct.log_softmax(float32_case).astype(np.float32)) or \
-        np.allclose(max_shift_log_softmax(float32_case), ct.log_softmax(float32_case), rtol=0, atol=1e-12)
+    assert np.array_equal(
+        max_shift_log_softmax(float32_case), ct.log_softmax(float32_case).astype(np.float32)
+    ) or np.allclose(max_shift_log_softmax(float32_case), ct.log_softmax(float32_case), rtol=0, atol=1e-12)
 
 
 def clipped_sparse(labels, logits):
@@ -273,8 +274,12 @@ def test_initial_loss_accepts_correct_answers():
     for answer in (initial_loss_by_frequency, initial_loss_per_example):
         result = initial_loss.check(answer)
         assert result.status == "correct", result.message
-    assert "package's own answer" in initial_loss.check(
-        lambda counts, b: -(np.asarray(counts) * ct.log_softmax(b)).sum() / np.sum(counts)).message
+    assert (
+        "package's own answer"
+        in initial_loss.check(
+            lambda counts, b: -(np.asarray(counts) * ct.log_softmax(b)).sum() / np.sum(counts)
+        ).message
+    )
 
 
 def test_initial_loss_stub_is_not_attempted():
@@ -290,8 +295,10 @@ def test_initial_loss_stub_is_not_attempted():
         (lambda counts, b: ct.entropy(np.asarray(counts) / np.sum(counts)), "entropy of the class frequencies"),
         (lambda counts, b: initial_loss_by_frequency(counts, b) / np.log(2), "you answered in bits"),
         (lambda counts, b: -initial_loss_by_frequency(counts, b), "the sign is flipped"),
-        (lambda counts, b: -(np.asarray(counts) * np.log(np.exp(b) / np.exp(b).sum())).sum() / np.sum(counts),
-         "overflows or underflows for large biases"),
+        (
+            lambda counts, b: -(np.asarray(counts) * np.log(np.exp(b) / np.exp(b).sum())).sum() / np.sum(counts),
+            "overflows or underflows for large biases",
+        ),
         (lambda counts, b: -(np.asarray(counts) * ct.log_softmax(b)) / np.sum(counts), "return one number"),
     ],
 )

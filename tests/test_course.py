@@ -93,8 +93,16 @@ def test_a_prompt_with_its_answer_folded_away_passes():
         ((PROMPT, REVEAL, WIDGET), "no prediction prompt"),
         ((new_markdown_cell("**Predict first:** which?\n<details><summary>Answer</summary>x</details>"),), "separate"),
     ],
-    ids=["visible-figure", "visible-print", "answer-in-prose", "no-reveal", "two-prompts", "widget-no-prompt",
-         "widget-after-reveal", "same-cell"],
+    ids=[
+        "visible-figure",
+        "visible-print",
+        "answer-in-prose",
+        "no-reveal",
+        "two-prompts",
+        "widget-no-prompt",
+        "widget-after-reveal",
+        "same-cell",
+    ],
 )
 def test_answers_on_screen_before_the_commitment_are_caught(cells, words):
     found = problems_of(*cells)

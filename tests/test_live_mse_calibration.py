@@ -98,8 +98,9 @@ def test_training_race_on_other_data_and_steps():
     w.set(w0=-3.0, lr=0.5)
     mse, ce = ct.train_logistic_runs(x, y, losses=("mse", "ce"), w0=-3.0, lr=0.5, steps=40)
     assert w.plot.se_ax.get_xlim() == (0.0, 40.0)
-    np.testing.assert_array_equal(w.state()["se_ce.y"].reshape(-1), ce.squared_error[[0, 4, 8, 12, 16, 20, 24, 28,
-                                                                                        32, 36, 40]])
+    np.testing.assert_array_equal(
+        w.state()["se_ce.y"].reshape(-1), ce.squared_error[[0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40]]
+    )
     assert f"after 40 steps: accuracy <b>{mse.accuracy[-1]:.0%}</b>" in w.readout_text()
 
 
@@ -134,8 +135,17 @@ def test_calibration_explorer_has_one_slider_and_one_choice_of_nine_networks():
     assert ranges(w)["temperature"] == ("range", 0.2, 3.0, 57)
     model = w.controls[1]
     assert model.kind == "choice" and len(model.values) == 9 == len(set(model.values))
-    assert list(model.texts) == ["plain CE", "ε = 0.05", "ε = 0.1", "ε = 0.15", "ε = 0.2", "γ = 1", "γ = 2", "γ = 3",
-                                 "γ = 4"]
+    assert list(model.texts) == [
+        "plain CE",
+        "ε = 0.05",
+        "ε = 0.1",
+        "ε = 0.15",
+        "ε = 0.2",
+        "γ = 1",
+        "γ = 2",
+        "γ = 3",
+        "γ = 4",
+    ]
     assert all(eps == 0 or gamma == 0 for eps, gamma in model.values), "one change to plain CE per network"
 
 
@@ -185,8 +195,17 @@ def test_calibration_explorer_rejects_wrong_settings(kwargs, error, words):
 
 
 def test_the_choice_lists_nine_networks_with_one_change_each():
-    assert [value for _, value in MODELS] == [(0.0, 0.0), (0.05, 0.0), (0.1, 0.0), (0.15, 0.0), (0.2, 0.0),
-                                              (0.0, 1.0), (0.0, 2.0), (0.0, 3.0), (0.0, 4.0)]
+    assert [value for _, value in MODELS] == [
+        (0.0, 0.0),
+        (0.05, 0.0),
+        (0.1, 0.0),
+        (0.15, 0.0),
+        (0.2, 0.0),
+        (0.0, 1.0),
+        (0.0, 2.0),
+        (0.0, 3.0),
+        (0.0, 4.0),
+    ]
 
 
 # --- what every figure sends, and the plot classes' own checks ---------------------------------------

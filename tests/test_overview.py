@@ -29,8 +29,9 @@ def test_it_imports_no_widget_library():
     import subprocess
     import sys
 
-    code = ("import ce_teach, sys; ce_teach.package_map(); "
-            "print('ipywidgets' in sys.modules, 'anywidget' in sys.modules)")
+    code = (
+        "import ce_teach, sys; ce_teach.package_map(); print('ipywidgets' in sys.modules, 'anywidget' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 

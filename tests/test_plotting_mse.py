@@ -162,8 +162,13 @@ def test_a_loss_above_the_panel_is_a_triangle_under_the_top_edge_and_its_value_i
     plot.loss_ax.figure.canvas.draw()
 
 
-@pytest.mark.parametrize(("kwargs", "words"), [({"limit": 0}, "limit must be a positive finite number"),
-                                               ({"loss_ymax": -1.0}, "loss_ymax must be a positive finite number")])
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"limit": 0}, "limit must be a positive finite number"),
+        ({"loss_ymax": -1.0}, "loss_ymax must be a positive finite number"),
+    ],
+)
 def test_gradients_vs_logit_refuses_a_degenerate_range(kwargs, words):
     with pytest.raises(ValueError, match=words):
         plotting.draw_gradients_vs_logit(**kwargs)

@@ -76,8 +76,9 @@ def test_expected_counts_are_tensorflows():
     np.testing.assert_allclose(with_replacement.expected_count([0, 7, 499]), k * q[[0, 7, 499]], rtol=1e-14)
     unique = sampling.sample_candidates(rng, k, n)
     assert unique.num_tries > k
-    np.testing.assert_allclose(unique.expected_count(unique.ids),
-                               1 - (1 - q[unique.ids]) ** unique.num_tries, rtol=1e-12)
+    np.testing.assert_allclose(
+        unique.expected_count(unique.ids), 1 - (1 - q[unique.ids]) ** unique.num_tries, rtol=1e-12
+    )
     assert np.all(unique.expected_count(np.arange(n)) < 1)  # an inclusion probability
 
 
@@ -116,8 +117,9 @@ def small_model(seed=0, n=200, batch=8):
 
 
 def estimate(logits, labels, cand, **kwargs):
-    return sampling.sampled_softmax_cross_entropy(labels, logits[np.arange(labels.size), labels], cand.ids,
-                                                  logits[:, cand.ids], **kwargs)
+    return sampling.sampled_softmax_cross_entropy(
+        labels, logits[np.arange(labels.size), labels], cand.ids, logits[:, cand.ids], **kwargs
+    )
 
 
 def test_sampled_softmax_is_the_candidate_formula():
@@ -206,8 +208,9 @@ def test_without_correction_the_estimate_drifts_with_k():
     rng = np.random.default_rng(7)
     means = []
     for k in (5, 50, 2000):
-        values = [estimate(logits, labels, sampling.sample_candidates(rng, k, 200, unique=False)).mean()
-                  for _ in range(50)]
+        values = [
+            estimate(logits, labels, sampling.sample_candidates(rng, k, 200, unique=False)).mean() for _ in range(50)
+        ]
         means.append(np.mean(values) - exact)
     assert means[0] < -0.5 and means[2] > 0.5 and means[0] < means[1] < means[2]
 
@@ -221,8 +224,11 @@ def test_sampled_softmax_ignores_a_shift_of_every_logit():
     logits, labels = small_model(8)
     cand = sampling.sample_candidates(np.random.default_rng(8), 40, 200)
     lq = np.log(cand.expected_count(cand.ids))
-    np.testing.assert_allclose(estimate(logits + 7.0, labels, cand, sampled_log_q=lq),
-                               estimate(logits, labels, cand, sampled_log_q=lq), rtol=1e-13)
+    np.testing.assert_allclose(
+        estimate(logits + 7.0, labels, cand, sampled_log_q=lq),
+        estimate(logits, labels, cand, sampled_log_q=lq),
+        rtol=1e-13,
+    )
 
 
 # --- NCE ------------------------------------------------------------------------------------------
@@ -261,8 +267,14 @@ def test_the_nce_loss_averages_to_its_expectation():
     values = np.empty(reps)
     for r in range(reps):
         cand = sampling.sample_candidates(rng, k, 50, unique=False)
-        values[r] = sampling.nce_loss(labels[r : r + 1], x[labels[r : r + 1]], cand.ids, x[None, cand.ids],
-                                      true_log_q=np.log(k * q[labels[r]]), sampled_log_q=np.log(k * q[cand.ids]))[0]
+        values[r] = sampling.nce_loss(
+            labels[r : r + 1],
+            x[labels[r : r + 1]],
+            cand.ids,
+            x[None, cand.ids],
+            true_log_q=np.log(k * q[labels[r]]),
+            sampled_log_q=np.log(k * q[cand.ids]),
+        )[0]
     expected = float(sampling.nce_expected_loss(x, p, k, q))
     assert abs(values.mean() - expected) < 4 * values.std(ddof=1) / np.sqrt(reps)
 

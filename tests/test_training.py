@@ -163,8 +163,11 @@ def test_the_grid_holds_bit_for_bit_the_one_run_trainers_curves(blobs):
         for r, loss in enumerate(("mse", "ce")):
             run = ct.train_logistic(x, y, loss=loss, w0=w0[i, 0], lr=lr[0, j], steps=300)
             for name in ("w", "b", "cross_entropy", "squared_error", "accuracy"):
-                np.testing.assert_array_equal(getattr(grid, name)[i, j, r], getattr(run, name)[record],
-                                              err_msg=f"{name} at w0={w0[i, 0]}, lr={lr[0, j]}, {loss}")
+                np.testing.assert_array_equal(
+                    getattr(grid, name)[i, j, r],
+                    getattr(run, name)[record],
+                    err_msg=f"{name} at w0={w0[i, 0]}, lr={lr[0, j]}, {loss}",
+                )
 
 
 @pytest.mark.parametrize("features", [1, 3])

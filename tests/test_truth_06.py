@@ -49,8 +49,10 @@ def test_the_softmax_section_uses_y_for_the_label_vector():
 
 
 def test_the_package_strings_of_06_use_z_and_q():
-    text = "\n".join((ROOT / "ce_teach" / f).read_text(encoding="utf-8")
-                     for f in ("plotting/mse.py", "widgets/mse.py", "checks/mse.py"))
+    text = "\n".join(
+        (ROOT / "ce_teach" / f).read_text(encoding="utf-8")
+        for f in ("plotting/mse.py", "widgets/mse.py", "checks/mse.py")
+    )
     for wrong in ("a − y", "(a − z)", "a(1 − a)", "½(a − y)²"):
         assert wrong not in text, wrong
 

@@ -144,9 +144,11 @@ def test_matches_the_formula_written_out(seed, eps, ignore):
     per_example = ct.class_weighted_sparse_cross_entropy(y, x, reduction="none", **kwargs)
     np.testing.assert_allclose(per_example, loss, rtol=1e-14)
     assert float(ct.class_weighted_sparse_cross_entropy(y, x, reduction="sum", **kwargs)) == pytest.approx(
-        loss.sum(), rel=1e-14)
+        loss.sum(), rel=1e-14
+    )
     assert float(ct.class_weighted_sparse_cross_entropy(y, x, **kwargs)) == pytest.approx(
-        loss.sum() / denominator, rel=1e-14)
+        loss.sum() / denominator, rel=1e-14
+    )
 
 
 def test_an_ignore_index_inside_the_classes_ignores_that_class():
@@ -162,8 +164,9 @@ def test_everything_ignored_raises_for_the_mean_and_sums_to_zero():
     with pytest.raises(ValueError, match=r"every label is ignore_index\); PyTorch returns nan"):
         ct.class_weighted_sparse_cross_entropy(y, x, ignore_index=-100)
     assert float(ct.class_weighted_sparse_cross_entropy(y, x, ignore_index=-100, reduction="sum")) == 0.0
-    np.testing.assert_array_equal(ct.class_weighted_sparse_cross_entropy(y, x, ignore_index=-100, reduction="none"),
-                                  np.zeros(4))
+    np.testing.assert_array_equal(
+        ct.class_weighted_sparse_cross_entropy(y, x, ignore_index=-100, reduction="none"), np.zeros(4)
+    )
     with pytest.raises(ValueError, match="every label that is not ignored has weight 0"):
         ct.class_weighted_sparse_cross_entropy([0, 0], np.zeros((2, 3)), class_weight=[0.0, 1.0, 1.0])
 
@@ -227,10 +230,12 @@ def test_matches_torch_cross_entropy_loss(seed, reduction, weighted, eps):
     y = rng.integers(0, 6, (4, 9))
     y[rng.random((4, 9)) < 0.25] = -100
     w = rng.random(6) * 2 + 0.1 if weighted else None
-    ours = ct.class_weighted_sparse_cross_entropy(y, x, class_weight=w, ignore_index=-100, label_smoothing=eps,
-                                                  reduction=reduction)
-    loss = torch.nn.CrossEntropyLoss(weight=None if w is None else torch.from_numpy(w), ignore_index=-100,
-                                     reduction=reduction, label_smoothing=eps)
+    ours = ct.class_weighted_sparse_cross_entropy(
+        y, x, class_weight=w, ignore_index=-100, label_smoothing=eps, reduction=reduction
+    )
+    loss = torch.nn.CrossEntropyLoss(
+        weight=None if w is None else torch.from_numpy(w), ignore_index=-100, reduction=reduction, label_smoothing=eps
+    )
     theirs = loss(torch.from_numpy(x).permute(0, 2, 1), torch.from_numpy(y)).numpy()
     scale = 8 * np.finfo(float).eps * 20  # torch's log_softmax is x − m − log Σ: absolute error of a few ε·|x|
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=scale * (1 if reduction != "sum" else y.size))

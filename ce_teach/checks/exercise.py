@@ -66,8 +66,11 @@ class Checker:
         try:
             result = self.check(candidate)
         except Exception as error:  # the checker's own failure is still a verdict, never a traceback
-            result = CheckResult("wrong", f"✗ {self.name}: your answer could not be checked ({type(error).__name__}: "
-                                          f"{error}). Does it return one number or array for the inputs shown?")
+            result = CheckResult(
+                "wrong",
+                f"✗ {self.name}: your answer could not be checked ({type(error).__name__}: "
+                f"{error}). Does it return one number or array for the inputs shown?",
+            )
         print(result.message)
 
     def _not_attempted(self) -> CheckResult:
@@ -107,8 +110,9 @@ class Exercise(Checker):
             except NotImplementedError:
                 return self._not_attempted()
             except Exception as error:  # a learner's bug: report it, do not crash the notebook
-                return CheckResult("wrong", f"✗ {self.name}({shown}) raised {type(error).__name__}: {error}"
-                                   + self._generic_hint())
+                return CheckResult(
+                    "wrong", f"✗ {self.name}({shown}) raised {type(error).__name__}: {error}" + self._generic_hint()
+                )
             if got is None:
                 return self._not_attempted()
             expected = np.asarray(self.reference(*args), dtype=float)
@@ -130,8 +134,10 @@ class Exercise(Checker):
         message = f"✓ {self.name}: correct on all {len(self.cases)} test inputs."
         used = calls_package(candidate, self.package_answers)
         if used:
-            message += (f"\n  Note: your function calls ct.{used}, the package's own answer. That proves the checker "
-                        "works, not that you can write it: try it with NumPy alone.")
+            message += (
+                f"\n  Note: your function calls ct.{used}, the package's own answer. That proves the checker "
+                "works, not that you can write it: try it with NumPy alone."
+            )
         return CheckResult("correct", message)
 
     def tolerance(self, args) -> tuple[float, float]:
@@ -163,6 +169,7 @@ def difference(got: np.ndarray, expected: np.ndarray) -> str:
     """Expected and got, printed with as many digits as it takes to see them differ, and the largest
     relative error (``got`` and ``expected`` have the same shape)."""
     for digits in range(6, 18):
+
         def fmt(v, d=digits):
             return f"{v:.{d}g}"
 
@@ -226,8 +233,10 @@ def wrong_base(got, expected, args):
         return "you answered in nats (np.log) but bits were asked for: use np.log2, or divide by np.log(2)."
     if np.allclose(ratio, 1 / np.log(2)):
         return "you answered in bits (np.log2) but nats were asked for: use the natural log np.log."
-    if np.allclose(ratio, np.log(10) / np.log(2)) or np.allclose(ratio, np.log(2) / np.log(10)) or np.allclose(
-        ratio, 1 / np.log(10)
+    if (
+        np.allclose(ratio, np.log(10) / np.log(2))
+        or np.allclose(ratio, np.log(2) / np.log(10))
+        or np.allclose(ratio, 1 / np.log(10))
     ):
         return "that looks like np.log10: use np.log2 for bits or np.log for nats."
     return None

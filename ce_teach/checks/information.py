@@ -217,8 +217,16 @@ cross_entropy_nats = Exercise(
     "H(p, q) in nats",
     reference=_ce_nats,
     cases=[*_CE_CASES, *_CE_CASES_32],
-    diagnoses=[_ce_summed_everything, _ce_wrong_axis, _ce_swapped, wrong_sign, wrong_base, nan_from_zero_probability,
-               _ce_delta_in_log, not_reduced],
+    diagnoses=[
+        _ce_summed_everything,
+        _ce_wrong_axis,
+        _ce_swapped,
+        wrong_sign,
+        wrong_base,
+        nan_from_zero_probability,
+        _ce_delta_in_log,
+        not_reduced,
+    ],
     hint="H(p, q) = −Σ p·ln q over the last axis, skipping outcomes with p = 0 (0·ln 0 counts as 0).",
     package_answers=("cross_entropy", "categorical_crossentropy", "softmax_cross_entropy_with_logits"),
 )

@@ -40,16 +40,20 @@ def _flipped(got, expected, args):
 
 def _nan_from_overflow(got, expected, args):
     if got.shape == expected.shape and not np.isfinite(got).all() and np.isfinite(expected).all():
-        return ("nan or inf for large |x|: e^{−x} (or e^x) overflows past |x| ≈ 709.8 and inf/inf = nan. "
-                "Write the slope through the probabilities, q(1 − q) or s_i([i = j] − s_j), with a stable σ "
-                "or softmax.")
+        return (
+            "nan or inf for large |x|: e^{−x} (or e^x) overflows past |x| ≈ 709.8 and inf/inf = nan. "
+            "Write the slope through the probabilities, q(1 − q) or s_i([i = j] − s_j), with a stable σ "
+            "or softmax."
+        )
     return None
 
 
 def _reduced(got, expected, args):
     if got.shape != expected.shape and got.size < expected.size:
-        return ("you summed or averaged: the gradient has one entry per logit, the same shape as the logits "
-                "(no .sum() or .mean()).")
+        return (
+            "you summed or averaged: the gradient has one entry per logit, the same shape as the logits "
+            "(no .sum() or .mean())."
+        )
     return None
 
 
@@ -57,8 +61,10 @@ def _binary_mistakes(got, expected, args):
     labels, logits = args
     a = sigmoid(logits)
     if np.allclose(got, a - labels, rtol=1e-9, atol=1e-12):
-        return ("that is cross-entropy's gradient q − z (or the derivative with respect to q). "
-                "For x the chain rule adds the sigmoid's slope: multiply by σ'(x) = q(1 − q).")
+        return (
+            "that is cross-entropy's gradient q − z (or the derivative with respect to q). "
+            "For x the chain rule adds the sigmoid's slope: multiply by σ'(x) = q(1 − q)."
+        )
     if np.allclose(got, 2 * expected, rtol=1e-9, atol=1e-12):
         return "twice too big: d/da of ½(q − z)² is (q − z); did you differentiate (q − z)² instead?"
     if np.allclose(got, (a - labels) * logits * (1 - logits), rtol=1e-9, atol=1e-12):
@@ -74,13 +80,17 @@ def _softmax_mistakes(got, expected, args):
     if np.allclose(got, s - labels, rtol=1e-9, atol=1e-12):
         return "that is cross-entropy's gradient S − y; for squared error multiply it by the Jacobian: Jᵀ(S − y)."
     if np.allclose(got, s * (s - labels), rtol=1e-9, atol=1e-12):
-        return ("you used only the diagonal of the Jacobian, s_j(1 − s_j) → s ⊙ (S − y) is missing the −s·sᵀ part: "
-                "use J = diag(s) − s sᵀ (ct.softmax_jacobian).")
+        return (
+            "you used only the diagonal of the Jacobian, s_j(1 − s_j) → s ⊙ (S − y) is missing the −s·sᵀ part: "
+            "use J = diag(s) − s sᵀ (ct.softmax_jacobian)."
+        )
     if np.allclose(got, 2 * expected, rtol=1e-9, atol=1e-12):
         return "twice too big: the loss is ½‖S − y‖², whose gradient with respect to S is S − y, not 2(S − y)."
     if np.allclose(got, s * (1 - s) * (s - labels), rtol=1e-9, atol=1e-12):
-        return ("you multiplied by s_j(1 − s_j), the sigmoid's slope, i.e. only the diagonal of the Jacobian: "
-                "the off-diagonal −s_i s_j terms are missing. Use J = diag(s) − s sᵀ (ct.softmax_jacobian).")
+        return (
+            "you multiplied by s_j(1 − s_j), the sigmoid's slope, i.e. only the diagonal of the Jacobian: "
+            "the off-diagonal −s_i s_j terms are missing. Use J = diag(s) − s sᵀ (ct.softmax_jacobian)."
+        )
     return None
 
 
@@ -121,15 +131,25 @@ def _clipped_mistakes(got, expected, args):
     q_clipped = np.clip(q, CLIP, 1 - CLIP)
     inside = (q > CLIP) & (q < 1 - CLIP)
     candidates = [
-        (q - labels, "that is the unclipped gradient q − z. Where σ(x) is outside [δ, 1 − δ] the clip is flat, so its "
-                     "derivative, and with it the whole gradient, is 0: a confident mistake stops learning."),
-        (q_clipped - labels, "outside [δ, 1 − δ] the loss no longer depends on x at all (the clip returns a constant), "
-                             "so the gradient there is 0, not q̃ − z."),
-        (np.where(inside, (q - labels) / (q * (1 - q)), 0.0),
-         "that is ∂L/∂q; the chain rule to the logit multiplies by σ'(x) = q(1 − q), which gives q − z inside."),
-        (np.where(np.abs(logits) < CLIP, q - labels, 0.0),
-         "the clip acts on the probability σ(x), not on the logit: it is active where σ(x) < δ or σ(x) > 1 − δ, "
-         "i.e. |x| > ln((1 − δ)/δ) ≈ 16.1."),
+        (
+            q - labels,
+            "that is the unclipped gradient q − z. Where σ(x) is outside [δ, 1 − δ] the clip is flat, so its "
+            "derivative, and with it the whole gradient, is 0: a confident mistake stops learning.",
+        ),
+        (
+            q_clipped - labels,
+            "outside [δ, 1 − δ] the loss no longer depends on x at all (the clip returns a constant), "
+            "so the gradient there is 0, not q̃ − z.",
+        ),
+        (
+            np.where(inside, (q - labels) / (q * (1 - q)), 0.0),
+            "that is ∂L/∂q; the chain rule to the logit multiplies by σ'(x) = q(1 − q), which gives q − z inside.",
+        ),
+        (
+            np.where(np.abs(logits) < CLIP, q - labels, 0.0),
+            "the clip acts on the probability σ(x), not on the logit: it is active where σ(x) < δ or σ(x) > 1 − δ, "
+            "i.e. |x| > ln((1 − δ)/δ) ≈ 16.1.",
+        ),
         (np.zeros_like(q), "the gradient is 0 only where the clip is active; inside [δ, 1 − δ] it is q − z."),
     ]
     for candidate, hint in candidates:
@@ -153,5 +173,5 @@ clipped_bce_grad = Exercise(
     ],
     diagnoses=[_reduced, _nan_from_overflow, _clipped_mistakes, _flipped],
     hint="inside the clip (δ < σ(x) < 1 − δ) the gradient is q − z, as without it; outside, the clipped loss is "
-         "constant in x, so its gradient is 0.",
+    "constant in x, so its gradient is 0.",
 )

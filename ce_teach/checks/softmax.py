@@ -80,9 +80,11 @@ def _capped_log(x):
 
 
 def _capped_hint(delta: float) -> str:
-    return (f"you kept the probability away from 0 with δ = {delta:g} (clipped, or added inside the log): that "
-            f"avoids −inf but caps every log-probability at ln δ = {np.log(delta):.4g}, so a confident mistake "
-            "costs too little. Compute x − m − log Σ e^{x − m} directly and no δ is needed.")
+    return (
+        f"you kept the probability away from 0 with δ = {delta:g} (clipped, or added inside the log): that "
+        f"avoids −inf but caps every log-probability at ln δ = {np.log(delta):.4g}, so a confident mistake "
+        "costs too little. Compute x − m − log Σ e^{x − m} directly and no δ is needed."
+    )
 
 
 _LOG_SOFTMAX_MISTAKES = [
@@ -218,8 +220,12 @@ sparse_cross_entropy = Exercise(
         _sign("your result has the wrong sign: the loss is −log S(x)_label ≥ 0, not log S(x)_label."),
     ],
     hint="loss_i = log Σ_j e^{x_ij} − x_{i, label_i}, computed stably: m + log Σ e^{x − m} per row.",
-    package_answers=("sparse_softmax_cross_entropy_with_logits", "log_softmax", "logsumexp",
-                     "sparse_categorical_crossentropy"),
+    package_answers=(
+        "sparse_softmax_cross_entropy_with_logits",
+        "log_softmax",
+        "logsumexp",
+        "sparse_categorical_crossentropy",
+    ),
 )
 
 
@@ -242,17 +248,28 @@ def _initial_mistakes(got, expected, args):
     with np.errstate(all="ignore"):
         naive = np.log(np.exp(biases) / np.exp(biases).sum())
     candidates = [
-        (np.log(counts.size), "ln C is the loss only when all logits are equal; here the biases differ: "
-                              "use the probabilities S(b) they give."),
+        (
+            np.log(counts.size),
+            "ln C is the loss only when all logits are equal; here the biases differ: "
+            "use the probabilities S(b) they give.",
+        ),
         (-(counts * log_q).sum(), "that is the total over the data set; the loss is the mean: divide by N = Σ counts."),
-        (-log_q.mean(), "you averaged over the classes as if each were equally frequent; weight each class's "
-                        "−ln S(b)_i by its share counts_i / N of the examples."),
-        (-(frequencies * np.log(frequencies, where=frequencies > 0, out=np.zeros_like(frequencies))).sum(),
-         "that is the entropy of the class frequencies: the loss only when S(b) equals them. Use S(b) itself."),
+        (
+            -log_q.mean(),
+            "you averaged over the classes as if each were equally frequent; weight each class's "
+            "−ln S(b)_i by its share counts_i / N of the examples.",
+        ),
+        (
+            -(frequencies * np.log(frequencies, where=frequencies > 0, out=np.zeros_like(frequencies))).sum(),
+            "that is the entropy of the class frequencies: the loss only when S(b) equals them. Use S(b) itself.",
+        ),
         (-(counts * log_q).sum() / counts.sum() / np.log(2), "you answered in bits; the loss is in nats (np.log)."),
         ((counts * log_q).sum() / counts.sum(), "the sign is flipped: the loss is −mean ln S(b)_c ≥ 0."),
-        (-(counts * naive).sum() / counts.sum(), "np.log(np.exp(b) / ...) overflows or underflows for large "
-                                                 "biases (e^800 = inf): use the max-shifted log-softmax."),
+        (
+            -(counts * naive).sum() / counts.sum(),
+            "np.log(np.exp(b) / ...) overflows or underflows for large "
+            "biases (e^800 = inf): use the max-shifted log-softmax.",
+        ),
     ]
     for candidate, hint in candidates:
         if _same(got, candidate):
@@ -272,7 +289,12 @@ initial_loss = Exercise(
     ],
     diagnoses=[_initial_mistakes],
     hint="every example gets the same probabilities S(b); class i costs −ln S(b)_i, and a fraction counts_i / N "
-         "of the examples are class i: loss = −Σ_i (counts_i / N) ln S(b)_i.",
-    package_answers=("log_softmax", "logsumexp", "softmax_cross_entropy_with_logits",
-                     "sparse_softmax_cross_entropy_with_logits", "cross_entropy"),
+    "of the examples are class i: loss = −Σ_i (counts_i / N) ln S(b)_i.",
+    package_answers=(
+        "log_softmax",
+        "logsumexp",
+        "softmax_cross_entropy_with_logits",
+        "sparse_softmax_cross_entropy_with_logits",
+        "cross_entropy",
+    ),
 )

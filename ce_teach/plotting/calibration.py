@@ -38,10 +38,24 @@ def _reliability_axes(ax: Axes, n_bins: int):
     """Empty accuracy bars and gap boxes, one per bin, the diagonal, labels and legend: (bars, gaps)."""
     width = 1.0 / n_bins
     left = np.arange(n_bins) * width
-    bars = ax.bar(left, np.zeros(n_bins), width=width, align="edge", color=TARGET_COLOUR, edgecolor="white",
-                  label="accuracy in bin")
-    gaps = ax.bar(left, np.zeros(n_bins), width=width, align="edge", facecolor=to_rgba(ACCENT_COLOUR, 0.25),
-                  edgecolor=ACCENT_COLOUR, label="gap to mean confidence")
+    bars = ax.bar(
+        left,
+        np.zeros(n_bins),
+        width=width,
+        align="edge",
+        color=TARGET_COLOUR,
+        edgecolor="white",
+        label="accuracy in bin",
+    )
+    gaps = ax.bar(
+        left,
+        np.zeros(n_bins),
+        width=width,
+        align="edge",
+        facecolor=to_rgba(ACCENT_COLOUR, 0.25),
+        edgecolor=ACCENT_COLOUR,
+        label="gap to mean confidence",
+    )
     (diagonal,) = ax.plot([0, 1], [0, 1], "--", color="0.5", linewidth=1, label="calibrated")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

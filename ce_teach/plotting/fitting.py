@@ -61,8 +61,9 @@ class KLFitsPlot(LivePlot):
 
     labels = {"separation": "separation of the bumps"}
 
-    def __init__(self, separation: float = 6.0, *, std: float = 0.8, weight: float = 0.6, grid=None,
-                 rounds: int = 20, ax=None):
+    def __init__(
+        self, separation: float = 6.0, *, std: float = 0.8, weight: float = 0.6, grid=None, rounds: int = 20, ax=None
+    ):
         self.values = {"separation": _separation(separation)}
         self.std = v.positive_number(std, "std", "the bumps' standard deviation")
         self.weight = _weight(weight)
@@ -106,8 +107,11 @@ class KLFitsPlot(LivePlot):
         fits = np.array(fits).reshape(*shape[:-1], 2, 3)  # (..., direction, [mean, std, divergence])
         targets = np.array(targets).reshape(*shape[:-1], self.grid.size)
         curves = normal_on_grid(self.grid, fits[..., 0], fits[..., 1])  # (..., direction, n)
-        out = {"target.y": targets / self.step, "forward.y": curves[..., 0, :] / self.step,
-               "reverse.y": curves[..., 1, :] / self.step}
+        out = {
+            "target.y": targets / self.step,
+            "forward.y": curves[..., 0, :] / self.step,
+            "reverse.y": curves[..., 1, :] / self.step,
+        }
         for k, direction in enumerate(("forward", "reverse")):
             for j, name in enumerate(("mean", "std", "divergence")):
                 out[f"{direction}_{name}"] = fits[..., k, j, None]

@@ -73,8 +73,7 @@ class GradientRacePlot(LivePlot):
 
     labels = {"x": "logit x"}
 
-    def __init__(self, x: float = -4.0, *, label: float = 1.0, limit: float = 10.0, loss_ymax: float = 4.0,
-                 axs=None):
+    def __init__(self, x: float = -4.0, *, label: float = 1.0, limit: float = 10.0, loss_ymax: float = 4.0, axs=None):
         self.label = z = _label(label)
         self.limit = limit = _positive(limit, "limit")
         self.loss_ymax = loss_ymax = _positive(loss_ymax, "loss_ymax")
@@ -91,16 +90,30 @@ class GradientRacePlot(LivePlot):
         grid = np.linspace(-limit, limit, 401)
         labels = np.full_like(grid, z)
         error, slope = sigmoid_error_and_slope(labels, grid)
-        curves = (loss_ax.plot(grid, sigmoid_cross_entropy_with_logits(labels, grid), color=CE_COLOUR,
-                               label="cross-entropy; gradient q − z")[0],
-                  loss_ax.plot(grid, sigmoid_squared_error(labels, grid), color=MSE_COLOUR,
-                               label="½(q − z)²; gradient (q − z)·q(1 − q)")[0])
+        curves = (
+            loss_ax.plot(
+                grid,
+                sigmoid_cross_entropy_with_logits(labels, grid),
+                color=CE_COLOUR,
+                label="cross-entropy; gradient q − z",
+            )[0],
+            loss_ax.plot(
+                grid,
+                sigmoid_squared_error(labels, grid),
+                color=MSE_COLOUR,
+                label="½(q − z)²; gradient (q − z)·q(1 − q)",
+            )[0],
+        )
         grad_ax.plot(grid, error, color=CE_COLOUR)
         grad_ax.plot(grid, error * slope, color=MSE_COLOUR)
         self.moving = {}
-        for name, ax, colour, shape in (("ce_loss", loss_ax, CE_COLOUR, "o"), ("ce_off", loss_ax, CE_COLOUR, "^"),
-                                        ("mse_loss", loss_ax, MSE_COLOUR, "o"), ("ce_grad", grad_ax, CE_COLOUR, "o"),
-                                        ("mse_grad", grad_ax, MSE_COLOUR, "o")):
+        for name, ax, colour, shape in (
+            ("ce_loss", loss_ax, CE_COLOUR, "o"),
+            ("ce_off", loss_ax, CE_COLOUR, "^"),
+            ("mse_loss", loss_ax, MSE_COLOUR, "o"),
+            ("ce_grad", grad_ax, CE_COLOUR, "o"),
+            ("mse_grad", grad_ax, MSE_COLOUR, "o"),
+        ):
             (self.moving[name],) = ax.plot([np.nan], [np.nan], shape, color=colour, markersize=7)
         loss_ax.set_xlim(-limit, limit)
         loss_ax.set_ylim(0, loss_ymax)
@@ -129,17 +142,27 @@ class GradientRacePlot(LivePlot):
         _, slope = sigmoid_error_and_slope(z, x)  # q(1 − q) = |∂MSE/∂x| / |∂CE/∂x|, with no 0/0
         off = ce > self.loss_ymax
         return {
-            "ce_loss.x": x, "ce_loss.y": np.where(off, np.nan, ce),
-            "ce_off.x": x, "ce_off.y": np.where(off, OFF_THE_TOP * self.loss_ymax, np.nan),
-            "mse_loss.x": x, "mse_loss.y": mse,
-            "ce_grad.x": x, "ce_grad.y": g_ce,
-            "mse_grad.x": x, "mse_grad.y": g_mse,
-            "ce": ce, "mse": mse, "g_ce": np.abs(g_ce), "g_mse": np.abs(g_mse), "ratio": slope,
+            "ce_loss.x": x,
+            "ce_loss.y": np.where(off, np.nan, ce),
+            "ce_off.x": x,
+            "ce_off.y": np.where(off, OFF_THE_TOP * self.loss_ymax, np.nan),
+            "mse_loss.x": x,
+            "mse_loss.y": mse,
+            "ce_grad.x": x,
+            "ce_grad.y": g_ce,
+            "mse_grad.x": x,
+            "mse_grad.y": g_mse,
+            "ce": ce,
+            "mse": mse,
+            "g_ce": np.abs(g_ce),
+            "g_mse": np.abs(g_mse),
+            "ratio": slope,
         }
 
 
-def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: float = 10.0, loss_ymax: float = 4.0,
-                            axs=None) -> GradientRacePlot:
+def draw_gradients_vs_logit(
+    logit: float = -4.0, *, label: float = 1.0, limit: float = 10.0, loss_ymax: float = 4.0, axs=None
+) -> GradientRacePlot:
     """Plot CE and ½(σ(x) − z)² in nats (left) and their gradients ∂/∂x (right) against the logit x, marking ``logit``.
 
     ``limit`` sets the logit range [−limit, limit] (``logit`` must lie in it); ``loss_ymax`` the top of the
@@ -150,8 +173,10 @@ def draw_gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: f
 
 def _race_axes(se_ax: Axes, acc_ax: Axes) -> tuple[tuple[Line2D, Line2D], tuple[Line2D, Line2D]]:
     """The two panels of the training race, with empty lines: squared error (left) and accuracy (right)."""
-    se_lines = (se_ax.plot([], [], color=MSE_COLOUR, label="trained on MSE")[0],
-                se_ax.plot([], [], color=CE_COLOUR, label="trained on CE")[0])
+    se_lines = (
+        se_ax.plot([], [], color=MSE_COLOUR, label="trained on MSE")[0],
+        se_ax.plot([], [], color=CE_COLOUR, label="trained on CE")[0],
+    )
     acc_lines = (acc_ax.plot([], [], color=MSE_COLOUR)[0], acc_ax.plot([], [], color=CE_COLOUR)[0])
     se_ax.set_ylim(0, 0.52)
     se_ax.set_xlabel("gradient-descent step")
@@ -175,8 +200,18 @@ class TrainingRacePlot(LivePlot):
 
     labels = {"w0": "starting weight w₀", "lr": "learning rate"}
 
-    def __init__(self, x=None, y=None, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, b0: float = 0.0,
-                 every: int = 1, axs=None):
+    def __init__(
+        self,
+        x=None,
+        y=None,
+        *,
+        w0: float = -8.0,
+        lr: float = 1.0,
+        steps: int = 300,
+        b0: float = 0.0,
+        every: int = 1,
+        axs=None,
+    ):
         if (x is None) != (y is None):
             raise ValueError("give both x and y (the data), or neither for notebook 06's data set")
         self.x, self.y = race_data() if x is None else (x, y)
@@ -204,14 +239,20 @@ class TrainingRacePlot(LivePlot):
         self.update()
 
     def state(self, w0, lr):
-        runs = train_logistic_grid(self.x, self.y, w0=w0, lr=lr, b0=self.b0, steps=self.steps,
-                                   losses=("mse", "ce"), record=self.record)
+        runs = train_logistic_grid(
+            self.x, self.y, w0=w0, lr=lr, b0=self.b0, steps=self.steps, losses=("mse", "ce"), record=self.record
+        )
         # arrays (*grid, 1, losses, records): the grid of the sliders, their items axis, MSE and CE rows
         state = {}
         for r, name in enumerate(("mse", "ce")):
             se, acc, ce = (a[..., 0, r, :] for a in (runs.squared_error, runs.accuracy, runs.cross_entropy))
-            state |= {f"se_{name}.y": se, f"acc_{name}.y": acc,
-                      f"acc_{name}": acc[..., -1:], f"se_{name}": se[..., -1:], f"ce_{name}": ce[..., -1:]}
+            state |= {
+                f"se_{name}.y": se,
+                f"acc_{name}.y": acc,
+                f"acc_{name}": acc[..., -1:],
+                f"se_{name}": se[..., -1:],
+                f"ce_{name}": ce[..., -1:],
+            }
         return state
 
 

@@ -18,10 +18,16 @@ from .sigmoid import bce_explorer
 from .softmax import softmax_explorer, temperature_explorer
 
 __all__ = [
-    "LiveFigure", "live", "coin_entropy", "softmax_entropy", "kl_explorer",
-    "true_class_loss", "true_class_loss_log",  # 03
+    "LiveFigure",
+    "live",
+    "coin_entropy",
+    "softmax_entropy",
+    "kl_explorer",
+    "true_class_loss",
+    "true_class_loss_log",  # 03
     "kl_fits",  # 02
-    "gradients_vs_logit", "training_race",  # 06
+    "gradients_vs_logit",
+    "training_race",  # 06
     "bce_explorer",  # 04
     "softmax_explorer",  # 05
     "temperature_explorer",  # 05

@@ -116,8 +116,9 @@ def _grid_states(plot: LivePlot, controls: list[Control]) -> dict[str, np.ndarra
     fixed = {name: value for name, value in plot.values.items() if name not in {c.name for c in controls}}
     fixed = {name: plot.as_input(name, value) for name, value in fixed.items()}
     combos = list(itertools.product(*(c.values for c in choices)))
-    states = [plot.state(**fixed, **axes, **dict(zip([c.name for c in choices], combo, strict=True)))
-              for combo in combos]
+    states = [
+        plot.state(**fixed, **axes, **dict(zip([c.name for c in choices], combo, strict=True))) for combo in combos
+    ]
     order = choices + ranges  # the axes of the stacked arrays, before they are put in the controls' order
     result = {}
     for key in states[0]:
@@ -143,10 +144,10 @@ class _Packer:
 
     def add(self, array: np.ndarray, kind: str) -> dict:
         array = np.ascontiguousarray(array, dtype={"f32": np.float32, "u16": np.uint16, "u32": np.uint32}[kind])
-        strides = [0 if n == 1 else s // array.itemsize for n, s in zip(array.shape[:-1], array.strides[:-1],
-                                                                           strict=True)]
-        entry = {"offset": self.size, "length": array.size, "type": kind, "strides": strides,
-                 "items": array.shape[-1]}
+        strides = [
+            0 if n == 1 else s // array.itemsize for n, s in zip(array.shape[:-1], array.strides[:-1], strict=True)
+        ]
+        entry = {"offset": self.size, "length": array.size, "type": kind, "strides": strides, "items": array.shape[-1]}
         data = array.tobytes()
         self.chunks.append(data + bytes(-len(data) % 8))
         self.size += len(self.chunks[-1])

@@ -73,8 +73,10 @@ class LiveFigure(anywidget.AnyWidget):
             control = self.controls[k]
             matches = [i for i, v in enumerate(control.values) if v == value or _close(v, value)]
             if not matches:
-                raise ValueError(f"{name} = {value!r} is not a position of its control: {control.texts[0]} … "
-                                 f"{control.texts[-1]} in {len(control.values)} positions")
+                raise ValueError(
+                    f"{name} = {value!r} is not a position of its control: {control.texts[0]} … "
+                    f"{control.texts[-1]} in {len(control.values)} positions"
+                )
             index[k] = matches[0]
         self.index = index
 

@@ -49,19 +49,25 @@ def calibration_explorer(temperature: float = 1.0, label_smoothing: float = 0.0,
     temperature = v.positive_number(temperature, "temperature")
     steps = (temperature - 0.2) / 0.05
     if not 0.2 <= temperature <= 3.0 or abs(steps - round(steps)) > 1e-9:
-        raise ValueError(f"temperature must be a position of its slider (0.2 to 3 in steps of 0.05), "
-                         f"got {temperature!r}")
+        raise ValueError(
+            f"temperature must be a position of its slider (0.2 to 3 in steps of 0.05), got {temperature!r}"
+        )
     label_smoothing = v.real_number(label_smoothing, "label_smoothing")
     gamma = v.real_number(gamma, "gamma")
     if label_smoothing != 0 and gamma != 0:
-        raise ValueError(f"label_smoothing = {label_smoothing!r} and gamma = {gamma!r}: the networks were trained "
-                         "with one of them at a time; set the other to 0")
+        raise ValueError(
+            f"label_smoothing = {label_smoothing!r} and gamma = {gamma!r}: the networks were trained "
+            "with one of them at a time; set the other to 0"
+        )
     start = (label_smoothing + 0.0, gamma + 0.0)
     choices = [value for _, value in MODELS]
     if start not in choices:
-        raise ValueError(f"(label_smoothing, gamma) = {start} is not one of the trained networks: ε in "
-                         "0, 0.05, 0.1, 0.15, 0.2 or γ in 0, 1, 2, 3, 4")
+        raise ValueError(
+            f"(label_smoothing, gamma) = {start} is not one of the trained networks: ε in "
+            "0, 0.05, 0.1, 0.15, 0.2 or γ in 0, 1, 2, 3, 4"
+        )
     models = {value: trained_logits(*value) for value in choices}
-    plot = CalibrationPlot(models, model=start, temperature=round(0.2 + round(steps) * 0.05, 12),
-                           ax=new_axes((5.2, 3.8)))
+    plot = CalibrationPlot(
+        models, model=start, temperature=round(0.2 + round(steps) * 0.05, 12), ax=new_axes((5.2, 3.8))
+    )
     return live(plot, temperature=(0.2, 3.0, 0.05), model=list(MODELS))

@@ -55,8 +55,9 @@ def softmax_entropy(
     return live(plot, **_logit_sliders(logits, "logits", limit))
 
 
-def kl_explorer(p=(0.6, 0.3, 0.1), q_logits=(0.0, 0.0, 0.0), *, names=("a", "b", "c"), base=2,
-                limit: float = LOGIT_LIMIT) -> LiveFigure:
+def kl_explorer(
+    p=(0.6, 0.3, 0.1), q_logits=(0.0, 0.0, 0.0), *, names=("a", "b", "c"), base=2, limit: float = LOGIT_LIMIT
+) -> LiveFigure:
     """Move q's logits (steps of 0.25 on ±``limit``): bars of p and q = softmax(x); D(p‖q) and D(q‖p) in the readout."""
     plot = KLPairPlot(p, q_logits, names=names, base=base, ax=new_axes())
     return live(plot, **_logit_sliders(q_logits, "q_logits", limit))

@@ -21,8 +21,9 @@ def _on_grid(value, name: str, step: float, low: float, high: float) -> float:
         raise ValueError(f"{name} must be in [{low:g}, {high:g}] (the slider's range), got {value!r}")
     steps = (value - low) / step
     if abs(steps - round(steps)) > 1e-9 * max(1.0, abs(steps)):
-        raise ValueError(f"{name} must be a position of its slider ({low:g} to {high:g} in steps of {step:g}), "
-                         f"got {value!r}")
+        raise ValueError(
+            f"{name} must be a position of its slider ({low:g} to {high:g} in steps of {step:g}), got {value!r}"
+        )
     return round(low + round(steps) * step, 12) + 0.0  # the position itself (+ 0.0: no −0.0)
 
 
@@ -34,16 +35,18 @@ def gradients_vs_logit(logit: float = -4.0, *, label: float = 1.0, limit: float 
     """
     limit = v.positive_number(limit, "limit")
     if not 1.0 <= limit <= 1000.0 or abs(limit * 10 - round(limit * 10)) > 1e-9 * limit:
-        raise ValueError(f"limit must be a multiple of 0.1 between 1 and 1000 (the slider moves in steps of 0.1), "
-                         f"got {limit!r}")
+        raise ValueError(
+            f"limit must be a multiple of 0.1 between 1 and 1000 (the slider moves in steps of 0.1), got {limit!r}"
+        )
     limit = round(limit * 10) / 10
     start = _on_grid(logit, "logit", LOGIT_STEP, -limit, limit)
     plot = GradientRacePlot(start, label=label, limit=limit, axs=new_axes(ncols=2))
     return live(plot, x=(-limit, limit, LOGIT_STEP))
 
 
-def training_race(x=None, y=None, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, b0: float = 0.0
-                  ) -> LiveFigure:
+def training_race(
+    x=None, y=None, *, w0: float = -8.0, lr: float = 1.0, steps: int = 300, b0: float = 0.0
+) -> LiveFigure:
     """Sliders for the starting weight ``w0`` (−12 to 4, steps of 1) and the learning rate ``lr`` (0.05 to 4.0,
     steps of 0.05): the two runs (MSE and CE) at every setting, trained once when the figure is made.
 

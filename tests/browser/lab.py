@@ -212,6 +212,9 @@ def live_boxes(page, name: str):
     for index in expected:
         page.locator(".jp-Notebook .jp-Cell").nth(index).scroll_into_view_if_needed()
     boxes = page.locator(LIVE_BOXES)
-    wait_until(lambda: boxes.count() == len(expected), 30,
-               f"{len(expected)} live widgets in {name} (cells {expected}); {boxes.count()} shown")
+    wait_until(
+        lambda: boxes.count() == len(expected),
+        30,
+        f"{len(expected)} live widgets in {name} (cells {expected}); {boxes.count()} shown",
+    )
     return boxes
