@@ -62,6 +62,8 @@ def _range_control(name: str, label: str, spec, start) -> Control:
     count = (hi - lo) / step
     if abs(count - round(count)) > 1e-9 * max(1.0, count):
         raise ValueError(f"slider {name!r}: (high − low) / step = {count:g} must be a whole number; got {spec!r}")
+    if round(count) + 1 > MAX_POINTS:
+        raise ValueError(f"slider {name!r} has {round(count) + 1:,} positions: more grid points than {MAX_POINTS:,}")
     digits = _decimals(step)
     values = tuple(round(lo + i * step, digits + 6) for i in range(round(count) + 1))
     if isinstance(start, bool) or not isinstance(start, int | float | np.integer | np.floating):
