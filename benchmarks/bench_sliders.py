@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -71,12 +70,12 @@ _ = _box.widget.add_class("ce-baseline")
 
 def live_cells() -> dict[str, list[tuple[int, str]]]:
     """Notebook → its cells that show a ported live figure (index, shortcut)."""
-    is_widget_cell = lab.load_script("build_notebooks").is_widget_cell
+    widget_shortcut = lab.load_script("build_notebooks").widget_shortcut
     found = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
-            if is_widget_cell(cell):
-                name = re.match(r"\s*widgets\.(\w+)", cell.source).group(1)
+            name = widget_shortcut(cell)
+            if name is not None:
                 if name in widgets.SHORTCUTS:
                     found.setdefault(path.name, []).append((i, name))
     return found

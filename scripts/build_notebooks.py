@@ -128,10 +128,26 @@ def stale(source: Path) -> list[str]:
     return problems
 
 
+WIDGET_CALL = re.compile(r"widgets\.(\w+)\([^\n]*\)")
+
+
+def widget_shortcut(cell) -> str | None:
+    """The shortcut a live figure's cell calls, or None for any other cell.
+
+    A live figure's cell holds only the call, ``widgets.coin_entropy(p=0.9)``, or names the figure and
+    shows it, ``explorer = widgets.bce_explorer()`` then ``explorer`` (notebooks/AUTHORING.md). Its stored
+    output is the figure's start picture.
+    """
+    lines = cell.source.strip().split("\n") if cell.cell_type == "code" else []
+    if len(lines) == 2:  # explorer = widgets.bce_explorer(…), then explorer
+        name, _, call = lines[0].partition(" = ")
+        lines = [call] if name.isidentifier() and lines[1] == name else []
+    match = WIDGET_CALL.fullmatch(lines[0]) if len(lines) == 1 else None
+    return match[1] if match else None
+
+
 def is_widget_cell(cell) -> bool:
-    """A live figure's cell: a code cell that holds only the call of a shortcut, ``widgets.…(…)``
-    (notebooks/AUTHORING.md). Its stored output is the figure's start picture."""
-    return cell.cell_type == "code" and cell.source.strip().startswith("widgets.")
+    return widget_shortcut(cell) is not None
 
 
 # --- the course rules (notebooks/AUTHORING.md; tests/test_course.py) ---------------------------------

@@ -52,6 +52,7 @@ def sibling(name: str):
 
 build_notebooks = sibling("build_notebooks")
 is_widget_cell = build_notebooks.is_widget_cell  # one definition of a widget cell
+widget_shortcut = build_notebooks.widget_shortcut
 WIDGET_VIEW = build_notebooks.WIDGET_MIME
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -175,10 +176,7 @@ STATE_FORMAT = "1"  # bump when what the cache holds changes
 
 def shortcut_of(cell) -> str | None:
     """The shortcut a widget cell calls (``widgets.coin_entropy(p=0.9)`` → ``coin_entropy``), or None."""
-    if not is_widget_cell(cell):
-        return None
-    match = re.match(r"widgets\.(\w+)\s*\(", cell.source.strip())
-    return match.group(1) if match else None
+    return widget_shortcut(cell)
 
 
 def has_live_figures(nb) -> bool:

@@ -163,3 +163,21 @@ def test_course_names_real_notebooks():
 @pytest.mark.parametrize("path", [p for p in SOURCES if p.stem in COURSE], ids=lambda p: p.stem)
 def test_notebook_follows_the_course_rules(path):
     assert build_notebooks.course_problems(nbformat.read(path, as_version=4)) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "shortcut"),
+    [
+        ("widgets.coin_entropy(p=0.9)", "coin_entropy"),
+        ("explorer = widgets.bce_explorer(x=2.0, z=1.0)\nexplorer", "bce_explorer"),
+        ("w = widgets.coin_entropy()", None),  # shows nothing
+        ("explorer = widgets.bce_explorer()\nother", None),
+        ("widgets.coin_entropy()\nprint(1)", None),  # more than the figure
+        ("x = 1\nwidgets.coin_entropy()", None),
+        ("widgets.coin_entropy", None),
+        ("a.b = widgets.coin_entropy()\na.b", None),
+    ],
+)
+def test_a_live_figures_cell_is_the_call_alone_or_named_and_shown(source, shortcut):
+    assert build_notebooks.widget_shortcut(new_code_cell(source)) == shortcut
+    assert build_notebooks.widget_shortcut(new_markdown_cell(source)) is None

@@ -16,7 +16,6 @@ is skipped with that reason: it is not on the tables yet.
 from __future__ import annotations
 
 import json
-import re
 
 import nbformat
 import numpy as np
@@ -31,14 +30,14 @@ RANDOM_MOVES = 4
 
 
 def figures() -> list:
-    is_widget_cell = load_script("build_notebooks").is_widget_cell
+    widget_shortcut = load_script("build_notebooks").widget_shortcut
     params = []
     for name in NOTEBOOKS:
         cells = nbformat.read(ROOT / "notebooks" / name, as_version=4).cells
         for i, cell in enumerate(cells):
-            if not is_widget_cell(cell):
+            shortcut = widget_shortcut(cell)
+            if shortcut is None:
                 continue
-            shortcut = re.match(r"\s*widgets\.(\w+)", cell.source).group(1)
             marks = (
                 []
                 if shortcut in widgets.SHORTCUTS
