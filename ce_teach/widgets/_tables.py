@@ -386,9 +386,13 @@ def describe_figure(plot: LivePlot) -> tuple[dict, bytes]:
     for name, artist in plot.moving.items():
         ax = artist.axes if isinstance(artist, Line2D) else artist.patches[0].axes
         style = _line_style(artist, points_to_px) if isinstance(artist, Line2D) else _bars_style(artist, points_to_px)
-        zorder = artist.get_zorder() if isinstance(artist, Line2D) else artist.patches[0].get_zorder()
-        artists.append({"name": name, "axes": axes.index(ax), "zorder": zorder, "layer": canvas[name], **style})
-    artists.sort(key=lambda a: (a["layer"], a["zorder"]))
+        first = artist if isinstance(artist, Line2D) else artist.patches[0]
+        added = ax.get_children().index(first)  # matplotlib draws equal zorders in the order they were added
+        artists.append(
+            {"name": name, "axes": axes.index(ax), "zorder": first.get_zorder(), "layer": canvas[name], **style}
+        )
+        artists[-1]["order"] = (canvas[name], axes.index(ax), first.get_zorder(), added)
+    artists.sort(key=lambda a: a.pop("order"))
     hidden = [part for artist in plot.moving.values() for part in _parts(artist)]
     above = [a for layer in over for a in layer]
     visible = {id(a): a.get_visible() for a in [*hidden, *above]}

@@ -313,7 +313,7 @@ function render({ model, el }) {
     if (next.some((i, k) => i !== index[k])) { index = next.slice(); draw(); }
   };
   model.on("change:index", onIndex);
-  el.ceLive = { current, draw };
+  el.ceLive = { current, draw, spec };
   draw();
   return () => {
     model.off("change:index", onIndex);
