@@ -63,7 +63,7 @@ def test_notebooks_run_in_a_fresh_binder_environment(tmp_path):
     run("bash", "binder/postBuild")
     assert "site-packages" in run(str(bin_dir / "python"), "-I", "-c", "import ce_teach; print(ce_teach.__file__)")
     extensions = run(str(bin_dir / "jupyter"), "labextension", "list")  # prebuilt, shipped inside the wheels
-    assert "jupyter-matplotlib" in extensions and "@jupyter-widgets/jupyterlab-manager" in extensions, extensions
+    assert "anywidget" in extensions and "@jupyter-widgets/jupyterlab-manager" in extensions, extensions
     # the test tools only, then every notebook under strict nbval against this environment
     run(str(bin_dir / "pip"), "install", "--quiet", "--disable-pip-version-check", "nbval~=0.11.0", "pytest~=9.2.0")
     notebooks = sorted(str(p.relative_to(repo)) for p in (repo / "notebooks").glob("*.ipynb"))
