@@ -229,7 +229,26 @@ def draw_jacobian(x, *, names=None, ax=None) -> JacobianPlot:
     return plot
 
 
-class TemperaturePlot(LivePlot):
+def _temperature(value) -> float:
+    """A positive finite temperature, or a ValueError naming ``temperature``."""
+    return v.positive_number(value, "temperature")
+
+
+class _TemperaturePlot(LivePlot):
+    """A live plot with a temperature control ``T``: a T given to ``state_at`` or ``update`` is checked first."""
+
+    def state_at(self, **values) -> dict[str, np.ndarray]:
+        return super().state_at(**_checked_temperature(values))
+
+    def update(self, **values) -> dict[str, np.ndarray]:
+        return super().update(**_checked_temperature(values))
+
+
+def _checked_temperature(values: dict) -> dict:
+    return {name: _temperature(t) if name == "T" else t for name, t in values.items()}
+
+
+class TemperaturePlot(_TemperaturePlot):
     """Entropy of S(x/T) against the temperature T (log axis), with a marker at the current T.
 
     Control: ``T``. ``update(T=...)`` moves the marker; the readout gives T and the entropy in nats.
@@ -263,12 +282,6 @@ class TemperaturePlot(LivePlot):
         self.moving = {"marker": self.marker}
         self.update()
 
-    def state_at(self, **values) -> dict[str, np.ndarray]:
-        return super().state_at(**_checked_temperature(values))
-
-    def update(self, **values) -> dict[str, np.ndarray]:
-        return super().update(**_checked_temperature(values))
-
     def state(self, T):
         h = entropy(softmax(_row(self.x, np.ndim(T)) / T))[..., None] + 0.0  # + 0.0: no −0
         return {"marker.x": T, "marker.y": h, "T": T, "H": h}
@@ -285,16 +298,7 @@ def draw_temperature(
     return TemperaturePlot(x, temperature, t_min=t_min, t_max=t_max, ax=ax)
 
 
-def _temperature(value) -> float:
-    """A positive finite temperature, or a ValueError naming ``temperature``."""
-    return v.positive_number(value, "temperature")
-
-
-def _checked_temperature(values: dict) -> dict:
-    return {name: _temperature(t) if name == "T" else t for name, t in values.items()}
-
-
-class TemperatureBarsPlot(LivePlot):
+class TemperatureBarsPlot(_TemperaturePlot):
     """Bars of S(x/T) at one temperature, over outlines of S(x) (T = 1) for comparison.
 
     Control: ``T``. ``update(T=...)`` sets the bars; the readout gives T, S(x/T) and its entropy in nats.
@@ -332,12 +336,6 @@ class TemperatureBarsPlot(LivePlot):
         self.moving = {"bars": self.bars}
         self.update()
 
-    def state_at(self, **values) -> dict[str, np.ndarray]:
-        return super().state_at(**_checked_temperature(values))
-
-    def update(self, **values) -> dict[str, np.ndarray]:
-        return super().update(**_checked_temperature(values))
-
     def state(self, T):
         q = softmax(_row(self.x, np.ndim(T)) / T)
         h = entropy(q)[..., None] + 0.0  # + 0.0: no −0
@@ -361,7 +359,7 @@ def draw_temperature_bars(x, temperature: float = 1.0, *, names=None, ax=None) -
     return TemperatureBarsPlot(x, temperature, names=names, ax=ax)
 
 
-class TemperatureExplorerPlot(LivePlot):
+class TemperatureExplorerPlot(_TemperaturePlot):
     """Left, the bars of S(x/T) over S(x); right, the entropy of S(x/T) against T, with a marker at T.
 
     Control: ``T``. The readout gives T, S(x/T) and its entropy in nats (and ln C, its limit as T → ∞).
@@ -384,12 +382,6 @@ class TemperatureExplorerPlot(LivePlot):
         self.figure = left.figure
         self.moving = {"bars": self.bars.bars, "marker": self.curve.marker}
         self.update()
-
-    def state_at(self, **values) -> dict[str, np.ndarray]:
-        return super().state_at(**_checked_temperature(values))
-
-    def update(self, **values) -> dict[str, np.ndarray]:
-        return super().update(**_checked_temperature(values))
 
     def state(self, T):
         return {**self.curve.state(T), **self.bars.state(T)}
